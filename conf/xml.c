@@ -106,7 +106,8 @@ static void read_start_element(void *user, const xmlChar *localname, const xmlCh
         xmlParserCtxtPtr pctx = user;
         read_state *st = pctx->_private;
 
-        if (pctx->nameNr > CONF_XML_MAX_DEPTH) {
+        /* nameNr counts the open ancestors of the element starting now */
+        if (pctx->nameNr >= CONF_XML_MAX_DEPTH) {
                 read_refuse(pctx, st,
                             g_strdup_printf("elements are nested deeper than the limit of %d",
                                             CONF_XML_MAX_DEPTH));

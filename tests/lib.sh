@@ -1,0 +1,60 @@
+# Shared helpers for shell tests: TAP output, temp dirs cleaned up on exit.
+# Source it, call tap_check/tap_ok/..., end with tap_done.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir/_build}"
+VCTL="$top_builddir/tools/vctl/vctl"
+
+tap_n=0
+tap_failed=0
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vctl-test.XXXXXX")
+trap 'rm -rf "$TEST_TMP"' EXIT
+
+tap_ok() {
+        tap_n=$((tap_n + 1))
+        echo "ok $tap_n - $*"
+}
+
+tap_not_ok() {
+        tap_n=$((tap_n + 1))
+        tap_failed=1
+        echo "not ok $tap_n - $*"
+}
+
+tap_skip() {
+        tap_n=$((tap_n + 1))
+        echo "ok $tap_n # SKIP $*"
+}
+
+tap_skip_all() {
+        echo "1..0 # SKIP $*"
+        exit 0
+}
+
+# tap_check DESCRIPTION COMMAND...: one test point; the output of a failing
+# command is shown as TAP comments.
+tap_check() {
+        local desc=$1
+        shift
+        if "$@" >"$TEST_TMP/out" 2>&1; then
+                tap_ok "$desc"
+        else
+                tap_not_ok "$desc"
+                sed 's/^/# /' "$TEST_TMP/out"
+        fi
+}
+
+# tap_is DESCRIPTION EXPECTED ACTUAL
+tap_is() {
+        if [ "$2" = "$3" ]; then
+                tap_ok "$1"
+        else
+                tap_not_ok "$1"
+                printf '# expected: %s\n#      got: %s\n' "$2" "$3" | sed 's/^\([^#]\)/# \1/'
+        fi
+}
+
+tap_done() {
+        echo "1..$tap_n"
+        exit $tap_failed
+}
