@@ -169,23 +169,6 @@ xmlDoc *conf_xml_read(conf_ctx *ctx, const char *xml, size_t len)
         return doc;
 }
 
-char *conf_xml_root_name(conf_ctx *ctx, const char *xml, size_t len)
-{
-        xmlDoc *doc = conf_xml_read(ctx, xml, len);
-        xmlNode *root;
-        char *name = NULL;
-
-        if (!doc)
-                return NULL;
-        root = xmlDocGetRootElement(doc);
-        if (root)
-                name = g_strdup((const char *)root->name);
-        else
-                conf_err(ctx, NULL, "the document has no root element");
-        xmlFreeDoc(doc);
-        return name;
-}
-
 static const char *node_name(const xmlNode *node)
 {
         return (const char *)node->name;
@@ -357,7 +340,8 @@ xmlNode *conf_child(conf_ctx *ctx, xmlNode *node, const char *name, gboolean uni
         if (first && unique) {
                 for (xmlNode *c = first->next; c; c = c->next) {
                         if (is_element(c, name)) {
-                                c->_private = CONSUMED;
+                                /* one error for the duplicate, not one per attribute */
+                                conf_consume_subtree(c);
                                 conf_err(ctx, c, "duplicate element <%s> in <%s>", node_name(c),
                                          node_name(node));
                         }

@@ -40,10 +40,6 @@ char *conf_issue_to_string(const conf_issue *issue);
  * depth limits above. Syntax errors go into ctx; returns NULL on failure. */
 xmlDoc *conf_xml_read(conf_ctx *ctx, const char *xml, size_t len);
 
-/* The name of the root element of a document that conf_xml_read accepts, or
- * NULL (with the issues in ctx). Used to tell what kind a file is. */
-char *conf_xml_root_name(conf_ctx *ctx, const char *xml, size_t len);
-
 typedef void *(*conf_root_parser)(conf_ctx *ctx, xmlNode *root);
 
 /* The whole parse of one definition: read, check the root element is
