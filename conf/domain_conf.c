@@ -178,29 +178,10 @@ static char *domain_metadata_parse(xmlNode *node)
 
 static void domain_parse_ident(conf_ctx *ctx, xmlNode *root, domain_def *def)
 {
-        xmlNode *n = conf_child(ctx, root, "name", TRUE);
-        g_autofree char *uuid = NULL;
+        xmlNode *n;
 
-        if (!n) {
-                conf_err(ctx, root, "missing <name> element (every domain needs a name)");
-        } else {
-                def->name = conf_text(n);
-                if (vctl_name_validate("domain", def->name) < 0)
-                        conf_err(ctx, n, "%s", vctl_error_message());
-                else
-                        ctx->name = g_strdup(def->name);
-        }
-        n = conf_child(ctx, root, "uuid", TRUE);
-        if (n) {
-                uuid = conf_text(n);
-                if (vctl_uuid_parse(uuid, def->uuid) < 0)
-                        conf_err(ctx, n,
-                                 "invalid UUID '%s' in <uuid> (expected 32 hex digits such as "
-                                 "'c7a5fdbd-cdaf-9455-926a-d65c16db1809')",
-                                 uuid);
-        } else {
-                vctl_uuid_generate(def->uuid);
-        }
+        def->name = conf_parse_name(ctx, root);
+        conf_parse_uuid(ctx, root, def->uuid);
         n = conf_child(ctx, root, "title", TRUE);
         if (n) {
                 def->title = conf_text(n);

@@ -618,31 +618,8 @@ static void *network_parse_root(conf_ctx *ctx, xmlNode *root)
         def->dns_hosts = g_ptr_array_new_with_free_func((GDestroyNotify)network_dns_host_free);
         def->ips = g_ptr_array_new_with_free_func((GDestroyNotify)network_ip_free);
 
-        n = conf_child(ctx, root, "name", TRUE);
-        if (!n) {
-                conf_err(ctx, root, "missing <name> in <network>");
-        } else {
-                g_autofree char *name = conf_text(n);
-
-                if (vctl_name_validate("network", name) < 0) {
-                        conf_err(ctx, n, "%s", vctl_error_message());
-                } else {
-                        ctx->name = g_strdup(name);
-                        def->name = g_steal_pointer(&name);
-                }
-        }
-        n = conf_child(ctx, root, "uuid", TRUE);
-        if (n) {
-                g_autofree char *t = conf_text(n);
-
-                if (vctl_uuid_parse(t, def->uuid) < 0)
-                        conf_err(ctx, n,
-                                 "invalid UUID '%s' in <uuid> (expected 32 hex digits, as in "
-                                 "'c7a5fdbd-cdaf-9455-926a-d65c16db1809')",
-                                 t);
-        } else {
-                vctl_uuid_generate(def->uuid);
-        }
+        def->name = conf_parse_name(ctx, root);
+        conf_parse_uuid(ctx, root, def->uuid);
 
         network_parse_forward(ctx, def, root);
         network_parse_bridge(ctx, def, root);

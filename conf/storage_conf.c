@@ -33,25 +33,6 @@ static void pool_perms_clear(pool_perms *perms)
         g_clear_pointer(&perms->label, g_free);
 }
 
-/* The text of <name>, validated, and remembered in ctx for messages. */
-static char *pool_parse_name(conf_ctx *ctx, xmlNode *root, const char *kind)
-{
-        xmlNode *n = conf_child(ctx, root, "name", TRUE);
-        g_autofree char *name = NULL;
-
-        if (!n) {
-                conf_err(ctx, root, "missing <name> in <%s>", (const char *)root->name);
-                return NULL;
-        }
-        name = conf_text(n);
-        if (vctl_name_validate(kind, name) < 0) {
-                conf_err(ctx, n, "%s", vctl_error_message());
-                return NULL;
-        }
-        ctx->name = g_strdup(name);
-        return g_steal_pointer(&name);
-}
-
 /* An absolute path from the text of node, without repeated or trailing '/'
  * (as libvirt stores it). NULL (reported) when invalid. */
 static char *pool_parse_path(conf_ctx *ctx, xmlNode *node, const char *what)
@@ -178,7 +159,7 @@ static void *pool_parse_root(conf_ctx *ctx, xmlNode *root)
         xmlNode *n;
 
         pool_perms_init(&def->target_perms);
-        def->name = pool_parse_name(ctx, root, "storage pool");
+        def->name = conf_parse_name(ctx, root);
         type = conf_attr(root, "type");
         if (!type)
                 conf_err(ctx, root, "missing attribute 'type' of <pool> (use <pool type='dir'>)");
@@ -193,18 +174,7 @@ static void *pool_parse_root(conf_ctx *ctx, xmlNode *root)
         }
         def->type = POOL_TYPE_DIR;
 
-        n = conf_child(ctx, root, "uuid", TRUE);
-        if (n) {
-                g_autofree char *t = conf_text(n);
-
-                if (vctl_uuid_parse(t, def->uuid) < 0)
-                        conf_err(ctx, n,
-                                 "invalid UUID '%s' in <uuid> (expected 32 hex digits, as in "
-                                 "'c7a5fdbd-cdaf-9455-926a-d65c16db1809')",
-                                 t);
-        } else {
-                vctl_uuid_generate(def->uuid);
-        }
+        conf_parse_uuid(ctx, root, def->uuid);
         pool_parse_size(ctx, root, "capacity", &def->capacity);
         pool_parse_size(ctx, root, "allocation", &def->allocation);
         pool_parse_size(ctx, root, "available", &def->available);
@@ -294,7 +264,7 @@ static void *vol_parse_root(conf_ctx *ctx, xmlNode *root)
         xmlNode *n;
 
         pool_perms_init(&def->target_perms);
-        def->name = pool_parse_name(ctx, root, "storage volume");
+        def->name = conf_parse_name(ctx, root);
         type = conf_attr(root, "type");
         if (type && strcmp(type, "file") != 0) {
                 conf_err(ctx, root,

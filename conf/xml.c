@@ -2,6 +2,8 @@
 
 #include "xml.h"
 #include "lib/util/error.h"
+#include "lib/util/name.h"
+#include "lib/util/uuid.h"
 #include "lib/util/num.h"
 
 #include <errno.h>
@@ -369,6 +371,42 @@ char *conf_child_text(conf_ctx *ctx, xmlNode *node, const char *name)
         xmlNode *c = conf_child(ctx, node, name, TRUE);
 
         return c ? conf_text(c) : NULL;
+}
+
+char *conf_parse_name(conf_ctx *ctx, xmlNode *root)
+{
+        xmlNode *n = conf_child(ctx, root, "name", TRUE);
+        g_autofree char *name = NULL;
+
+        if (!n) {
+                conf_err(ctx, root, "missing <name> in <%s> (every %s needs a name)",
+                         node_name(root), ctx->kind);
+                return NULL;
+        }
+        name = conf_text(n);
+        if (vctl_name_validate(ctx->kind, name) < 0) {
+                conf_err(ctx, n, "%s", vctl_error_message());
+                return NULL;
+        }
+        ctx->name = g_strdup(name);
+        return g_steal_pointer(&name);
+}
+
+void conf_parse_uuid(conf_ctx *ctx, xmlNode *root, unsigned char uuid[VCTL_UUID_LEN])
+{
+        xmlNode *n = conf_child(ctx, root, "uuid", TRUE);
+        g_autofree char *text = NULL;
+
+        if (!n) {
+                vctl_uuid_generate(uuid);
+                return;
+        }
+        text = conf_text(n);
+        if (vctl_uuid_parse(text, uuid) < 0)
+                conf_err(ctx, n,
+                         "invalid UUID '%s' in <uuid> (expected 32 hex digits such as "
+                         "'c7a5fdbd-cdaf-9455-926a-d65c16db1809')",
+                         text);
 }
 
 int conf_attr_enum(conf_ctx *ctx, xmlNode *node, const char *name, const char *const *values,

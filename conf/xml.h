@@ -72,6 +72,12 @@ char *conf_text(xmlNode *node);
 /* Text of child element name (unique), or NULL when absent. */
 char *conf_child_text(conf_ctx *ctx, xmlNode *node, const char *name);
 
+/* The text of the root's <name>, checked with vctl_name_validate and kept in
+ * ctx->name for messages; NULL (with an issue) when missing or invalid. */
+char *conf_parse_name(conf_ctx *ctx, xmlNode *root);
+/* The root's <uuid>, or a newly generated one when there is none. */
+void conf_parse_uuid(conf_ctx *ctx, xmlNode *root, unsigned char uuid[16]);
+
 /* Marks node and everything below it as consumed (for kept-verbatim parts). */
 void conf_consume_subtree(xmlNode *node);
 void conf_consume(xmlNode *node);
