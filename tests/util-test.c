@@ -194,7 +194,9 @@ static void test_name(void)
         g_assert_cmpstr(vctl_error_message(), ==, "domain name 'a/b' must not contain '/'");
         g_assert_cmpint(vctl_name_validate("network", "."), ==, -EINVAL);
         g_assert_cmpint(vctl_name_validate("network", ".."), ==, -EINVAL);
-        g_assert_cmpstr(vctl_error_message(), ==, "network name '..' is not allowed");
+        g_assert_cmpstr(vctl_error_message(), ==, "network name '..' must not start with '.'");
+        g_assert_cmpint(vctl_name_validate("domain", ".hidden"), ==, -EINVAL);
+        g_assert_cmpint(vctl_name_validate("domain", "a.b."), ==, 0);
         g_assert_cmpint(vctl_name_validate("pool", "a\nb"), ==, -EINVAL);
         g_assert_cmpstr(vctl_error_message(), ==,
                         "pool name 'a\\nb' must not contain control characters");

@@ -27,9 +27,10 @@ int vctl_name_validate(const char *kind, const char *name)
                                "%s name is not valid UTF-8", kind);
                 return -EINVAL;
         }
-        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        /* a name becomes a file name: a leading '.' would hide it (and "..") */
+        if (name[0] == '.') {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_CONF,
-                               "%s name '%s' is not allowed", kind, name);
+                               "%s name '%s' must not start with '.'", kind, name);
                 return -EINVAL;
         }
         for (const char *p = name; *p; p++) {
