@@ -1,0 +1,215 @@
+/* libvctl: the public client API of vctl.
+ *
+ * A connection is opened on a URI (qemu:///system, qemu:///session,
+ * test:///default, qemu+unix:///system?socket=PATH, qemu+tls://host/system)
+ * and every call on it is safe from several threads. Numbers (states, reasons,
+ * events, flags, error codes) are libvirt's, so code ported from libvirt keeps
+ * its meaning. Functions returning int give 0 (or a count) on success and -1
+ * on failure; pointers are NULL on failure. The failure's details are in
+ * vctl_last_error() of the calling thread. */
+#pragma once
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VCTL_UUID_BUFLEN 16
+#define VCTL_UUID_STRING_BUFLEN 37
+
+typedef struct vctl_conn vctl_conn;
+typedef struct vctl_domain vctl_domain;
+
+/* ---- errors ---- */
+typedef struct vctl_error_info {
+        int code;   /* libvirt's virErrorNumber */
+        int domain; /* libvirt's virErrorDomain */
+        const char *message;
+} vctl_error_info;
+
+/* The calling thread's last error, or NULL. Valid until the next call. */
+const vctl_error_info *vctl_last_error(void);
+/* Its message, or a generic text; never NULL. */
+const char *vctl_last_error_message(void);
+
+/* ---- connections ---- */
+enum {
+        VCTL_CONNECT_RO = 1 << 0, /* read-only (the -ro socket) */
+};
+
+/* uri NULL: $VCTL_DEFAULT_URI, else qemu:///system as root and
+ * qemu:///session for other users (which starts a session vctld on demand). */
+vctl_conn *vctl_conn_open(const char *uri, unsigned int flags);
+int vctl_conn_close(vctl_conn *conn); /* accepts NULL */
+
+char *vctl_conn_get_uri(vctl_conn *conn);
+char *vctl_conn_get_hostname(vctl_conn *conn);
+/* "QEMU" or "Test" */
+char *vctl_conn_get_type(vctl_conn *conn);
+/* versions as major * 1,000,000 + minor * 1,000 + release */
+int vctl_conn_get_version(vctl_conn *conn, unsigned long long *ret_version);
+int vctl_conn_get_lib_version(vctl_conn *conn, unsigned long long *ret_version);
+char *vctl_conn_get_capabilities(vctl_conn *conn);
+int vctl_conn_is_secure(vctl_conn *conn);
+
+typedef struct vctl_node_info {
+        char model[32];
+        unsigned long memory_kib;
+        unsigned int cpus, mhz, nodes, sockets, cores, threads;
+} vctl_node_info;
+int vctl_node_get_info(vctl_conn *conn, vctl_node_info *ret_info);
+
+/* ---- domains ---- */
+typedef enum {
+        VCTL_DOMAIN_NOSTATE = 0,
+        VCTL_DOMAIN_RUNNING = 1,
+        VCTL_DOMAIN_BLOCKED = 2,
+        VCTL_DOMAIN_PAUSED = 3,
+        VCTL_DOMAIN_SHUTDOWN = 4,
+        VCTL_DOMAIN_SHUTOFF = 5,
+        VCTL_DOMAIN_CRASHED = 6,
+        VCTL_DOMAIN_PMSUSPENDED = 7,
+} vctl_domain_state;
+
+/* reasons, per state (libvirt's virDomain*Reason) */
+enum {
+        VCTL_DOMAIN_RUNNING_UNKNOWN = 0,
+        VCTL_DOMAIN_RUNNING_BOOTED = 1,
+        VCTL_DOMAIN_RUNNING_UNPAUSED = 5,
+        VCTL_DOMAIN_PAUSED_UNKNOWN = 0,
+        VCTL_DOMAIN_PAUSED_USER = 1,
+        VCTL_DOMAIN_PAUSED_SHUTTING_DOWN = 8,
+        VCTL_DOMAIN_PAUSED_CRASHED = 10,
+        VCTL_DOMAIN_PAUSED_STARTING_UP = 11,
+        VCTL_DOMAIN_SHUTDOWN_UNKNOWN = 0,
+        VCTL_DOMAIN_SHUTDOWN_USER = 1,
+        VCTL_DOMAIN_SHUTOFF_UNKNOWN = 0,
+        VCTL_DOMAIN_SHUTOFF_SHUTDOWN = 1,
+        VCTL_DOMAIN_SHUTOFF_DESTROYED = 2,
+        VCTL_DOMAIN_SHUTOFF_CRASHED = 3,
+        VCTL_DOMAIN_SHUTOFF_FAILED = 6,
+        VCTL_DOMAIN_SHUTOFF_DAEMON = 8,
+        VCTL_DOMAIN_CRASHED_UNKNOWN = 0,
+        VCTL_DOMAIN_CRASHED_PANICKED = 1,
+};
+
+/* flags of vctl_conn_list_all_domains */
+enum {
+        VCTL_LIST_DOMAINS_ACTIVE = 1 << 0,
+        VCTL_LIST_DOMAINS_INACTIVE = 1 << 1,
+        VCTL_LIST_DOMAINS_PERSISTENT = 1 << 2,
+        VCTL_LIST_DOMAINS_TRANSIENT = 1 << 3,
+        VCTL_LIST_DOMAINS_RUNNING = 1 << 4,
+        VCTL_LIST_DOMAINS_PAUSED = 1 << 5,
+        VCTL_LIST_DOMAINS_SHUTOFF = 1 << 6,
+        VCTL_LIST_DOMAINS_OTHER = 1 << 7,
+        VCTL_LIST_DOMAINS_AUTOSTART = 1 << 10,
+        VCTL_LIST_DOMAINS_NO_AUTOSTART = 1 << 11,
+};
+
+enum { VCTL_DOMAIN_XML_SECURE = 1 << 0, VCTL_DOMAIN_XML_INACTIVE = 1 << 1 };
+enum { VCTL_DOMAIN_START_PAUSED = 1 << 0, VCTL_DOMAIN_START_AUTODESTROY = 1 << 1 };
+enum { VCTL_DOMAIN_DESTROY_GRACEFUL = 1 << 0 };
+enum { VCTL_DOMAIN_SHUTDOWN_ACPI_POWER_BTN = 1 << 0 };
+enum { VCTL_DOMAIN_DEFINE_VALIDATE = 1 << 0 };
+enum { VCTL_DOMAIN_UNDEFINE_NVRAM = 1 << 2, VCTL_DOMAIN_UNDEFINE_KEEP_NVRAM = 1 << 3 };
+
+typedef struct vctl_domain_info {
+        vctl_domain_state state;
+        unsigned long long max_mem_kib;
+        unsigned long long memory_kib;
+        unsigned int nr_vcpus;
+        unsigned long long cpu_time_ns;
+} vctl_domain_info;
+
+/* Every domain matching flags (0: all). *ret_domains is a NULL-terminated
+ * array to free with vctl_domain_list_free. Returns the count or -1. */
+int vctl_conn_list_all_domains(vctl_conn *conn, vctl_domain ***ret_domains, unsigned int flags);
+void vctl_domain_list_free(vctl_domain **domains);
+
+vctl_domain *vctl_domain_lookup_by_name(vctl_conn *conn, const char *name);
+vctl_domain *vctl_domain_lookup_by_uuid_string(vctl_conn *conn, const char *uuid);
+vctl_domain *vctl_domain_lookup_by_id(vctl_conn *conn, int id);
+vctl_domain *vctl_domain_define_xml(vctl_conn *conn, const char *xml, unsigned int flags);
+vctl_domain *vctl_domain_create_xml(vctl_conn *conn, const char *xml, unsigned int flags);
+void vctl_domain_free(vctl_domain *dom); /* accepts NULL */
+
+const char *vctl_domain_get_name(const vctl_domain *dom);
+int vctl_domain_get_uuid_string(const vctl_domain *dom, char buf[VCTL_UUID_STRING_BUFLEN]);
+/* -1 for a domain that is not running */
+int vctl_domain_get_id(const vctl_domain *dom);
+
+int vctl_domain_undefine(vctl_domain *dom, unsigned int flags);
+int vctl_domain_create(vctl_domain *dom, unsigned int flags);
+int vctl_domain_destroy(vctl_domain *dom, unsigned int flags);
+int vctl_domain_shutdown(vctl_domain *dom, unsigned int flags);
+int vctl_domain_reboot(vctl_domain *dom, unsigned int flags);
+int vctl_domain_reset(vctl_domain *dom, unsigned int flags);
+int vctl_domain_suspend(vctl_domain *dom);
+int vctl_domain_resume(vctl_domain *dom);
+char *vctl_domain_get_xml_desc(vctl_domain *dom, unsigned int flags);
+int vctl_domain_get_info(vctl_domain *dom, vctl_domain_info *ret_info);
+int vctl_domain_get_state(vctl_domain *dom, int *ret_state, int *ret_reason);
+int vctl_domain_get_autostart(vctl_domain *dom, int *ret_autostart);
+int vctl_domain_set_autostart(vctl_domain *dom, int autostart);
+int vctl_domain_is_active(vctl_domain *dom);     /* 1, 0 or -1 */
+int vctl_domain_is_persistent(vctl_domain *dom); /* 1, 0 or -1 */
+
+/* ---- events ---- */
+typedef enum {
+        VCTL_DOMAIN_EVENT_DEFINED = 0,
+        VCTL_DOMAIN_EVENT_UNDEFINED = 1,
+        VCTL_DOMAIN_EVENT_STARTED = 2,
+        VCTL_DOMAIN_EVENT_SUSPENDED = 3,
+        VCTL_DOMAIN_EVENT_RESUMED = 4,
+        VCTL_DOMAIN_EVENT_STOPPED = 5,
+        VCTL_DOMAIN_EVENT_SHUTDOWN = 6,
+        VCTL_DOMAIN_EVENT_PMSUSPENDED = 7,
+        VCTL_DOMAIN_EVENT_CRASHED = 8,
+} vctl_domain_event_type;
+
+/* details (libvirt's virDomainEvent*DetailType) */
+enum {
+        VCTL_DOMAIN_EVENT_DEFINED_ADDED = 0,
+        VCTL_DOMAIN_EVENT_DEFINED_UPDATED = 1,
+        VCTL_DOMAIN_EVENT_UNDEFINED_REMOVED = 0,
+        VCTL_DOMAIN_EVENT_STARTED_BOOTED = 0,
+        VCTL_DOMAIN_EVENT_SUSPENDED_PAUSED = 0,
+        VCTL_DOMAIN_EVENT_RESUMED_UNPAUSED = 0,
+        VCTL_DOMAIN_EVENT_STOPPED_SHUTDOWN = 0,
+        VCTL_DOMAIN_EVENT_STOPPED_DESTROYED = 1,
+        VCTL_DOMAIN_EVENT_STOPPED_CRASHED = 2,
+        VCTL_DOMAIN_EVENT_STOPPED_FAILED = 5,
+        VCTL_DOMAIN_EVENT_SHUTDOWN_FINISHED = 0,
+        VCTL_DOMAIN_EVENT_SHUTDOWN_GUEST = 1,
+        VCTL_DOMAIN_EVENT_SHUTDOWN_HOST = 2,
+        VCTL_DOMAIN_EVENT_CRASHED_PANICKED = 0,
+};
+
+/* Called from a libvctl thread; dom is valid only during the call. */
+typedef void (*vctl_domain_event_cb)(vctl_conn *conn, vctl_domain *dom, int event, int detail,
+                                     void *opaque);
+typedef void (*vctl_free_cb)(void *opaque);
+
+/* dom NULL: every domain. Returns a callback id >= 0, or -1. */
+int vctl_conn_domain_event_register(vctl_conn *conn, vctl_domain *dom, vctl_domain_event_cb cb,
+                                    void *opaque, vctl_free_cb free_opaque);
+int vctl_conn_domain_event_deregister(vctl_conn *conn, int callback_id);
+
+/* Called once when the connection closes for a reason other than
+ * vctl_conn_close (the daemon went away, keepalive timed out). */
+typedef void (*vctl_close_cb)(vctl_conn *conn, int reason, void *opaque);
+int vctl_conn_register_close_callback(vctl_conn *conn, vctl_close_cb cb, void *opaque,
+                                      vctl_free_cb free_opaque);
+int vctl_conn_unregister_close_callback(vctl_conn *conn, vctl_close_cb cb);
+
+/* Strings for people: "running", "shut off", ...; "booted", "destroyed", ... */
+const char *vctl_domain_state_name(int state);
+const char *vctl_domain_state_reason_name(int state, int reason);
+const char *vctl_domain_event_name(int event);
+const char *vctl_domain_event_detail_name(int event, int detail);
+
+#ifdef __cplusplus
+}
+#endif
