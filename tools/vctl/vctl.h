@@ -2,6 +2,9 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "lib/vctl.h"
 
 typedef struct vctl_cmd {
         const char *name;
@@ -10,12 +13,79 @@ typedef struct vctl_cmd {
         const char *help;     /* longer text, may be NULL */
         /* argv[0] is the command name; returns the process exit status */
         int (*run)(int argc, char **argv);
+        /* its options, NULL-terminated; "--timeout=" takes a value */
+        const char *const *options;
 } vctl_cmd;
 
 /* Prints "error: MESSAGE" on stderr and returns 1 (the exit status for errors). */
 int vctl_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* vctl_fail("WHAT: <libvctl's last error>") */
+int vctl_fail_api(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /* Prints the help of one command to stdout. */
 void vctl_cmd_usage(const vctl_cmd *cmd);
 
+/* ---- vctl.c: the command table, arguments, the connection ---- */
+const vctl_cmd *const *vctl_commands(size_t *ret_count);
+const vctl_cmd *vctl_cmd_find(const char *name);
+/* Runs one command line (argv[0] is the command); its exit status. */
+int vctl_cmd_run(int argc, char **argv);
+
+typedef struct vctl_args {
+        GHashTable *opts; /* "--all" -> "" or the option's value */
+        GPtrArray *pos;   /* positional arguments (borrowed from argv) */
+} vctl_args;
+
+/* Parses argv against cmd->options, wanting min_pos..max_pos positional
+ * arguments. Returns 0 (clear args afterwards), 1 after printing an error,
+ * or 2 after printing the command's help (for --help). */
+int vctl_args_parse(const vctl_cmd *cmd, int argc, char **argv, guint min_pos, guint max_pos,
+                    vctl_args *args);
+void vctl_args_clear(vctl_args *args);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vctl_args, vctl_args_clear)
+gboolean vctl_arg_flag(const vctl_args *args, const char *name);
+const char *vctl_arg_value(const vctl_args *args, const char *name);
+const char *vctl_arg_pos(const vctl_args *args, guint i);
+
+/* The connection of this run, opened on first use on the -c URI; NULL
+ * after printing the error. */
+vctl_conn *vctl_connect(void);
+/* The same without printing anything (for tab completion); may be NULL. */
+vctl_conn *vctl_connect_quiet(void);
+void vctl_disconnect(void);
+/* A domain by id, UUID or name (virsh's order); NULL after printing the error. */
+vctl_domain *vctl_domain_arg(vctl_conn *conn, const char *arg);
+/* Reads a definition file ("-": standard input), bounded; NULL after
+ * printing the error. */
+char *vctl_read_file(const char *path);
+
+/* ---- output.c ---- */
+typedef struct vctl_table vctl_table;
+vctl_table *vctl_table_new(const char *first_header, ...) G_GNUC_NULL_TERMINATED;
+void vctl_table_add_row(vctl_table *t, const char *first_cell, ...) G_GNUC_NULL_TERMINATED;
+/* Prints as virsh does: " Id   Name   State", dashes, rows, a blank line. */
+void vctl_table_print(vctl_table *t);
+void vctl_table_free(vctl_table *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vctl_table, vctl_table_free)
+/* Prints "Key:            value" (virsh's dominfo layout). */
+void vctl_print_field(const char *key, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Prints the builder's value as indented JSON and a newline. */
+void vctl_print_json(JsonBuilder *builder);
+
+/* ---- shell.c ---- */
+/* The interactive shell (readline on a terminal; one command per line
+ * otherwise). Returns the exit status of the last command. */
+int shell_run(void);
+
 extern const vctl_cmd vctl_cmd_validate;
+/* cmd-domain.c */
+extern const vctl_cmd vctl_cmd_define, vctl_cmd_undefine, vctl_cmd_start, vctl_cmd_create,
+        vctl_cmd_destroy, vctl_cmd_shutdown, vctl_cmd_reboot, vctl_cmd_reset, vctl_cmd_suspend,
+        vctl_cmd_resume;
+/* cmd-domain-info.c */
+extern const vctl_cmd vctl_cmd_list, vctl_cmd_dumpxml, vctl_cmd_dominfo, vctl_cmd_domstate,
+        vctl_cmd_domid, vctl_cmd_domuuid, vctl_cmd_domname, vctl_cmd_autostart;
+/* cmd-host.c */
+extern const vctl_cmd vctl_cmd_uri, vctl_cmd_version, vctl_cmd_hostname;
+/* cmd-event.c */
+extern const vctl_cmd vctl_cmd_event;

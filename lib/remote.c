@@ -1,0 +1,485 @@
+/* The RPC client: a unix socket to vctld, a reader thread that matches
+ * replies to waiting callers by serial, answers keepalive PINGs and passes
+ * events on, and calls made from any number of threads at once. */
+#include "config.h"
+
+#include "lib/remote.h"
+
+#include "lib/util/error.h"
+#include "lib/util/log.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#ifndef SBINDIR
+#define SBINDIR "/usr/local/sbin"
+#endif
+
+/* How long a session daemon we spawned may take to listen. */
+#define REMOTE_AUTOSTART_WAIT_US (5 * G_USEC_PER_SEC)
+#define REMOTE_AUTOSTART_POLL_US (50 * 1000)
+/* Opening and closing are bounded even though calls are not: a socket that
+ * is not a vctld must not hang the caller. */
+#define REMOTE_OPEN_WAIT_US  (60 * G_USEC_PER_SEC)
+#define REMOTE_CLOSE_WAIT_US (5 * G_USEC_PER_SEC)
+#define REMOTE_READ_CHUNK    65536
+
+typedef struct remote_pending {
+        guint32 serial;
+        gboolean done;
+        vctl_rpc_msg *reply; /* NULL with err set when the connection died */
+        vctl_error *err;
+} remote_pending;
+
+struct remote_conn {
+        int fd;
+        char *socket_path;
+        GThread *reader;
+        GMutex write_lock; /* one frame at a time on the socket */
+
+        GMutex lock; /* everything below */
+        GCond cond;  /* broadcast when a reply arrives or the connection dies */
+        guint32 next_serial;
+        GHashTable *pending; /* serial -> remote_pending, owned by the caller */
+        vctl_error *dead;    /* why the connection is gone, or NULL */
+        gboolean closing;    /* remote_close runs: a lost connection is expected */
+
+        remote_event_fn event_fn;
+        remote_lost_fn lost_fn;
+        void *opaque;
+};
+
+/* ---- the socket ---- */
+
+static int remote_dial(const char *path, int *ret_fd)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        int fd;
+
+        if (g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path)) >= sizeof(sa.sun_path))
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
+                                      "socket path '%s' is longer than %zu bytes", path,
+                                      sizeof(sa.sun_path) - 1);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_REMOTE,
+                                            "cannot create a unix socket");
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+                int e = errno;
+
+                close(fd);
+                return vctl_error_set_errno(e, VCTL_ERR_NO_CONNECT, VCTL_FROM_REMOTE,
+                                            "cannot connect to vctld at '%s'", path);
+        }
+        *ret_fd = fd;
+        return 0;
+}
+
+static void remote_child_setup(gpointer data)
+{
+        /* the daemon outlives us: its own session, no controlling terminal */
+        setsid();
+}
+
+/* Starts `vctld --session --timeout 30` detached, as libvirt's client starts
+ * a session libvirtd. The tests point $VCTLD at the build tree's binary. */
+static int remote_spawn_session_daemon(void)
+{
+        const char *env = g_getenv("VCTLD");
+        g_autofree char *path = g_strdup(env && *env ? env : SBINDIR "/vctld");
+        char *argv[] = {path, (char *)"--session", (char *)"--timeout", (char *)"30", NULL};
+        g_autoptr(GError) gerr = NULL;
+
+        /* without DO_NOT_REAP_CHILD GLib double-forks: init reaps the daemon */
+        if (!g_spawn_async(NULL, argv, NULL,
+                           G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                           remote_child_setup, NULL, NULL, &gerr))
+                return vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_REMOTE,
+                                      "cannot start a session daemon '%s': %s (install vctld, "
+                                      "or set $VCTLD to its path)",
+                                      path, gerr->message);
+        return 0;
+}
+
+static int remote_connect_socket(const vctl_uri *uri, int *ret_fd)
+{
+        gint64 deadline;
+        int r;
+
+        r = remote_dial(uri->socket_path, ret_fd);
+        if (r == 0 || !uri->autostart)
+                return r;
+        if (remote_spawn_session_daemon() < 0)
+                return -1;
+        deadline = g_get_monotonic_time() + REMOTE_AUTOSTART_WAIT_US;
+        while (g_get_monotonic_time() < deadline) {
+                g_usleep(REMOTE_AUTOSTART_POLL_US);
+                if (remote_dial(uri->socket_path, ret_fd) == 0)
+                        return 0;
+        }
+        return vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_REMOTE,
+                              "the session daemon did not start listening on '%s' within %d "
+                              "seconds: %s",
+                              uri->socket_path, (int)(REMOTE_AUTOSTART_WAIT_US / G_USEC_PER_SEC),
+                              vctl_error_message());
+}
+
+static int remote_send(remote_conn *rc, const GByteArray *frame)
+{
+        gsize off = 0;
+        int r = 0;
+
+        g_mutex_lock(&rc->write_lock);
+        while (off < frame->len) {
+                ssize_t n = send(rc->fd, frame->data + off, frame->len - off, MSG_NOSIGNAL);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        r = vctl_error_set_errno(errno, VCTL_ERR_RPC, VCTL_FROM_REMOTE,
+                                                 "connection to vctld lost: cannot send to '%s'",
+                                                 rc->socket_path);
+                        break;
+                }
+                off += (gsize)n;
+        }
+        g_mutex_unlock(&rc->write_lock);
+        return r;
+}
+
+/* ---- the reader thread ---- */
+
+static void remote_die(remote_conn *rc, const char *cause, int reason)
+{
+        GHashTableIter it;
+        remote_pending *p;
+        gboolean tell;
+
+        g_mutex_lock(&rc->lock);
+        if (rc->dead) {
+                g_mutex_unlock(&rc->lock);
+                return;
+        }
+        rc->dead = vctl_error_new(VCTL_ERR_RPC, VCTL_FROM_REMOTE, NULL);
+        g_free(rc->dead->message);
+        rc->dead->message = g_strdup_printf("connection to vctld lost: %s", cause);
+        g_hash_table_iter_init(&it, rc->pending);
+        while (g_hash_table_iter_next(&it, NULL, (gpointer *)&p)) {
+                p->err = vctl_error_copy(rc->dead);
+                p->done = TRUE;
+        }
+        g_hash_table_remove_all(rc->pending);
+        tell = !rc->closing;
+        g_cond_broadcast(&rc->cond);
+        g_mutex_unlock(&rc->lock);
+        if (tell && rc->lost_fn)
+                rc->lost_fn(reason, rc->opaque);
+}
+
+static void remote_handle_event(remote_conn *rc, const vctl_rpc_msg *msg)
+{
+        remote_domain_event_callback_lifecycle_msg ev;
+        g_autoptr(drv_domain) dom = NULL;
+
+        if (msg->header.proc != REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE) {
+                log_debug("ignoring message for procedure %d from vctld", msg->header.proc);
+                return;
+        }
+        if (vctl_rpc_msg_decode(msg, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &ev,
+                                sizeof(ev)) < 0) {
+                log_warning("dropping a lifecycle event: %s", vctl_error_message());
+                return;
+        }
+        dom = drv_domain_new(ev.msg.dom.name, (const unsigned char *)ev.msg.dom.uuid,
+                             ev.msg.dom.id);
+        if (rc->event_fn)
+                rc->event_fn(ev.callbackID, dom, ev.msg.event, ev.msg.detail, rc->opaque);
+        xdr_free((xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &ev);
+}
+
+/* Returns FALSE when the stream is unusable. */
+static gboolean remote_handle(remote_conn *rc, vctl_rpc_msg *msg)
+{
+        const vctl_rpc_header *h = &msg->header;
+        remote_pending *p;
+
+        if (h->prog == KEEPALIVE_PROGRAM) {
+                g_autoptr(GByteArray) pong = g_byte_array_new();
+
+                if (h->proc == KEEPALIVE_PROC_PING &&
+                    vctl_rpc_encode_keepalive(pong, KEEPALIVE_PROC_PONG) == 0)
+                        remote_send(rc, pong);
+                vctl_rpc_msg_free(msg);
+                return TRUE;
+        }
+        if (vctl_rpc_msg_check(msg, REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION) < 0) {
+                vctl_rpc_msg_free(msg);
+                return FALSE;
+        }
+        if (h->type == VCTL_RPC_MESSAGE) {
+                remote_handle_event(rc, msg);
+                vctl_rpc_msg_free(msg);
+                return TRUE;
+        }
+        if (h->type != VCTL_RPC_REPLY) {
+                log_debug("ignoring message of type %d from vctld", h->type);
+                vctl_rpc_msg_free(msg);
+                return TRUE;
+        }
+        g_mutex_lock(&rc->lock);
+        p = g_hash_table_lookup(rc->pending, GUINT_TO_POINTER(h->serial));
+        if (p) {
+                g_hash_table_remove(rc->pending, GUINT_TO_POINTER(h->serial));
+                p->reply = msg;
+                p->done = TRUE;
+                g_cond_broadcast(&rc->cond);
+        }
+        g_mutex_unlock(&rc->lock);
+        if (!p) {
+                /* a call that gave up waiting (open or close timed out) */
+                log_debug("dropping the reply with serial %u: no caller waits", h->serial);
+                vctl_rpc_msg_free(msg);
+        }
+        return TRUE;
+}
+
+static gpointer remote_reader_main(gpointer data)
+{
+        remote_conn *rc = data;
+        g_autoptr(vctl_rpc_reader) reader = vctl_rpc_reader_new(0);
+        g_autofree guint8 *buf = g_malloc(REMOTE_READ_CHUNK);
+
+        for (;;) {
+                ssize_t n = read(rc->fd, buf, REMOTE_READ_CHUNK);
+                vctl_rpc_msg *msg;
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        g_autofree char *cause = g_strdup_printf(
+                                "cannot read from '%s': %s", rc->socket_path, g_strerror(errno));
+
+                        remote_die(rc, cause, 0);
+                        break;
+                }
+                if (n == 0) {
+                        if (vctl_rpc_reader_finish(reader) < 0)
+                                remote_die(rc, vctl_error_message(), 1);
+                        else
+                                remote_die(rc, "the daemon closed the connection", 1);
+                        break;
+                }
+                if (vctl_rpc_reader_feed(reader, buf, (gsize)n) < 0) {
+                        remote_die(rc, vctl_error_message(), 0);
+                        break;
+                }
+                while ((msg = vctl_rpc_reader_pop(reader)))
+                        if (!remote_handle(rc, msg)) {
+                                remote_die(rc, vctl_error_message(), 0);
+                                goto out;
+                        }
+        }
+out:
+        /* callers blocked in send() wake up too */
+        shutdown(rc->fd, SHUT_RDWR);
+        vctl_error_clear();
+        return NULL;
+}
+
+/* ---- calls ---- */
+
+static int remote_call_until(remote_conn *rc, int proc, xdrproc_t args_proc, const void *args,
+                             xdrproc_t ret_proc, void *ret, gsize ret_size, gint64 wait_us)
+{
+        vctl_rpc_header hdr = {
+                .prog = REMOTE_PROGRAM,
+                .vers = REMOTE_PROTOCOL_VERSION,
+                .proc = proc,
+                .type = VCTL_RPC_CALL,
+                .status = VCTL_RPC_OK,
+        };
+        g_autoptr(GByteArray) frame = g_byte_array_new();
+        g_autoptr(vctl_rpc_msg) reply = NULL;
+        g_autoptr(vctl_error) err = NULL;
+        gint64 deadline = wait_us > 0 ? g_get_monotonic_time() + wait_us : 0;
+        remote_pending p = {0};
+
+        g_mutex_lock(&rc->lock);
+        if (rc->dead) {
+                vctl_error_restore(rc->dead);
+                g_mutex_unlock(&rc->lock);
+                return -1;
+        }
+        hdr.serial = p.serial = rc->next_serial++;
+        g_mutex_unlock(&rc->lock);
+
+        if (vctl_rpc_encode(frame, &hdr, args_proc, args, 0) < 0)
+                return -1;
+        g_mutex_lock(&rc->lock);
+        g_hash_table_insert(rc->pending, GUINT_TO_POINTER(p.serial), &p);
+        g_mutex_unlock(&rc->lock);
+        if (remote_send(rc, frame) < 0) {
+                /* the reader sees the same failure and wakes everyone else */
+                g_mutex_lock(&rc->lock);
+                g_hash_table_remove(rc->pending, GUINT_TO_POINTER(p.serial));
+                g_mutex_unlock(&rc->lock);
+                return -1;
+        }
+
+        g_mutex_lock(&rc->lock);
+        while (!p.done) {
+                if (!deadline) {
+                        g_cond_wait(&rc->cond, &rc->lock);
+                } else if (!g_cond_wait_until(&rc->cond, &rc->lock, deadline) && !p.done) {
+                        g_hash_table_remove(rc->pending, GUINT_TO_POINTER(p.serial));
+                        g_mutex_unlock(&rc->lock);
+                        return vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_REMOTE,
+                                              "vctld at '%s' did not answer %s within %d "
+                                              "seconds",
+                                              rc->socket_path, vctl_rpc_proc_name(proc),
+                                              (int)(wait_us / G_USEC_PER_SEC));
+                }
+        }
+        g_mutex_unlock(&rc->lock);
+        reply = p.reply;
+        err = p.err;
+        if (err) {
+                vctl_error_restore(err);
+                return -1;
+        }
+        if (reply->header.status == VCTL_RPC_ERROR) {
+                g_autoptr(vctl_error) derr = NULL;
+
+                if (vctl_rpc_msg_decode_error(reply, &derr) < 0)
+                        return -1;
+                vctl_error_restore(derr);
+                return -1;
+        }
+        if (reply->header.proc != proc)
+                return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_REMOTE,
+                                      "vctld answered call %u for procedure %d with procedure %d",
+                                      p.serial, proc, reply->header.proc);
+        return vctl_rpc_msg_decode(reply, ret_proc, ret, ret_size);
+}
+
+int remote_call(remote_conn *rc, int proc, xdrproc_t args_proc, const void *args,
+                xdrproc_t ret_proc, void *ret, gsize ret_size)
+{
+        return remote_call_until(rc, proc, args_proc, args, ret_proc, ret, ret_size, 0);
+}
+
+/* ---- open and close ---- */
+
+/* libvirt's client asks which authentication the socket wants first. */
+static int remote_authenticate(remote_conn *rc)
+{
+        remote_auth_list_ret list;
+        remote_auth_polkit_ret polkit;
+        gboolean want_polkit = FALSE;
+
+        if (remote_call_until(rc, REMOTE_PROC_AUTH_LIST, NULL, NULL,
+                              (xdrproc_t)xdr_remote_auth_list_ret, &list, sizeof(list),
+                              REMOTE_OPEN_WAIT_US) < 0) {
+                const vctl_error *e = vctl_error_last();
+
+                /* a daemon without authentication may not know AUTH_LIST */
+                return e && e->code == VCTL_ERR_NO_SUPPORT ? 0 : -1;
+        }
+        for (u_int i = 0; i < list.types.types_len; i++)
+                if (list.types.types_val[i] == REMOTE_AUTH_POLKIT)
+                        want_polkit = TRUE;
+        xdr_free((xdrproc_t)xdr_remote_auth_list_ret, &list);
+        if (!want_polkit)
+                return 0;
+        if (remote_call_until(rc, REMOTE_PROC_AUTH_POLKIT, NULL, NULL,
+                              (xdrproc_t)xdr_remote_auth_polkit_ret, &polkit, sizeof(polkit),
+                              REMOTE_OPEN_WAIT_US) < 0)
+                return -1;
+        return 0;
+}
+
+static void remote_free(remote_conn *rc)
+{
+        if (rc->reader) {
+                shutdown(rc->fd, SHUT_RDWR);
+                g_thread_join(rc->reader);
+        }
+        if (rc->fd >= 0)
+                close(rc->fd);
+        g_hash_table_unref(rc->pending);
+        vctl_error_free(rc->dead);
+        g_mutex_clear(&rc->lock);
+        g_mutex_clear(&rc->write_lock);
+        g_cond_clear(&rc->cond);
+        g_free(rc->socket_path);
+        g_free(rc);
+}
+
+remote_conn *remote_open(const vctl_uri *uri, unsigned int flags, remote_event_fn event_fn,
+                         remote_lost_fn lost_fn, void *opaque)
+{
+        remote_connect_open_args args = {0};
+        char *name = uri->name;
+        remote_conn *rc;
+        int fd = -1;
+
+        if (uri->transport == URI_TRANSPORT_TLS) {
+                vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_REMOTE,
+                               "cannot connect to '%s': the TLS transport is not implemented yet "
+                               "(on the host itself, use %s+unix://%s)",
+                               uri->host ? uri->host : "", uri->driver, uri->path);
+                return NULL;
+        }
+        if (remote_connect_socket(uri, &fd) < 0)
+                return NULL;
+        rc = g_new0(remote_conn, 1);
+        rc->fd = fd;
+        rc->socket_path = g_strdup(uri->socket_path);
+        rc->next_serial = 1;
+        rc->pending = g_hash_table_new(NULL, NULL);
+        rc->event_fn = event_fn;
+        rc->lost_fn = lost_fn;
+        rc->opaque = opaque;
+        g_mutex_init(&rc->lock);
+        g_mutex_init(&rc->write_lock);
+        g_cond_init(&rc->cond);
+        /* no close callback until the connection is really open */
+        rc->closing = TRUE;
+        rc->reader = g_thread_new("vctl-rpc", remote_reader_main, rc);
+
+        args.name = &name;
+        args.flags = flags;
+        if (remote_authenticate(rc) < 0 ||
+            remote_call_until(rc, REMOTE_PROC_CONNECT_OPEN, (xdrproc_t)xdr_remote_connect_open_args,
+                              &args, NULL, NULL, 0, REMOTE_OPEN_WAIT_US) < 0) {
+                g_autoptr(vctl_error) err = vctl_error_copy(vctl_error_last());
+
+                remote_free(rc);
+                vctl_error_restore(err);
+                return NULL;
+        }
+        g_mutex_lock(&rc->lock);
+        rc->closing = FALSE;
+        g_mutex_unlock(&rc->lock);
+        return rc;
+}
+
+void remote_close(remote_conn *rc)
+{
+        g_autoptr(vctl_error) saved = NULL;
+
+        if (!rc)
+                return;
+        saved = vctl_error_copy(vctl_error_last());
+        g_mutex_lock(&rc->lock);
+        rc->closing = TRUE;
+        g_mutex_unlock(&rc->lock);
+        /* a polite goodbye; the daemon drops our callbacks either way */
+        remote_call_until(rc, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL, NULL, NULL, 0,
+                          REMOTE_CLOSE_WAIT_US);
+        remote_free(rc);
+        vctl_error_restore(saved);
+}

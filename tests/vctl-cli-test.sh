@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# vctl against test:///default, in process: every command, exact output of
+# the listings, --json validity, errors with exit 1, help, bash completion.
+# Each vctl run starts from the driver's fresh state, so chained steps run in
+# one shell session fed on stdin.
+. "$top_srcdir/tests/lib.sh"
+
+[ -x "$VCTL" ] || { echo "Bail out! $VCTL was not built"; exit 1; }
+unset VCTL_DEFAULT_URI
+T="$VCTL -c test:///default"
+UUID=6695eb01-f6a4-8304-79aa-97f2502e193f
+
+cat >"$TEST_TMP/web1.xml" <<'XML'
+<domain type='test'>
+  <name>web1</name>
+  <uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>
+  <memory unit='MiB'>512</memory>
+  <vcpu>2</vcpu>
+  <os><type>hvm</type></os>
+</domain>
+XML
+W="$TEST_TMP/web1.xml"
+
+# run NAME EXPECTED_RC EXPECTED_STDOUT CMD...: one test point on rc and stdout
+run() {
+        local desc=$1 want_rc=$2 want_out=$3 out rc
+        shift 3
+        out=$("$@" 2>"$TEST_TMP/err")
+        rc=$?
+        if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ]; then
+                tap_ok "$desc"
+        else
+                tap_not_ok "$desc"
+                printf '%s\n' "rc $rc (wanted $want_rc); stdout:" "$out" "stderr:" \
+                        "$(cat "$TEST_TMP/err")" "wanted stdout:" "$want_out" | sed 's/^/# /'
+        fi
+}
+
+# fails NAME MESSAGE_FRAGMENT CMD...: exit 1 and "error: ...FRAGMENT..." on stderr
+fails() {
+        local desc=$1 frag=$2 rc
+        shift 2
+        "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+        rc=$?
+        if [ "$rc" = 1 ] && grep -q "^error: .*$frag" "$TEST_TMP/err"; then
+                tap_ok "$desc"
+        else
+                tap_not_ok "$desc"
+                printf '%s\n' "rc $rc; stderr:" "$(cat "$TEST_TMP/err")" | sed 's/^/# /'
+        fi
+}
+
+# ---- listings, exact ----
+run "list" 0 " Id   Name   State
+----------------------
+ 1    test   running" $T list
+run "list --all" 0 " Id   Name   State
+----------------------
+ 1    test   running" $T list --all
+run "list --inactive" 0 " Id   Name   State
+--------------------" $T list --inactive
+run "list --name" 0 "test" $T list --all --name
+run "list --uuid" 0 "$UUID" $T list --uuid
+run "dominfo" 0 "Id:             1
+Name:           test
+UUID:           $UUID
+OS Type:        hvm
+State:          running
+CPU(s):         2
+CPU time:       $($T dominfo test | sed -n 's/^CPU time: *//p')
+Max memory:     8388608 KiB
+Used memory:    2097152 KiB
+Persistent:     yes
+Autostart:      disable" $T dominfo test
+run "domstate" 0 "running" $T domstate test
+run "domstate --reason" 0 "running (booted)" $T domstate --reason test
+run "domid" 0 "1" $T domid test
+run "domuuid" 0 "$UUID" $T domuuid test
+run "domname by id" 0 "test" $T domname 1
+run "domname by uuid" 0 "test" $T domname "$UUID"
+run "dominfo by id" 0 "Name:           test" sh -c "$T dominfo 1 | grep '^Name:'"
+run "uri" 0 "test:///default" $T uri
+run "hostname" 0 "$(hostname)" $T hostname
+run "version" 0 "Compiled against library: vctl 0.1.0
+Using library: vctl 0.1.0
+Using API: Test 0.1.0
+Running hypervisor: Test 0.0.2" $T version
+run "-r works for reads" 0 "running" $T -r domstate test
+tap_check "dumpxml" sh -c "$T dumpxml test | grep -q '<name>test</name>'"
+tap_check "dumpxml --inactive has no id" sh -c "! $T dumpxml --inactive test | grep -q \"id='\""
+tap_check "VCTL_DEFAULT_URI is the default" sh -c "VCTL_DEFAULT_URI=test:///default $VCTL uri | grep -qx test:///default"
+
+# ---- JSON ----
+for cmd in "list --json" "list --all --json" "list --inactive --json" "dominfo test --json"; do
+        tap_check "$cmd is valid JSON" sh -c "$T $cmd | python3 -m json.tool >/dev/null"
+done
+run "list --json content" 0 "1 test running True" python3 -c "
+import json, subprocess
+d = json.loads(subprocess.run('$T list --all --json'.split(), capture_output=True, text=True).stdout)
+print(d[0]['id'], d[0]['name'], d[0]['state'], d[0]['persistent'])"
+run "dominfo --json content" 0 "hvm 8388608 False" python3 -c "
+import json, subprocess
+d = json.loads(subprocess.run('$T dominfo test --json'.split(), capture_output=True, text=True).stdout)
+print(d['os_type'], d['max_memory_kib'], d['autostart'])"
+
+# ---- single lifecycle commands ----
+run "define" 0 "Domain 'web1' defined from $W" $T define "$W"
+run "create" 0 "Domain 'web1' created from $W" $T create "$W"
+run "destroy" 0 "Domain 'test' destroyed" $T destroy test
+run "shutdown" 0 "Domain 'test' is being shutdown" $T shutdown test
+run "reboot" 0 "Domain 'test' is being rebooted" $T reboot test
+run "reset" 0 "Domain 'test' was reset" $T reset test
+run "suspend" 0 "Domain 'test' suspended" $T suspend test
+run "autostart" 0 "Domain 'test' marked as autostarted" $T autostart test
+run "autostart --disable" 0 "Domain 'test' unmarked as autostarted" $T autostart --disable test
+run "undefine" 0 "Domain 'test' has been undefined" $T undefine test
+run "define from stdin" 0 "Domain 'web1' defined from -" sh -c "$T define - <'$W'"
+
+# ---- a whole life cycle in one shell session ----
+out=$($T 2>&1 <<CMDS
+define $W
+list --all
+start web1
+suspend web1
+domstate --reason web1
+resume web1
+domstate --reason web1
+shutdown web1
+domstate --reason web1
+start web1
+domid web1
+destroy web1
+domstate --reason web1
+autostart web1
+dominfo web1
+undefine web1
+list --all --name
+quit
+list
+CMDS
+)
+expected="Domain 'web1' defined from $W
+
+ Id   Name   State
+-----------------------
+ 1    test   running
+ -    web1   shut off
+
+Domain 'web1' started
+
+Domain 'web1' suspended
+
+paused (user)
+
+Domain 'web1' resumed
+
+running (unpaused)
+
+Domain 'web1' is being shutdown
+
+shut off (shutdown)
+
+Domain 'web1' started
+
+3
+
+Domain 'web1' destroyed
+
+shut off (destroyed)
+
+Domain 'web1' marked as autostarted
+
+Id:             -
+Name:           web1
+UUID:           c7a5fdbd-edaf-9455-926a-d65c16db1809
+OS Type:        hvm
+State:          shut off
+CPU(s):         2
+Max memory:     524288 KiB
+Used memory:    524288 KiB
+Persistent:     yes
+Autostart:      enable
+
+Domain 'web1' has been undefined
+
+test"
+tap_is "shell session: define, start, suspend, resume, shutdown, destroy, undefine" \
+        "$expected" "$out"
+
+out=$(printf 'start test\nresume test\n' | $T 2>&1)
+case $out in
+*"error: cannot start domain 'test': "*"error: cannot resume domain 'test': "*)
+        tap_ok "shell reports errors and goes on" ;;
+*) tap_not_ok "shell reports errors and goes on"; echo "$out" | sed 's/^/# /' ;;
+esac
+printf 'destroy test\nstart test --console\n' | $T >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+if grep -q "Domain 'test' started" "$TEST_TMP/out" && grep -q "console is not available yet" "$TEST_TMP/err"; then
+        tap_ok "start --console starts, then says the console is not available yet"
+else
+        tap_not_ok "start --console"; sed 's/^/# /' "$TEST_TMP/out" "$TEST_TMP/err"
+fi
+run "event times out without events" 1 "event loop timed out
+events received: 0" $T event --timeout 1
+run "event --loop --all times out cleanly" 0 "event loop timed out
+events received: 0" $T event --loop --all --timeout 1
+
+# ---- errors ----
+fails "unknown domain" "domain 'nosuch' not found" $T dominfo nosuch
+fails "unknown domain id" "domain '42' not found" $T domstate 42
+fails "start of a running domain" "cannot start domain 'test': .*already" $T start test
+fails "define of a missing file" "$TEST_TMP/missing.xml" $T define "$TEST_TMP/missing.xml"
+echo '<domain type=' >"$TEST_TMP/bad.xml"
+fails "define of a broken file" "cannot define a domain from '$TEST_TMP/bad.xml'" $T define "$TEST_TMP/bad.xml"
+fails "unknown option" "command 'list' has no option '--xyz'" $T list --xyz
+fails "unknown global option" "unknown option '--xyz'" $VCTL --xyz list
+fails "unknown command" "unknown command 'frobnicate'" $T frobnicate
+fails "missing argument" "command 'start' needs more arguments" $T start
+fails "too many arguments" "command 'domid' got too many arguments" $T domid a b
+fails "bad URI" "invalid URI 'bogus'" $VCTL -c bogus list
+fails "unknown driver" "no driver for URI 'xen:///system'" $VCTL -c xen:///system list
+fails "TLS not implemented" "TLS transport is not implemented yet" $VCTL -c qemu+tls://host/system list
+fails "no daemon" "cannot connect to vctld at '$TEST_TMP/none'" $VCTL -c "qemu+unix:///system?socket=$TEST_TMP/none" list
+fails "read-only refuses changes" "read-only" $T -r destroy test
+fails "event --timeout checks its value" "--timeout 'x'" $T event --timeout x
+
+# ---- help ----
+help=$($VCTL help)
+missing=
+for c in list define undefine start create destroy shutdown reboot reset suspend resume \
+        dumpxml dominfo domstate domid domuuid domname autostart event uri version hostname \
+        validate help; do
+        echo "$help" | grep -q "^  $c " || missing="$missing $c"
+        $VCTL help "$c" | grep -q "^usage: vctl $c" || missing="$missing help:$c"
+        $VCTL "$c" --help | grep -q "^usage: vctl $c" || missing="$missing --help:$c"
+done
+tap_is "vctl help lists every command; help CMD and CMD --help work for each" "" "$missing"
+fails "help of an unknown command" "unknown command 'nope'" $VCTL help nope
+tap_check "validate still works" $VCTL validate "$W"
+
+# ---- bash completion ----
+comp="$top_srcdir/tools/vctl/vctl.bash-completion"
+tap_check "bash completion parses" bash -n "$comp"
+out=$(PATH="$(dirname "$VCTL"):$PATH" bash -c "
+. '$comp'
+COMP_WORDS=(vctl -c test:///default dom); COMP_CWORD=3; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl -c test:///default start ''); COMP_CWORD=4; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl list --a); COMP_CWORD=2; _vctl; echo \"\${COMPREPLY[*]}\"" 2>&1)
+tap_is "bash completion: commands, domain names, options" "dominfo domstate domid domuuid domname
+test
+--all" "$out"
+
+tap_done

@@ -1,0 +1,184 @@
+/* Domain life cycle: define, undefine, start, create, destroy, shutdown,
+ * reboot, reset, suspend, resume. Messages are virsh's. */
+#include "config.h"
+
+#include "vctl.h"
+
+#include <stdio.h>
+
+/* ---- define / create from a file ---- */
+
+static int domain_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean create)
+{
+        g_auto(vctl_args) args = {0};
+        g_autofree char *xml = NULL;
+        vctl_domain *dom;
+        vctl_conn *conn;
+        const char *file;
+        int r;
+
+        if ((r = vctl_args_parse(cmd, argc, argv, 1, 1, &args)))
+                return r == 2 ? 0 : 1;
+        file = vctl_arg_pos(&args, 0);
+        if (!(xml = vctl_read_file(file)) || !(conn = vctl_connect()))
+                return 1;
+        if (create)
+                dom = vctl_domain_create_xml(
+                        conn, xml, vctl_arg_flag(&args, "--paused") ? VCTL_DOMAIN_START_PAUSED : 0);
+        else
+                dom = vctl_domain_define_xml(
+                        conn, xml,
+                        vctl_arg_flag(&args, "--validate") ? VCTL_DOMAIN_DEFINE_VALIDATE : 0);
+        if (!dom)
+                return vctl_fail_api("cannot %s a domain from '%s'", create ? "create" : "define",
+                                     file);
+        printf("Domain '%s' %s from %s\n\n", vctl_domain_get_name(dom),
+               create ? "created" : "defined", file);
+        vctl_domain_free(dom);
+        return 0;
+}
+
+static int define_run(int argc, char **argv)
+{
+        return domain_from_file(&vctl_cmd_define, argc, argv, FALSE);
+}
+
+static int create_run(int argc, char **argv)
+{
+        return domain_from_file(&vctl_cmd_create, argc, argv, TRUE);
+}
+
+/* ---- one action on one domain ---- */
+
+typedef enum {
+        ACT_UNDEFINE,
+        ACT_START,
+        ACT_DESTROY,
+        ACT_SHUTDOWN,
+        ACT_REBOOT,
+        ACT_RESET,
+        ACT_SUSPEND,
+        ACT_RESUME,
+} domain_action;
+
+typedef struct action_info {
+        const char *verb; /* for errors: "cannot VERB domain 'x'" */
+        const char *done; /* the success line: "Domain 'x' DONE" */
+} action_info;
+
+static const action_info actions[] = {
+        [ACT_UNDEFINE] = {"undefine", "has been undefined"},
+        [ACT_START] = {"start", "started"},
+        [ACT_DESTROY] = {"destroy", "destroyed"},
+        [ACT_SHUTDOWN] = {"shut down", "is being shutdown"},
+        [ACT_REBOOT] = {"reboot", "is being rebooted"},
+        [ACT_RESET] = {"reset", "was reset"},
+        [ACT_SUSPEND] = {"suspend", "suspended"},
+        [ACT_RESUME] = {"resume", "resumed"},
+};
+
+static int action_do(domain_action act, vctl_domain *dom, const vctl_args *args)
+{
+        switch (act) {
+        case ACT_UNDEFINE:
+                return vctl_domain_undefine(dom, 0);
+        case ACT_START:
+                return vctl_domain_create(
+                        dom, vctl_arg_flag(args, "--paused") ? VCTL_DOMAIN_START_PAUSED : 0);
+        case ACT_DESTROY:
+                return vctl_domain_destroy(
+                        dom, vctl_arg_flag(args, "--graceful") ? VCTL_DOMAIN_DESTROY_GRACEFUL : 0);
+        case ACT_SHUTDOWN:
+                return vctl_domain_shutdown(dom, 0);
+        case ACT_REBOOT:
+                return vctl_domain_reboot(dom, 0);
+        case ACT_RESET:
+                return vctl_domain_reset(dom, 0);
+        case ACT_SUSPEND:
+                return vctl_domain_suspend(dom);
+        case ACT_RESUME:
+                return vctl_domain_resume(dom);
+        }
+        return -1;
+}
+
+static int domain_action_run(const vctl_cmd *cmd, domain_action act, int argc, char **argv)
+{
+        g_auto(vctl_args) args = {0};
+        g_autofree char *name = NULL;
+        vctl_domain *dom;
+        vctl_conn *conn;
+        int r;
+
+        if ((r = vctl_args_parse(cmd, argc, argv, 1, 1, &args)))
+                return r == 2 ? 0 : 1;
+        if (!(conn = vctl_connect()) || !(dom = vctl_domain_arg(conn, vctl_arg_pos(&args, 0))))
+                return 1;
+        name = g_strdup(vctl_domain_get_name(dom));
+        r = action_do(act, dom, &args);
+        vctl_domain_free(dom);
+        if (r < 0)
+                return vctl_fail_api("cannot %s domain '%s'", actions[act].verb, name);
+        printf("Domain '%s' %s\n\n", name, actions[act].done);
+        if (act == ACT_START && vctl_arg_flag(&args, "--console"))
+                /* the console comes with the QEMU driver's serial console */
+                return vctl_fail("cannot attach to the console of domain '%s': the console is "
+                                 "not available yet in vctl (the domain is running)",
+                                 name);
+        return 0;
+}
+
+#define ACTION_CMD(var, cmdname, act, syn, sum, opts)                                              \
+        static int var##_run(int argc, char **argv)                                                \
+        {                                                                                          \
+                return domain_action_run(&vctl_cmd_##var, act, argc, argv);                        \
+        }                                                                                          \
+        const vctl_cmd vctl_cmd_##var = {                                                          \
+                .name = cmdname,                                                                   \
+                .synopsis = syn,                                                                   \
+                .summary = sum,                                                                    \
+                .help = "  DOMAIN is a name, an id or a UUID.",                                    \
+                .run = var##_run,                                                                  \
+                .options = opts,                                                                   \
+        };
+
+static const char *const no_options[] = {NULL};
+static const char *const start_options[] = {"--console", "--paused", NULL};
+static const char *const destroy_options[] = {"--graceful", NULL};
+
+ACTION_CMD(undefine, "undefine", ACT_UNDEFINE, "DOMAIN",
+           "remove a domain's definition (a running domain goes on, transient)", no_options)
+ACTION_CMD(start, "start", ACT_START, "DOMAIN [--console] [--paused]", "start a defined domain",
+           start_options)
+ACTION_CMD(destroy, "destroy", ACT_DESTROY, "DOMAIN [--graceful]",
+           "stop a running domain at once (power off)", destroy_options)
+ACTION_CMD(shutdown, "shutdown", ACT_SHUTDOWN, "DOMAIN", "ask a running domain to shut down",
+           no_options)
+ACTION_CMD(reboot, "reboot", ACT_REBOOT, "DOMAIN", "ask a running domain to reboot", no_options)
+ACTION_CMD(reset, "reset", ACT_RESET, "DOMAIN", "reset a running domain (as the reset button)",
+           no_options)
+ACTION_CMD(suspend, "suspend", ACT_SUSPEND, "DOMAIN", "pause a running domain", no_options)
+ACTION_CMD(resume, "resume", ACT_RESUME, "DOMAIN", "resume a paused domain", no_options)
+
+static const char *const define_options[] = {"--validate", NULL};
+static const char *const create_options[] = {"--paused", NULL};
+
+const vctl_cmd vctl_cmd_define = {
+        .name = "define",
+        .synopsis = "FILE [--validate]",
+        .summary = "define (but do not start) a domain from an XML file",
+        .help = "  FILE is a libvirt domain definition ('-' for standard input); defining\n"
+                "  an existing name or UUID updates its definition.",
+        .run = define_run,
+        .options = define_options,
+};
+
+const vctl_cmd vctl_cmd_create = {
+        .name = "create",
+        .synopsis = "FILE [--paused]",
+        .summary = "create and start a transient domain from an XML file",
+        .help = "  FILE is a libvirt domain definition ('-' for standard input). The\n"
+                "  domain is gone once it stops; use 'define' and 'start' to keep it.",
+        .run = create_run,
+        .options = create_options,
+};

@@ -1,0 +1,97 @@
+/* The connection and its host: uri, version, hostname. */
+#include "config.h"
+
+#include "vctl.h"
+
+#include <stdio.h>
+
+static int host_args(const vctl_cmd *cmd, int argc, char **argv, vctl_conn **ret_conn)
+{
+        g_auto(vctl_args) args = {0};
+        int r = vctl_args_parse(cmd, argc, argv, 0, 0, &args);
+
+        if (r)
+                return r == 2 ? 0 : 1;
+        *ret_conn = vctl_connect();
+        return *ret_conn ? -1 : 1;
+}
+
+static int uri_run(int argc, char **argv)
+{
+        g_autofree char *uri = NULL;
+        vctl_conn *conn = NULL;
+        int r = host_args(&vctl_cmd_uri, argc, argv, &conn);
+
+        if (r >= 0)
+                return r;
+        if (!(uri = vctl_conn_get_uri(conn)))
+                return vctl_fail_api("cannot get the URI of the connection");
+        printf("%s\n\n", uri);
+        return 0;
+}
+
+static int hostname_run(int argc, char **argv)
+{
+        g_autofree char *name = NULL;
+        vctl_conn *conn = NULL;
+        int r = host_args(&vctl_cmd_hostname, argc, argv, &conn);
+
+        if (r >= 0)
+                return r;
+        if (!(name = vctl_conn_get_hostname(conn)))
+                return vctl_fail_api("cannot get the host name");
+        printf("%s\n\n", name);
+        return 0;
+}
+
+static char *version_string(unsigned long long v)
+{
+        return g_strdup_printf("%llu.%llu.%llu", v / 1000000, (v / 1000) % 1000, v % 1000);
+}
+
+static int version_run(int argc, char **argv)
+{
+        g_autofree char *type = NULL, *lib = NULL, *hv = NULL;
+        unsigned long long lib_ver = 0, hv_ver = 0;
+        vctl_conn *conn = NULL;
+        int r = host_args(&vctl_cmd_version, argc, argv, &conn);
+
+        if (r >= 0)
+                return r;
+        if (!(type = vctl_conn_get_type(conn)) || vctl_conn_get_lib_version(conn, &lib_ver) < 0 ||
+            vctl_conn_get_version(conn, &hv_ver) < 0)
+                return vctl_fail_api("cannot get the versions of the connection");
+        lib = version_string(lib_ver);
+        hv = version_string(hv_ver);
+        printf("Compiled against library: vctl %s\n", PACKAGE_VERSION);
+        printf("Using library: vctl %s\n", PACKAGE_VERSION);
+        printf("Using API: %s %s\n", type, lib);
+        printf("Running hypervisor: %s %s\n\n", type, hv);
+        return 0;
+}
+
+static const char *const no_options[] = {NULL};
+
+const vctl_cmd vctl_cmd_uri = {
+        .name = "uri",
+        .synopsis = "",
+        .summary = "print the URI of the connection",
+        .run = uri_run,
+        .options = no_options,
+};
+
+const vctl_cmd vctl_cmd_version = {
+        .name = "version",
+        .synopsis = "",
+        .summary = "print the versions of vctl and of the hypervisor",
+        .run = version_run,
+        .options = no_options,
+};
+
+const vctl_cmd vctl_cmd_hostname = {
+        .name = "hostname",
+        .synopsis = "",
+        .summary = "print the host name of the hypervisor's host",
+        .run = hostname_run,
+        .options = no_options,
+};
