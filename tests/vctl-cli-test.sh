@@ -249,4 +249,21 @@ tap_is "bash completion: commands, domain names, options" "dominfo domstate domi
 test
 --all" "$out"
 
+# ---- host-check ----
+$VCTL host-check --quick --json >"$TEST_TMP/hc.json" 2>&1
+rc=$?
+summary=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = {c["name"] for c in d["checks"]}
+assert {"kvm-device", "qemu-binary", "tun-device"} <= names, names
+assert all(c["status"] in ("PASS", "INFO", "WARN", "FAIL") for c in d["checks"])
+assert all(c["hint"] for c in d["checks"] if c["status"] in ("WARN", "FAIL"))
+print(d["summary"]["fail"])' "$TEST_TMP/hc.json" 2>&1)
+# exit 1 exactly when a check failed, like virt-host-validate
+tap_is "host-check --json: well-formed, every warning has a hint, exit follows failures" \
+        "$([ "$summary" = 0 ] && echo 0 || echo 1)" "$rc"
+out=$($VCTL host-check --quick 2>&1 | grep -c ': \(PASS\|INFO\|WARN\|FAIL\)')
+[ "$out" -ge 10 ] && tap_ok "host-check table lists every check ($out)" || tap_not_ok "host-check table lists every check ($out)"
+
 tap_done
