@@ -1,0 +1,71 @@
+/* One connected client: its socket, the decoder of what it sends, the queue of
+ * what we send it, and its per-connection state. I/O happens on the main loop;
+ * only client_ref/unref and client_post may be called from other threads. */
+#pragma once
+
+#include <gio/gio.h>
+#include <sys/socket.h>
+
+#include "lib/rpc/message.h"
+
+typedef struct vctld_server vctld_server;
+typedef struct dispatch_conn dispatch_conn;
+typedef struct vctld_client vctld_client;
+
+struct vctld_client {
+        gint refs;
+        vctld_server *srv;
+        guint64 id;
+        GSocket *sock;
+        gboolean readonly; /* came in on the read-only socket */
+        gboolean closed;
+        gboolean have_cred;
+        struct ucred cred; /* SO_PEERCRED, for access control */
+
+        GSource *in_src, *out_src;
+        vctl_rpc_reader *reader;
+        GByteArray *outbuf; /* encoded frames; out_off bytes already sent */
+        gsize out_off;
+        guint inflight; /* calls handed to workers, not answered yet */
+
+        /* limits, from the configuration at accept time */
+        guint max_requests;
+        guint32 max_message;
+        gsize out_soft; /* stop reading above this much unsent output */
+        gsize out_hard; /* drop the client above this */
+
+        /* keepalive (keepalive.c) */
+        int ka_interval;
+        guint ka_count;
+        GSource *ka_src;
+        gint64 ka_next; /* monotonic time of the next PING */
+        guint ka_left;  /* PINGs left before giving up */
+
+        /* dispatch state (dispatch*.c, events.c); main thread only */
+        dispatch_conn *conn; /* NULL until CONNECT_OPEN */
+        GHashTable *events;  /* callbackID -> events_entry */
+        int next_callback_id;
+};
+
+/* Takes fd (a connected, non-blocking, close-on-exec socket). */
+vctld_client *client_new(vctld_server *srv, int fd, gboolean readonly);
+vctld_client *client_ref(vctld_client *cl);
+void client_unref(vctld_client *cl);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vctld_client, client_unref)
+
+/* Starts reading. */
+void client_start(vctld_client *cl);
+
+/* Closes the connection (idempotent); why is logged. */
+void client_close(vctld_client *cl, const char *why);
+
+/* Queues an encoded frame (main thread). A client whose queue would pass
+ * out_hard is dropped. */
+void client_send(vctld_client *cl, const guint8 *data, gsize len);
+
+/* Hands a frame to the main loop from any thread; takes frame. reply: it
+ * answers a call counted in inflight. */
+void client_post(vctld_client *cl, GByteArray *frame, gboolean reply);
+
+/* "client 3 (pid 1234, uid 0)" for logs. */
+const char *client_describe(vctld_client *cl, char *buf, gsize size);

@@ -1,0 +1,247 @@
+/* vctld.conf parsing: every key is known, every value is range-checked, and an
+ * error names the file, the line and the key. */
+#include <config.h>
+
+#include "daemon/config.h"
+#include "lib/rpc/message.h"
+#include "lib/util/error.h"
+#include "lib/util/file.h"
+#include "lib/util/num.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define CONFIG_GROUP    "vctld"
+#define CONFIG_MAX_SIZE (1024 * 1024)
+
+typedef enum { KEY_UINT, KEY_INT, KEY_LEVEL, KEY_PERMS } config_key_kind;
+
+typedef struct config_key {
+        const char *name;
+        config_key_kind kind;
+        long long min, max;
+        gsize offset;
+} config_key;
+
+#define KEY(name, kind, min, max)                                                                  \
+        {                                                                                          \
+#name, kind, min, max, G_STRUCT_OFFSET(vctld_config, name)                         \
+        }
+
+static const config_key config_keys[] = {
+        KEY(max_clients, KEY_UINT, 1, 100000),
+        KEY(max_client_requests, KEY_UINT, 1, 1000),
+        KEY(max_message_size, KEY_UINT, 65536, VCTL_RPC_MAX_MESSAGE),
+        KEY(max_workers, KEY_UINT, 1, 1024),
+        KEY(keepalive_interval, KEY_INT, -1, 86400),
+        KEY(keepalive_count, KEY_UINT, 0, 1000),
+        KEY(log_level, KEY_LEVEL, 0, 0),
+        KEY(unix_sock_rw_perms, KEY_PERMS, 0, 0777),
+        KEY(unix_sock_ro_perms, KEY_PERMS, 0, 0777),
+};
+
+void config_init_defaults(vctld_config *cfg)
+{
+        *cfg = (vctld_config){
+                .max_clients = 120,
+                .max_client_requests = 5,
+                .max_message_size = VCTL_RPC_MAX_MESSAGE,
+                .max_workers = 4,
+                .keepalive_interval = 5,
+                .keepalive_count = 5,
+                .log_level = VCTL_LOG_WARNING,
+                .unix_sock_rw_perms = 0600,
+                .unix_sock_ro_perms = 0666,
+        };
+}
+
+/* The line of the first "key =" in data, 0 when not found: GKeyFile keeps no
+ * line numbers, and people need them. */
+static int config_key_line(const char *data, const char *key)
+{
+        g_auto(GStrv) lines = g_strsplit(data, "\n", -1);
+
+        for (int i = 0; lines[i]; i++) {
+                const char *p = lines[i] + strspn(lines[i], " \t");
+                gsize len = strlen(key);
+
+                if (strncmp(p, key, len) != 0)
+                        continue;
+                /* a group header "[name]", or "key =" */
+                if (key[0] == '[' || (p[len] && strchr(" \t=", p[len])))
+                        return i + 1;
+        }
+        return 0;
+}
+
+static int config_error(const char *path, const char *data, const char *key, const char *fmt, ...)
+        G_GNUC_PRINTF(4, 5);
+
+static int config_error(const char *path, const char *data, const char *key, const char *fmt, ...)
+{
+        g_autofree char *what = NULL;
+        int line = key ? config_key_line(data, key) : 0;
+        va_list ap;
+
+        va_start(ap, fmt);
+        what = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        if (line > 0)
+                return vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_CONF, "%s:%d: %s",
+                                      path, line, what);
+        return vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_CONF, "%s: %s", path, what);
+}
+
+/* GKeyFile keeps quotes; libvirt's config style puts strings in them. */
+static char *config_unquote(const char *value)
+{
+        gsize len = strlen(value);
+
+        if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
+                return g_strndup(value + 1, len - 2);
+        return g_strdup(value);
+}
+
+static int config_set_key(vctld_config *cfg, const config_key *k, const char *raw, const char *path,
+                          const char *data)
+{
+        g_autofree char *value = config_unquote(raw);
+        void *field = G_STRUCT_MEMBER_P(cfg, k->offset);
+        long long n;
+
+        switch (k->kind) {
+        case KEY_UINT:
+        case KEY_INT:
+                if (vctl_parse_ll(value, k->min, k->max, &n) < 0 || (k->kind == KEY_INT && n == 0))
+                        return config_error(
+                                path, data, k->name, "%s: '%s' is not %s between %lld and %lld",
+                                k->name, value, k->kind == KEY_INT ? "-1 or a number" : "a number",
+                                k->kind == KEY_INT ? 1 : k->min, k->max);
+                if (k->kind == KEY_INT)
+                        *(int *)field = (int)n;
+                else
+                        *(guint *)field = (guint)n;
+                return 0;
+        case KEY_LEVEL:
+                if (vctl_log_level_parse(value, (vctl_log_level *)field) < 0)
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not a log level (use debug, info, "
+                                            "warning or error)",
+                                            k->name, value);
+                return 0;
+        case KEY_PERMS: {
+                char *end = NULL;
+                unsigned long mode;
+
+                errno = 0;
+                mode = strtoul(value, &end, 8);
+                if (!*value || *end || errno || mode > 0777 || value[0] == '-')
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not an octal file mode such as \"0600\"",
+                                            k->name, value);
+                *(guint *)field = (guint)mode;
+                return 0;
+        }
+        }
+        g_assert_not_reached();
+}
+
+static const config_key *config_key_find(const char *name)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(config_keys); i++)
+                if (g_str_equal(config_keys[i].name, name))
+                        return &config_keys[i];
+        return NULL;
+}
+
+int config_parse_data(const char *data, gsize len, const char *path, vctld_config *ret_cfg)
+{
+        g_autoptr(GKeyFile) kf = g_key_file_new();
+        g_autoptr(GError) err = NULL;
+        g_auto(GStrv) groups = NULL;
+        g_auto(GStrv) keys = NULL;
+        g_autofree char *text = g_strndup(data, len);
+        vctld_config cfg;
+
+        config_init_defaults(&cfg);
+        if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &err))
+                return config_error(path, text, NULL, "%s", err->message);
+        groups = g_key_file_get_groups(kf, NULL);
+        for (int i = 0; groups[i]; i++) {
+                if (!g_str_equal(groups[i], CONFIG_GROUP)) {
+                        g_autofree char *header = g_strdup_printf("[%s]", groups[i]);
+
+                        return config_error(path, text, header,
+                                            "unknown group [%s] (vctld.conf has only [%s])",
+                                            groups[i], CONFIG_GROUP);
+                }
+        }
+        if (g_key_file_has_group(kf, CONFIG_GROUP))
+                keys = g_key_file_get_keys(kf, CONFIG_GROUP, NULL, NULL);
+        for (int i = 0; keys && keys[i]; i++) {
+                const config_key *k = config_key_find(keys[i]);
+                g_autofree char *value = NULL;
+
+                if (!k)
+                        return config_error(path, text, keys[i],
+                                            "unknown key '%s' in [%s] (see docs/vctld.conf)",
+                                            keys[i], CONFIG_GROUP);
+                value = g_key_file_get_value(kf, CONFIG_GROUP, keys[i], NULL);
+                if (!value || config_set_key(&cfg, k, value, path, text) < 0)
+                        return -1;
+        }
+        *ret_cfg = cfg;
+        return 0;
+}
+
+int config_load(const char *path, gboolean required, vctld_config *ret_cfg)
+{
+        g_autofree char *data = NULL;
+        size_t len = 0;
+        int r;
+
+        if (!required && !g_file_test(path, G_FILE_TEST_EXISTS)) {
+                config_init_defaults(ret_cfg);
+                return 0;
+        }
+        r = vctl_file_read_bounded(path, CONFIG_MAX_SIZE, &data, &len);
+        if (r < 0)
+                return -1;
+        return config_parse_data(data, len, path, ret_cfg);
+}
+
+static char *config_value_string(const vctld_config *cfg, const config_key *k)
+{
+        const void *field = G_STRUCT_MEMBER_P(cfg, k->offset);
+        static const char *const levels[] = {"debug", "info", "warning", "error"};
+
+        switch (k->kind) {
+        case KEY_UINT:
+                return g_strdup_printf("%u", *(const guint *)field);
+        case KEY_INT:
+                return g_strdup_printf("%d", *(const int *)field);
+        case KEY_LEVEL:
+                return g_strdup(levels[CLAMP(*(const int *)field, 0, 3)]);
+        case KEY_PERMS:
+                return g_strdup_printf("%04o", *(const guint *)field);
+        }
+        g_assert_not_reached();
+}
+
+char *config_describe_changes(const vctld_config *old_cfg, const vctld_config *new_cfg)
+{
+        g_autoptr(GString) out = g_string_new(NULL);
+
+        for (gsize i = 0; i < G_N_ELEMENTS(config_keys); i++) {
+                g_autofree char *a = config_value_string(old_cfg, &config_keys[i]);
+                g_autofree char *b = config_value_string(new_cfg, &config_keys[i]);
+
+                if (g_str_equal(a, b))
+                        continue;
+                g_string_append_printf(out, "%s%s %s -> %s", out->len ? ", " : "",
+                                       config_keys[i].name, a, b);
+        }
+        if (!out->len)
+                return NULL;
+        return g_string_free(g_steal_pointer(&out), FALSE);
+}

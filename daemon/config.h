@@ -1,0 +1,31 @@
+/* vctld.conf: the daemon's limits and socket settings (a GKeyFile, group [vctld]). */
+#pragma once
+
+#include <glib.h>
+
+#include "lib/util/log.h"
+
+typedef struct vctld_config {
+        guint max_clients;         /* connected clients at once */
+        guint max_client_requests; /* calls in flight per client */
+        guint max_message_size;    /* largest message accepted or sent */
+        guint max_workers;         /* threads running blocking calls */
+        int keepalive_interval;    /* seconds of silence before a PING; -1 disables */
+        guint keepalive_count;     /* unanswered PINGs before a client is dropped */
+        vctl_log_level log_level;
+        guint unix_sock_rw_perms; /* mode of the read-write socket */
+        guint unix_sock_ro_perms; /* mode of the read-only socket */
+} vctld_config;
+
+void config_init_defaults(vctld_config *cfg);
+
+/* Parses a vctld.conf text over the defaults; path only names it in errors.
+ * Returns 0, or -1 with a VCTL_ERR_CONFIG_UNSUPPORTED error naming the file,
+ * the line and the key; *ret_cfg is untouched on failure. */
+int config_parse_data(const char *data, gsize len, const char *path, vctld_config *ret_cfg);
+
+/* Loads path. A missing file gives the defaults unless required. */
+int config_load(const char *path, gboolean required, vctld_config *ret_cfg);
+
+/* "max_clients 120 -> 50, ..." for what differs; NULL when nothing does. */
+char *config_describe_changes(const vctld_config *old_cfg, const vctld_config *new_cfg);

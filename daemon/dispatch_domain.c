@@ -1,0 +1,344 @@
+/* Domain procedures: lists, lookups, definition, life cycle and state. Each
+ * converts the wire structs to the driver's and back; all run on workers. */
+#include <config.h>
+
+#include "daemon/dispatch_priv.h"
+
+#include <string.h>
+
+#define DRV(ctx) ((ctx)->conn->drv)
+#define DC(ctx)  ((ctx)->conn->dc)
+/* the driver entry, or a NO_SUPPORT error naming the operation */
+#define REQUIRE(ctx, entry, what)                                                                  \
+        do {                                                                                       \
+                if (!DRV(ctx)->entry)                                                              \
+                        return dispatch_unsupported(ctx, what);                                    \
+        } while (0)
+
+/* A wire domain as the driver's, borrowing its name. */
+static drv_domain dispatch_dom_in(const remote_nonnull_domain *w)
+{
+        drv_domain d = {.name = w->name, .id = w->id};
+
+        memcpy(d.uuid, w->uuid, sizeof(d.uuid));
+        return d;
+}
+
+/* Fills a wire domain from the driver's (takes dom); -1 when dom is NULL. */
+static int dispatch_dom_out(drv_domain *dom, remote_nonnull_domain *w)
+{
+        if (!dom)
+                return -1;
+        w->name = g_steal_pointer(&dom->name);
+        memcpy(w->uuid, dom->uuid, sizeof(w->uuid));
+        w->id = dom->id;
+        drv_domain_free(dom);
+        return 0;
+}
+
+static int dispatch_list(dispatch_ctx *ctx, unsigned int flags, GPtrArray **ret)
+{
+        REQUIRE(ctx, list_all_domains, "listing domains");
+        return DRV(ctx)->list_all_domains(DC(ctx), flags, ret);
+}
+
+DISPATCH_HANDLER(dispatch_connect_list_all_domains)
+{
+        remote_connect_list_all_domains_args *args = args_;
+        remote_connect_list_all_domains_ret *ret = ret_;
+        g_autoptr(GPtrArray) doms = NULL;
+
+        if (dispatch_list(ctx, args->flags, &doms) < 0)
+                return -1;
+        if (doms->len > REMOTE_DOMAIN_LIST_MAX)
+                return vctl_error_set(VCTL_ERR_OVERFLOW, VCTL_FROM_RPC,
+                                      "too many domains to list (%u, at most %d)", doms->len,
+                                      REMOTE_DOMAIN_LIST_MAX);
+        /* libvirt's remote driver: the count always, the domains if asked */
+        if (args->need_results && doms->len) {
+                ret->domains.domains_val = g_new0(remote_nonnull_domain, doms->len);
+                ret->domains.domains_len = doms->len;
+                for (guint i = 0; i < doms->len; i++)
+                        dispatch_dom_out(drv_domain_copy(g_ptr_array_index(doms, i)),
+                                         &ret->domains.domains_val[i]);
+        }
+        ret->ret = doms->len;
+        return 0;
+}
+
+DISPATCH_HANDLER(dispatch_connect_num_of_domains)
+{
+        remote_connect_num_of_domains_ret *ret = ret_;
+        g_autoptr(GPtrArray) doms = NULL;
+
+        if (dispatch_list(ctx, VCTL_LIST_DOMAINS_ACTIVE, &doms) < 0)
+                return -1;
+        ret->num = (int)doms->len;
+        return 0;
+}
+
+static int dispatch_check_max(int max, const char *what)
+{
+        if (max < 0 || max > REMOTE_DOMAIN_LIST_MAX)
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
+                                      "%s must be between 0 and %d, not %d", what,
+                                      REMOTE_DOMAIN_LIST_MAX, max);
+        return 0;
+}
+
+DISPATCH_HANDLER(dispatch_connect_list_domains)
+{
+        remote_connect_list_domains_args *args = args_;
+        remote_connect_list_domains_ret *ret = ret_;
+        g_autoptr(GPtrArray) doms = NULL;
+        guint n;
+
+        if (dispatch_check_max(args->maxids, "maxids") < 0 ||
+            dispatch_list(ctx, VCTL_LIST_DOMAINS_ACTIVE, &doms) < 0)
+                return -1;
+        n = MIN(doms->len, (guint)args->maxids);
+        ret->ids.ids_len = n;
+        ret->ids.ids_val = n ? g_new0(int, n) : NULL;
+        for (guint i = 0; i < n; i++)
+                ret->ids.ids_val[i] = ((drv_domain *)g_ptr_array_index(doms, i))->id;
+        return 0;
+}
+
+DISPATCH_HANDLER(dispatch_connect_num_of_defined_domains)
+{
+        remote_connect_num_of_defined_domains_ret *ret = ret_;
+        g_autoptr(GPtrArray) doms = NULL;
+
+        if (dispatch_list(ctx, VCTL_LIST_DOMAINS_INACTIVE, &doms) < 0)
+                return -1;
+        ret->num = (int)doms->len;
+        return 0;
+}
+
+DISPATCH_HANDLER(dispatch_connect_list_defined_domains)
+{
+        remote_connect_list_defined_domains_args *args = args_;
+        remote_connect_list_defined_domains_ret *ret = ret_;
+        g_autoptr(GPtrArray) doms = NULL;
+        guint n;
+
+        if (dispatch_check_max(args->maxnames, "maxnames") < 0 ||
+            dispatch_list(ctx, VCTL_LIST_DOMAINS_INACTIVE, &doms) < 0)
+                return -1;
+        n = MIN(doms->len, (guint)args->maxnames);
+        ret->names.names_len = n;
+        ret->names.names_val = n ? g_new0(remote_nonnull_string, n) : NULL;
+        for (guint i = 0; i < n; i++)
+                ret->names.names_val[i] =
+                        g_strdup(((drv_domain *)g_ptr_array_index(doms, i))->name);
+        return 0;
+}
+
+DISPATCH_HANDLER(dispatch_domain_lookup_by_name)
+{
+        remote_domain_lookup_by_name_args *args = args_;
+        remote_domain_lookup_by_name_ret *ret = ret_;
+
+        REQUIRE(ctx, lookup_by_name, "looking up a domain by name");
+        return dispatch_dom_out(DRV(ctx)->lookup_by_name(DC(ctx), args->name), &ret->dom);
+}
+
+DISPATCH_HANDLER(dispatch_domain_lookup_by_uuid)
+{
+        remote_domain_lookup_by_uuid_args *args = args_;
+        remote_domain_lookup_by_uuid_ret *ret = ret_;
+
+        REQUIRE(ctx, lookup_by_uuid, "looking up a domain by UUID");
+        return dispatch_dom_out(DRV(ctx)->lookup_by_uuid(DC(ctx), (unsigned char *)args->uuid),
+                                &ret->dom);
+}
+
+DISPATCH_HANDLER(dispatch_domain_lookup_by_id)
+{
+        remote_domain_lookup_by_id_args *args = args_;
+        remote_domain_lookup_by_id_ret *ret = ret_;
+
+        REQUIRE(ctx, lookup_by_id, "looking up a domain by ID");
+        return dispatch_dom_out(DRV(ctx)->lookup_by_id(DC(ctx), args->id), &ret->dom);
+}
+
+static int dispatch_define(dispatch_ctx *ctx, const char *xml, unsigned int flags,
+                           remote_nonnull_domain *ret)
+{
+        REQUIRE(ctx, define_xml, "defining a domain");
+        return dispatch_dom_out(DRV(ctx)->define_xml(DC(ctx), xml, flags), ret);
+}
+
+DISPATCH_HANDLER(dispatch_domain_define_xml)
+{
+        remote_domain_define_xml_args *args = args_;
+        remote_domain_define_xml_ret *ret = ret_;
+
+        return dispatch_define(ctx, args->xml, 0, &ret->dom);
+}
+
+DISPATCH_HANDLER(dispatch_domain_define_xml_flags)
+{
+        remote_domain_define_xml_flags_args *args = args_;
+        remote_domain_define_xml_flags_ret *ret = ret_;
+
+        return dispatch_define(ctx, args->xml, args->flags, &ret->dom);
+}
+
+DISPATCH_HANDLER(dispatch_domain_create_xml)
+{
+        remote_domain_create_xml_args *args = args_;
+        remote_domain_create_xml_ret *ret = ret_;
+
+        REQUIRE(ctx, create_xml, "creating a transient domain");
+        return dispatch_dom_out(DRV(ctx)->create_xml(DC(ctx), args->xml_desc, args->flags),
+                                &ret->dom);
+}
+
+static int dispatch_create(dispatch_ctx *ctx, const remote_nonnull_domain *w, unsigned int flags,
+                           remote_nonnull_domain *ret)
+{
+        drv_domain d = dispatch_dom_in(w);
+
+        REQUIRE(ctx, create, "starting a domain");
+        if (DRV(ctx)->create(DC(ctx), &d, flags) < 0)
+                return -1;
+        if (ret)
+                dispatch_dom_out(drv_domain_copy(&d), ret);
+        return 0;
+}
+
+DISPATCH_HANDLER(dispatch_domain_create)
+{
+        remote_domain_create_args *args = args_;
+
+        return dispatch_create(ctx, &args->dom, 0, NULL);
+}
+
+DISPATCH_HANDLER(dispatch_domain_create_with_flags)
+{
+        remote_domain_create_with_flags_args *args = args_;
+        remote_domain_create_with_flags_ret *ret = ret_;
+
+        return dispatch_create(ctx, &args->dom, args->flags, &ret->dom);
+}
+
+/* The many "do something to a domain with flags" procedures. */
+#define DOMAIN_OP(handler, argtype, entry, what, flags_expr)                                       \
+        DISPATCH_HANDLER(handler)                                                                  \
+        {                                                                                          \
+                argtype *args = args_;                                                             \
+                drv_domain d = dispatch_dom_in(&args->dom);                                        \
+                                                                                                   \
+                REQUIRE(ctx, entry, what);                                                         \
+                return DRV(ctx)->entry(DC(ctx), &d, flags_expr) < 0 ? -1 : 0;                      \
+        }
+
+DOMAIN_OP(dispatch_domain_destroy, remote_domain_destroy_args, destroy, "destroying a domain", 0)
+DOMAIN_OP(dispatch_domain_destroy_flags, remote_domain_destroy_flags_args, destroy,
+          "destroying a domain", args->flags)
+DOMAIN_OP(dispatch_domain_shutdown, remote_domain_shutdown_args, shutdown, "shutting a domain down",
+          0)
+DOMAIN_OP(dispatch_domain_shutdown_flags, remote_domain_shutdown_flags_args, shutdown,
+          "shutting a domain down", args->flags)
+DOMAIN_OP(dispatch_domain_reboot, remote_domain_reboot_args, reboot, "rebooting a domain",
+          args->flags)
+DOMAIN_OP(dispatch_domain_reset, remote_domain_reset_args, reset, "resetting a domain", args->flags)
+DOMAIN_OP(dispatch_domain_undefine, remote_domain_undefine_args, undefine, "undefining a domain", 0)
+DOMAIN_OP(dispatch_domain_undefine_flags, remote_domain_undefine_flags_args, undefine,
+          "undefining a domain", args->flags)
+DOMAIN_OP(dispatch_domain_set_autostart, remote_domain_set_autostart_args, set_autostart,
+          "setting a domain's autostart", args->autostart)
+
+DISPATCH_HANDLER(dispatch_domain_suspend)
+{
+        remote_domain_suspend_args *args = args_;
+        drv_domain d = dispatch_dom_in(&args->dom);
+
+        REQUIRE(ctx, suspend, "suspending a domain");
+        return DRV(ctx)->suspend(DC(ctx), &d) < 0 ? -1 : 0;
+}
+
+DISPATCH_HANDLER(dispatch_domain_resume)
+{
+        remote_domain_resume_args *args = args_;
+        drv_domain d = dispatch_dom_in(&args->dom);
+
+        REQUIRE(ctx, resume, "resuming a domain");
+        return DRV(ctx)->resume(DC(ctx), &d) < 0 ? -1 : 0;
+}
+
+DISPATCH_HANDLER(dispatch_domain_get_xml_desc)
+{
+        remote_domain_get_xml_desc_args *args = args_;
+        remote_domain_get_xml_desc_ret *ret = ret_;
+        drv_domain d = dispatch_dom_in(&args->dom);
+
+        REQUIRE(ctx, get_xml_desc, "getting a domain's XML");
+        ret->xml = DRV(ctx)->get_xml_desc(DC(ctx), &d, args->flags);
+        return ret->xml ? 0 : -1;
+}
+
+DISPATCH_HANDLER(dispatch_domain_get_info)
+{
+        remote_domain_get_info_args *args = args_;
+        remote_domain_get_info_ret *ret = ret_;
+        drv_domain d = dispatch_dom_in(&args->dom);
+        vctl_domain_info info = {0};
+
+        REQUIRE(ctx, get_info, "getting a domain's information");
+        if (DRV(ctx)->get_info(DC(ctx), &d, &info) < 0)
+                return -1;
+        ret->state = (u_char)info.state;
+        ret->maxMem = info.max_mem_kib;
+        ret->memory = info.memory_kib;
+        ret->nrVirtCpu = (u_short)MIN(info.nr_vcpus, G_MAXUSHORT);
+        ret->cpuTime = info.cpu_time_ns;
+        return 0;
+}
+
+DISPATCH_HANDLER(dispatch_domain_get_state)
+{
+        remote_domain_get_state_args *args = args_;
+        remote_domain_get_state_ret *ret = ret_;
+        drv_domain d = dispatch_dom_in(&args->dom);
+
+        REQUIRE(ctx, get_state, "getting a domain's state");
+        if (args->flags)
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
+                                      "unsupported flags (0x%x) in getting a domain's state",
+                                      args->flags);
+        return DRV(ctx)->get_state(DC(ctx), &d, &ret->state, &ret->reason);
+}
+
+DISPATCH_HANDLER(dispatch_domain_get_autostart)
+{
+        remote_domain_get_autostart_args *args = args_;
+        remote_domain_get_autostart_ret *ret = ret_;
+        drv_domain d = dispatch_dom_in(&args->dom);
+
+        REQUIRE(ctx, get_autostart, "getting a domain's autostart");
+        return DRV(ctx)->get_autostart(DC(ctx), &d, &ret->autostart) < 0 ? -1 : 0;
+}
+
+DISPATCH_HANDLER(dispatch_domain_is_active)
+{
+        remote_domain_is_active_args *args = args_;
+        remote_domain_is_active_ret *ret = ret_;
+        drv_domain d = dispatch_dom_in(&args->dom);
+
+        REQUIRE(ctx, is_active, "checking whether a domain runs");
+        ret->active = DRV(ctx)->is_active(DC(ctx), &d);
+        return ret->active < 0 ? -1 : 0;
+}
+
+DISPATCH_HANDLER(dispatch_domain_is_persistent)
+{
+        remote_domain_is_persistent_args *args = args_;
+        remote_domain_is_persistent_ret *ret = ret_;
+        drv_domain d = dispatch_dom_in(&args->dom);
+
+        REQUIRE(ctx, is_persistent, "checking whether a domain is persistent");
+        ret->persistent = DRV(ctx)->is_persistent(DC(ctx), &d);
+        return ret->persistent < 0 ? -1 : 0;
+}

@@ -1,0 +1,72 @@
+/* Between the dispatch core and the handlers in dispatch_connect.c and
+ * dispatch_domain.c. */
+#pragma once
+
+#include "daemon/dispatch.h"
+
+typedef struct dispatch_ctx {
+        vctld_client *cl;    /* its state may be touched only by inline handlers */
+        dispatch_conn *conn; /* NULL before CONNECT_OPEN */
+        const vctl_rpc_header *call;
+} dispatch_ctx;
+
+/* args and ret are the procedure's decoded argument and zeroed result structs
+ * (vctl_rpc_proc_info); strings and arrays put in ret must be malloc()ed, as
+ * xdr_free releases them. Return 0, or -1 with the thread's last error set. */
+typedef int (*dispatch_fn)(dispatch_ctx *ctx, void *args, void *ret);
+
+#define DISPATCH_HANDLER(name) int name(dispatch_ctx *ctx, void *args_, void *ret_)
+
+/* Refuses an entry the driver does not implement. */
+int dispatch_unsupported(dispatch_ctx *ctx, const char *what);
+
+/* dispatch_connect.c */
+DISPATCH_HANDLER(dispatch_connect_open);
+DISPATCH_HANDLER(dispatch_connect_close);
+DISPATCH_HANDLER(dispatch_auth_list);
+DISPATCH_HANDLER(dispatch_connect_supports_feature);
+DISPATCH_HANDLER(dispatch_connect_get_uri);
+DISPATCH_HANDLER(dispatch_connect_get_type);
+DISPATCH_HANDLER(dispatch_connect_get_version);
+DISPATCH_HANDLER(dispatch_connect_get_lib_version);
+DISPATCH_HANDLER(dispatch_connect_get_hostname);
+DISPATCH_HANDLER(dispatch_connect_is_secure);
+DISPATCH_HANDLER(dispatch_connect_get_capabilities);
+DISPATCH_HANDLER(dispatch_connect_get_max_vcpus);
+DISPATCH_HANDLER(dispatch_node_get_info);
+DISPATCH_HANDLER(dispatch_connect_event_register_any);
+DISPATCH_HANDLER(dispatch_connect_event_deregister_any);
+DISPATCH_HANDLER(dispatch_connect_register_close_callback);
+DISPATCH_HANDLER(dispatch_connect_unregister_close_callback);
+
+/* dispatch_domain.c */
+DISPATCH_HANDLER(dispatch_connect_list_all_domains);
+DISPATCH_HANDLER(dispatch_connect_num_of_domains);
+DISPATCH_HANDLER(dispatch_connect_list_domains);
+DISPATCH_HANDLER(dispatch_connect_num_of_defined_domains);
+DISPATCH_HANDLER(dispatch_connect_list_defined_domains);
+DISPATCH_HANDLER(dispatch_domain_lookup_by_name);
+DISPATCH_HANDLER(dispatch_domain_lookup_by_uuid);
+DISPATCH_HANDLER(dispatch_domain_lookup_by_id);
+DISPATCH_HANDLER(dispatch_domain_define_xml);
+DISPATCH_HANDLER(dispatch_domain_define_xml_flags);
+DISPATCH_HANDLER(dispatch_domain_create_xml);
+DISPATCH_HANDLER(dispatch_domain_create);
+DISPATCH_HANDLER(dispatch_domain_create_with_flags);
+DISPATCH_HANDLER(dispatch_domain_destroy);
+DISPATCH_HANDLER(dispatch_domain_destroy_flags);
+DISPATCH_HANDLER(dispatch_domain_shutdown);
+DISPATCH_HANDLER(dispatch_domain_shutdown_flags);
+DISPATCH_HANDLER(dispatch_domain_reboot);
+DISPATCH_HANDLER(dispatch_domain_reset);
+DISPATCH_HANDLER(dispatch_domain_suspend);
+DISPATCH_HANDLER(dispatch_domain_resume);
+DISPATCH_HANDLER(dispatch_domain_undefine);
+DISPATCH_HANDLER(dispatch_domain_undefine_flags);
+DISPATCH_HANDLER(dispatch_domain_get_xml_desc);
+DISPATCH_HANDLER(dispatch_domain_get_info);
+DISPATCH_HANDLER(dispatch_domain_get_state);
+DISPATCH_HANDLER(dispatch_domain_get_autostart);
+DISPATCH_HANDLER(dispatch_domain_set_autostart);
+DISPATCH_HANDLER(dispatch_domain_is_active);
+DISPATCH_HANDLER(dispatch_domain_is_persistent);

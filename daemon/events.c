@@ -1,0 +1,131 @@
+/* Lifecycle events. The driver calls us from whatever thread changed a
+ * domain; we encode the message there and hand it to the main loop. */
+#include <config.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/events.h"
+#include "lib/util/log.h"
+
+#include <string.h>
+
+/* the only event ID vctld serves: VIR_DOMAIN_EVENT_ID_LIFECYCLE */
+#define EVENTS_ID_LIFECYCLE 0
+/* registrations per client; libvirt's clients need one per event ID */
+#define EVENTS_MAX_PER_CLIENT 256
+
+typedef struct events_entry {
+        int drv_id;
+        dispatch_conn *conn;
+} events_entry;
+
+typedef struct events_sink {
+        vctld_client *cl;
+        int callback_id;
+} events_sink;
+
+static void events_sink_free(gpointer data)
+{
+        events_sink *sink = data;
+
+        client_unref(sink->cl);
+        g_free(sink);
+}
+
+static void events_on_lifecycle(const drv_domain *dom, int event, int detail, void *opaque)
+{
+        events_sink *sink = opaque;
+        remote_domain_event_callback_lifecycle_msg msg = {
+                .callbackID = sink->callback_id,
+                .msg = {.dom = {.name = dom->name, .id = dom->id},
+                        .event = event,
+                        .detail = detail},
+        };
+        vctl_rpc_header hdr = {
+                .prog = REMOTE_PROGRAM,
+                .vers = REMOTE_PROTOCOL_VERSION,
+                .proc = REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
+                .type = VCTL_RPC_MESSAGE,
+                .serial = 0,
+                .status = VCTL_RPC_OK,
+        };
+        GByteArray *frame = g_byte_array_new();
+
+        memcpy(msg.msg.dom.uuid, dom->uuid, sizeof(msg.msg.dom.uuid));
+        if (vctl_rpc_encode(frame, &hdr, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
+                            &msg, sink->cl->max_message) < 0) {
+                log_warning("cannot encode a lifecycle event of domain '%s': %s", dom->name,
+                            vctl_error_message());
+                g_byte_array_unref(frame);
+                return;
+        }
+        client_post(sink->cl, frame, FALSE);
+}
+
+int events_register(vctld_client *cl, int event_id, const drv_domain *dom, int *ret_callback_id)
+{
+        dispatch_conn *conn = cl->conn;
+        events_sink *sink;
+        events_entry *entry;
+        int drv_id;
+
+        if (event_id != EVENTS_ID_LIFECYCLE)
+                return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
+                                      "domain event %d is not supported by vctld (only "
+                                      "lifecycle events, ID 0, are)",
+                                      event_id);
+        if (!conn->drv->event_register)
+                return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
+                                      "the %s driver has no domain events", conn->drv->type);
+        if (g_hash_table_size(cl->events) >= EVENTS_MAX_PER_CLIENT)
+                return vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_RPC,
+                                      "too many event callbacks on one connection (at most %d)",
+                                      EVENTS_MAX_PER_CLIENT);
+        sink = g_new0(events_sink, 1);
+        sink->cl = client_ref(cl);
+        sink->callback_id = cl->next_callback_id;
+        drv_id = conn->drv->event_register(conn->dc, dom, events_on_lifecycle, sink,
+                                           events_sink_free);
+        if (drv_id < 0) {
+                events_sink_free(sink); /* a refused registration keeps nothing */
+                return -1;
+        }
+        entry = g_new0(events_entry, 1);
+        entry->drv_id = drv_id;
+        entry->conn = dispatch_conn_ref(conn);
+        g_hash_table_insert(cl->events, GINT_TO_POINTER(cl->next_callback_id), entry);
+        *ret_callback_id = cl->next_callback_id++;
+        return 0;
+}
+
+static void events_entry_drop(events_entry *entry)
+{
+        if (entry->conn->drv->event_deregister)
+                entry->conn->drv->event_deregister(entry->conn->dc, entry->drv_id);
+        dispatch_conn_unref(entry->conn);
+        entry->conn = NULL;
+}
+
+int events_deregister(vctld_client *cl, int callback_id)
+{
+        events_entry *entry = g_hash_table_lookup(cl->events, GINT_TO_POINTER(callback_id));
+
+        if (!entry)
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
+                                      "no domain event callback with ID %d on this connection",
+                                      callback_id);
+        events_entry_drop(entry);
+        g_hash_table_remove(cl->events, GINT_TO_POINTER(callback_id));
+        return 0;
+}
+
+void events_clear(vctld_client *cl)
+{
+        GHashTableIter iter;
+        gpointer value;
+
+        g_hash_table_iter_init(&iter, cl->events);
+        while (g_hash_table_iter_next(&iter, NULL, &value)) {
+                events_entry_drop(value);
+                g_hash_table_iter_remove(&iter);
+        }
+}

@@ -1,0 +1,397 @@
+/* Listening sockets, accepting clients under max_clients, the worker pool,
+ * signals, the idle timer and shutdown. */
+#include <config.h>
+
+#include "daemon/client.h"
+#include "daemon/dispatch.h"
+#include "daemon/events.h"
+#include "daemon/sd.h"
+#include "daemon/server.h"
+#include "driver/driver.h"
+#include "lib/util/error.h"
+#include "lib/util/log.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* accept() calls per wakeup of one listener, so one socket cannot starve the loop */
+#define SERVER_ACCEPT_BATCH 64
+/* bound on the idle callbacks run after the loop stops */
+#define SERVER_DRAIN_MAX 1000000
+
+struct server_listener {
+        vctld_server *srv;
+        GSocket *sock;
+        GSource *src;
+        char *path; /* NULL for a socket systemd passed */
+        gboolean readonly;
+};
+
+static void server_listener_free(server_listener *l)
+{
+        if (l->src) {
+                g_source_destroy(l->src);
+                g_source_unref(l->src);
+        }
+        if (l->sock)
+                g_socket_close(l->sock, NULL);
+        g_clear_object(&l->sock);
+        /* only what we created goes away: systemd owns its sockets */
+        if (l->path)
+                unlink(l->path);
+        g_free(l->path);
+        g_free(l);
+}
+
+vctld_server *server_new(vctl_paths *paths, const vctld_config *cfg)
+{
+        vctld_server *srv = g_new0(vctld_server, 1);
+
+        srv->paths = paths;
+        srv->cfg = *cfg;
+        srv->ctx = g_main_context_ref(g_main_context_default());
+        srv->loop = g_main_loop_new(srv->ctx, FALSE);
+        srv->listeners = g_ptr_array_new_with_free_func((GDestroyNotify)server_listener_free);
+        srv->clients = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                             (GDestroyNotify)client_unref, NULL);
+        srv->signal_srcs = g_ptr_array_new_with_free_func((GDestroyNotify)g_source_unref);
+        return srv;
+}
+
+void server_free(vctld_server *srv)
+{
+        if (!srv)
+                return;
+        for (guint i = 0; i < srv->signal_srcs->len; i++)
+                g_source_destroy(g_ptr_array_index(srv->signal_srcs, i));
+        g_ptr_array_unref(srv->signal_srcs);
+        g_ptr_array_unref(srv->listeners);
+        g_hash_table_destroy(srv->clients);
+        if (srv->idle_src) {
+                g_source_destroy(srv->idle_src);
+                g_source_unref(srv->idle_src);
+        }
+        g_main_loop_unref(srv->loop);
+        g_main_context_unref(srv->ctx);
+        vctl_paths_free(srv->paths);
+        g_free(srv->config_path);
+        g_free(srv);
+}
+
+const char *server_default_uri(const vctld_server *srv)
+{
+        return srv->paths->system ? "qemu:///system" : "qemu:///session";
+}
+
+/* ---- idle timeout ---- */
+
+static gboolean server_has_running_guests(void)
+{
+        const vctl_driver *drv = &vctl_qemu_driver;
+        g_autoptr(GPtrArray) doms = NULL;
+        drv_conn *dc;
+        gboolean running = FALSE;
+
+        /* the driver serves either URI's path only in the matching mode */
+        dc = drv->open("qemu:///system", 0);
+        if (!dc)
+                dc = drv->open("qemu:///session", 0);
+        vctl_error_clear();
+        if (!dc)
+                return FALSE;
+        if (drv->list_all_domains(dc, VCTL_LIST_DOMAINS_ACTIVE, &doms) == 0)
+                running = doms->len > 0;
+        drv->close(dc);
+        vctl_error_clear();
+        return running;
+}
+
+static gboolean server_on_idle(gpointer data)
+{
+        vctld_server *srv = data;
+
+        if (server_has_running_guests())
+                return G_SOURCE_CONTINUE;
+        log_info("no clients for %u seconds; exiting", srv->idle_timeout);
+        server_quit(srv);
+        return G_SOURCE_CONTINUE;
+}
+
+static void server_update_idle(vctld_server *srv)
+{
+        gboolean idle = srv->idle_timeout > 0 && g_hash_table_size(srv->clients) == 0;
+
+        if (idle && !srv->idle_src) {
+                srv->idle_src = g_timeout_source_new_seconds(srv->idle_timeout);
+                g_source_set_callback(srv->idle_src, server_on_idle, srv, NULL);
+                g_source_attach(srv->idle_src, srv->ctx);
+        } else if (!idle && srv->idle_src) {
+                g_source_destroy(srv->idle_src);
+                g_source_unref(srv->idle_src);
+                srv->idle_src = NULL;
+        }
+}
+
+/* ---- clients ---- */
+
+static void server_accept_one(server_listener *l, int fd)
+{
+        vctld_server *srv = l->srv;
+        vctld_client *cl;
+
+        if (g_hash_table_size(srv->clients) >= srv->cfg.max_clients) {
+                log_warning("refusing a connection on '%s': already %u clients (max_clients)",
+                            l->path ? l->path : "the activated socket", srv->cfg.max_clients);
+                close(fd);
+                return;
+        }
+        cl = client_new(srv, fd, l->readonly);
+        if (!cl)
+                return;
+        g_hash_table_add(srv->clients, cl);
+        if (vctl_log_get_level() <= VCTL_LOG_DEBUG) {
+                char desc[128];
+
+                log_debug("%s: connected", client_describe(cl, desc, sizeof(desc)));
+        }
+        server_update_idle(srv);
+        client_start(cl);
+}
+
+static gboolean server_on_accept(GSocket *sock, GIOCondition cond, gpointer data)
+{
+        server_listener *l = data;
+
+        for (int i = 0; i < SERVER_ACCEPT_BATCH; i++) {
+                int fd = accept4(g_socket_get_fd(sock), NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+                if (fd < 0) {
+                        if (errno == EINTR || errno == ECONNABORTED)
+                                continue;
+                        if (errno != EAGAIN)
+                                log_warning("cannot accept a connection: %s", g_strerror(errno));
+                        break;
+                }
+                server_accept_one(l, fd);
+        }
+        return G_SOURCE_CONTINUE;
+}
+
+void server_client_closed(vctld_server *srv, vctld_client *cl)
+{
+        g_hash_table_remove(srv->clients, cl);
+        server_update_idle(srv);
+}
+
+/* ---- sockets ---- */
+
+static int server_fill_addr(const char *path, struct sockaddr_un *sa)
+{
+        *sa = (struct sockaddr_un){.sun_family = AF_UNIX};
+        if (g_strlcpy(sa->sun_path, path, sizeof(sa->sun_path)) >= sizeof(sa->sun_path))
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
+                                      "socket path '%s' is too long (at most %zu bytes)", path,
+                                      sizeof(sa->sun_path) - 1);
+        return 0;
+}
+
+/* Removes a socket file nobody listens on; refuses to touch a live one. */
+static int server_remove_stale(const char *path, const struct sockaddr_un *sa)
+{
+        struct stat st;
+        int fd, r;
+
+        if (lstat(path, &st) < 0)
+                return 0;
+        if (!S_ISSOCK(st.st_mode))
+                return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_NONE,
+                                      "'%s' exists and is not a socket; remove it", path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
+                                            "cannot create a socket");
+        r = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
+        close(fd);
+        if (r == 0)
+                return vctl_error_set(VCTL_ERR_RESOURCE_BUSY, VCTL_FROM_NONE,
+                                      "another process listens on '%s'", path);
+        if (unlink(path) < 0 && errno != ENOENT)
+                return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
+                                            "cannot remove the stale socket '%s'", path);
+        log_debug("removed the stale socket '%s'", path);
+        return 0;
+}
+
+static int server_bind_unix(const char *path, guint mode)
+{
+        struct sockaddr_un sa;
+        mode_t old_umask;
+        int fd, r;
+
+        if (server_fill_addr(path, &sa) < 0 || server_remove_stale(path, &sa) < 0)
+                return -1;
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
+                                            "cannot create a socket");
+        /* no window where the socket is more open than configured */
+        old_umask = umask(~mode & 0777);
+        r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+        umask(old_umask);
+        if (r < 0 || chmod(path, mode) < 0 || listen(fd, SOMAXCONN) < 0) {
+                int e = errno;
+
+                close(fd);
+                return vctl_error_set_errno(e, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
+                                            "cannot listen on '%s'", path);
+        }
+        return fd;
+}
+
+static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly)
+{
+        g_autoptr(GError) err = NULL;
+        server_listener *l;
+        GSocket *sock = g_socket_new_from_fd(fd, &err);
+
+        if (!sock) {
+                close(fd);
+                return vctl_error_set(VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
+                                      "cannot use listening socket %s: %s", path ? path : "",
+                                      err->message);
+        }
+        g_socket_set_blocking(sock, FALSE);
+        l = g_new0(server_listener, 1);
+        l->srv = srv;
+        l->sock = sock;
+        l->path = g_strdup(path);
+        l->readonly = readonly;
+        l->src = g_socket_create_source(sock, G_IO_IN, NULL);
+        g_source_set_callback(l->src, G_SOURCE_FUNC(server_on_accept), l, NULL);
+        g_source_attach(l->src, srv->ctx);
+        g_ptr_array_add(srv->listeners, l);
+        log_info("listening on %s (%s)", path ? path : "a socket from systemd",
+                 readonly ? "read-only" : "read-write");
+        return 0;
+}
+
+int server_listen(vctld_server *srv)
+{
+        int rw_fd, ro_fd;
+
+        if (sd_listen_fds_take(&rw_fd, &ro_fd) < 0)
+                return -1;
+        if (rw_fd >= 0 && server_add_listener(srv, rw_fd, NULL, FALSE) < 0)
+                return -1;
+        if (ro_fd >= 0 && server_add_listener(srv, ro_fd, NULL, TRUE) < 0)
+                return -1;
+        if (rw_fd < 0) {
+                rw_fd = server_bind_unix(srv->paths->socket_path, srv->cfg.unix_sock_rw_perms);
+                if (rw_fd < 0 ||
+                    server_add_listener(srv, rw_fd, srv->paths->socket_path, FALSE) < 0)
+                        return -1;
+        }
+        if (ro_fd < 0) {
+                ro_fd = server_bind_unix(srv->paths->socket_ro_path, srv->cfg.unix_sock_ro_perms);
+                if (ro_fd < 0 ||
+                    server_add_listener(srv, ro_fd, srv->paths->socket_ro_path, TRUE) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+/* ---- life cycle ---- */
+
+static gboolean server_on_quit_signal(gpointer data)
+{
+        vctld_server *srv = data;
+
+        log_info("signal received; shutting down");
+        server_quit(srv);
+        return G_SOURCE_CONTINUE;
+}
+
+static gboolean server_on_hup(gpointer data)
+{
+        server_reload(data);
+        return G_SOURCE_CONTINUE;
+}
+
+static void server_watch_signal(vctld_server *srv, int signum, GSourceFunc fn)
+{
+        GSource *src = g_unix_signal_source_new(signum);
+
+        g_source_set_callback(src, fn, srv, NULL);
+        g_source_attach(src, srv->ctx);
+        g_ptr_array_add(srv->signal_srcs, src);
+}
+
+void server_quit(vctld_server *srv)
+{
+        g_main_loop_quit(srv->loop);
+}
+
+void server_reload(vctld_server *srv)
+{
+        vctld_config cfg;
+        g_autofree char *changes = NULL;
+
+        if (config_load(srv->config_path, srv->config_required, &cfg) < 0) {
+                log_error("not reloading the configuration: %s", vctl_error_message());
+                vctl_error_clear();
+                return;
+        }
+        changes = config_describe_changes(&srv->cfg, &cfg);
+        log_info("configuration reloaded from %s: %s", srv->config_path,
+                 changes ? changes : "nothing changed");
+        srv->cfg = cfg;
+        if (!srv->verbose)
+                vctl_log_set_level(cfg.log_level);
+        g_thread_pool_set_max_threads(srv->pool, (int)cfg.max_workers, NULL);
+        for (guint i = 0; i < srv->listeners->len; i++) {
+                server_listener *l = g_ptr_array_index(srv->listeners, i);
+                guint mode = l->readonly ? cfg.unix_sock_ro_perms : cfg.unix_sock_rw_perms;
+
+                if (l->path && chmod(l->path, mode) < 0)
+                        log_warning("cannot change the mode of '%s': %s", l->path,
+                                    g_strerror(errno));
+        }
+}
+
+void server_run(vctld_server *srv)
+{
+        g_autoptr(GError) err = NULL;
+        GHashTableIter iter;
+        gpointer key;
+        int drained = 0;
+
+        srv->pool =
+                g_thread_pool_new(dispatch_job_run, srv, (int)srv->cfg.max_workers, FALSE, &err);
+        g_assert(srv->pool); /* only fails for exclusive pools */
+        server_watch_signal(srv, SIGTERM, server_on_quit_signal);
+        server_watch_signal(srv, SIGINT, server_on_quit_signal);
+        server_watch_signal(srv, SIGHUP, server_on_hup);
+        server_update_idle(srv);
+
+        g_main_loop_run(srv->loop);
+
+        sd_notify_state("STOPPING=1");
+        g_ptr_array_set_size(srv->listeners, 0);
+        /* client_close removes the client from the table */
+        while (g_hash_table_size(srv->clients) > 0) {
+                g_hash_table_iter_init(&iter, srv->clients);
+                if (!g_hash_table_iter_next(&iter, &key, NULL))
+                        break;
+                client_close(key, "vctld is shutting down");
+        }
+        /* calls already running finish; their replies go nowhere */
+        g_thread_pool_free(g_steal_pointer(&srv->pool), FALSE, TRUE);
+        while (g_main_context_pending(srv->ctx) && drained++ < SERVER_DRAIN_MAX)
+                g_main_context_iteration(srv->ctx, FALSE);
+}

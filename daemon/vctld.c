@@ -1,0 +1,160 @@
+/* vctld: the vctl daemon. Options, the pid-file lock, driver start-up, then
+ * the server's main loop. */
+#include <config.h>
+
+#include "daemon/config.h"
+#include "daemon/pidfile.h"
+#include "daemon/sd.h"
+#include "daemon/server.h"
+#include "driver/driver.h"
+#include "lib/util/error.h"
+#include "lib/util/file.h"
+#include "lib/util/log.h"
+#include "lib/util/paths.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static const vctl_driver *const vctld_drivers[] = {&vctl_qemu_driver, &vctl_test_driver};
+
+typedef struct vctld_options {
+        gboolean system, session, verbose, version;
+        char *root, *config;
+        int timeout;
+} vctld_options;
+
+static int vctld_parse_options(int argc, char **argv, vctld_options *o)
+{
+        const GOptionEntry entries[] = {
+                {"system", 0, 0, G_OPTION_ARG_NONE, &o->system,
+                 "Serve qemu:///system (the default as root)", NULL},
+                {"session", 0, 0, G_OPTION_ARG_NONE, &o->session,
+                 "Serve qemu:///session for this user (the default otherwise)", NULL},
+                {"root", 0, 0, G_OPTION_ARG_FILENAME, &o->root,
+                 "Prefix every path with DIR (the socket is DIR/run/vctl/vctld-sock)", "DIR"},
+                {"config", 0, 0, G_OPTION_ARG_FILENAME, &o->config,
+                 "Read the configuration from FILE instead of vctld.conf", "FILE"},
+                {"timeout", 0, 0, G_OPTION_ARG_INT, &o->timeout,
+                 "Exit after SECS without clients or running guests", "SECS"},
+                {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "Log debug messages", NULL},
+                {"version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "Print the version", NULL},
+                {NULL},
+        };
+        g_autoptr(GOptionContext) octx = g_option_context_new("- the vctl daemon");
+        g_autoptr(GError) err = NULL;
+
+        g_option_context_set_summary(octx, "Serves libvirt's remote protocol on a Unix socket "
+                                           "for virsh, vctl and the libvirt bindings.");
+        g_option_context_add_main_entries(octx, entries, NULL);
+        if (!g_option_context_parse(octx, &argc, &argv, &err)) {
+                g_printerr("vctld: %s (see 'vctld --help')\n", err->message);
+                return -1;
+        }
+        if (argc > 1) {
+                g_printerr("vctld: unexpected argument '%s' (see 'vctld --help')\n", argv[1]);
+                return -1;
+        }
+        if (o->system && o->session) {
+                g_printerr("vctld: --system and --session exclude each other\n");
+                return -1;
+        }
+        if (o->timeout < 0) {
+                g_printerr("vctld: --timeout needs a number of seconds >= 0\n");
+                return -1;
+        }
+        return 0;
+}
+
+static void vctld_drivers_cleanup(int count)
+{
+        for (int i = count - 1; i >= 0; i--)
+                if (vctld_drivers[i]->state_cleanup)
+                        vctld_drivers[i]->state_cleanup();
+}
+
+static int vctld_drivers_init(const vctl_paths *paths)
+{
+        for (int i = 0; i < (int)G_N_ELEMENTS(vctld_drivers); i++) {
+                if (vctld_drivers[i]->state_init && vctld_drivers[i]->state_init(paths) < 0) {
+                        g_printerr("vctld: cannot start the %s driver: %s\n",
+                                   vctld_drivers[i]->type, vctl_error_message());
+                        vctld_drivers_cleanup(i);
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+static int vctld_run(vctld_options *o)
+{
+        gboolean system = o->system || (!o->session && geteuid() == 0);
+        g_autoptr(vctl_paths) paths = vctl_paths_new(system, o->root);
+        g_autofree char *pid_path = NULL;
+        vctld_server *srv;
+        vctld_config cfg;
+        int pid_fd;
+
+        if (config_load(o->config ? o->config : paths->config_file, o->config != NULL, &cfg) < 0) {
+                g_printerr("vctld: %s\n", vctl_error_message());
+                return 1;
+        }
+        vctl_log_init("vctld", o->verbose ? VCTL_LOG_DEBUG : cfg.log_level, VCTL_LOG_TARGET_AUTO);
+        /* system: users reach the read-only socket; session: nobody else may */
+        if (vctl_mkdir_p(paths->run_dir, system ? 0755 : 0700) < 0) {
+                g_printerr("vctld: %s\n", vctl_error_message());
+                return 1;
+        }
+        pid_path = g_build_filename(paths->run_dir, "vctld.pid", NULL);
+        pid_fd = pidfile_acquire(pid_path, paths->run_dir);
+        if (pid_fd < 0) {
+                g_printerr("vctld: %s\n", vctl_error_message());
+                return 1;
+        }
+        if (vctld_drivers_init(paths) < 0) {
+                pidfile_release(pid_path, pid_fd);
+                return 1;
+        }
+        srv = server_new(g_steal_pointer(&paths), &cfg);
+        srv->config_path = g_strdup(o->config ? o->config : srv->paths->config_file);
+        srv->config_required = o->config != NULL;
+        srv->verbose = o->verbose;
+        srv->idle_timeout = (guint)o->timeout;
+        if (server_listen(srv) < 0) {
+                g_printerr("vctld: %s\n", vctl_error_message());
+                server_free(srv);
+                vctld_drivers_cleanup(G_N_ELEMENTS(vctld_drivers));
+                pidfile_release(pid_path, pid_fd);
+                return 1;
+        }
+        log_info("vctld %s ready (%s mode, %s)", PACKAGE_VERSION, system ? "system" : "session",
+                 srv->paths->run_dir);
+        sd_notify_state("READY=1");
+        server_run(srv);
+        server_free(srv);
+        /* guests keep running: the drivers only let go of their state */
+        vctld_drivers_cleanup(G_N_ELEMENTS(vctld_drivers));
+        pidfile_release(pid_path, pid_fd);
+        log_info("vctld stopped");
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        vctld_options o = {0};
+        int r;
+
+        /* a client closing its socket must not kill us; writes get EPIPE */
+        signal(SIGPIPE, SIG_IGN);
+        if (vctld_parse_options(argc, argv, &o) < 0)
+                return 1;
+        if (o.version) {
+                printf("vctld %s\n", PACKAGE_VERSION);
+                return 0;
+        }
+        r = vctld_run(&o);
+        g_free(o.root);
+        g_free(o.config);
+        return r;
+}

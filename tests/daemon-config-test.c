@@ -1,0 +1,154 @@
+/* daemon/config: vctld.conf defaults, overrides and refusals. */
+#include "config.h"
+
+#include "daemon/config.h"
+#include "lib/util/error.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int parse(const char *text, vctld_config *cfg)
+{
+        vctl_error_clear();
+        return config_parse_data(text, strlen(text), "/etc/vctl/vctld.conf", cfg);
+}
+
+static void test_defaults(void)
+{
+        vctld_config cfg;
+
+        config_init_defaults(&cfg);
+        g_assert_cmpuint(cfg.max_clients, ==, 120);
+        g_assert_cmpuint(cfg.max_client_requests, ==, 5);
+        g_assert_cmpuint(cfg.max_message_size, ==, 16777216);
+        g_assert_cmpuint(cfg.max_workers, ==, 4);
+        g_assert_cmpint(cfg.keepalive_interval, ==, 5);
+        g_assert_cmpuint(cfg.keepalive_count, ==, 5);
+        g_assert_cmpint(cfg.log_level, ==, VCTL_LOG_WARNING);
+        g_assert_cmpuint(cfg.unix_sock_rw_perms, ==, 0600);
+        g_assert_cmpuint(cfg.unix_sock_ro_perms, ==, 0666);
+
+        /* an empty file, comments only, an empty group: the defaults */
+        g_assert_cmpint(parse("", &cfg), ==, 0);
+        g_assert_cmpuint(cfg.max_clients, ==, 120);
+        g_assert_cmpint(parse("# nothing\n\n[vctld]\n# max_clients = 3\n", &cfg), ==, 0);
+        g_assert_cmpuint(cfg.max_clients, ==, 120);
+}
+
+static void test_overrides(void)
+{
+        vctld_config cfg;
+        const char *text = "[vctld]\n"
+                           "max_clients = 50\n"
+                           "max_client_requests=1\n"
+                           "max_message_size = 65536\n"
+                           "max_workers = 16\n"
+                           "keepalive_interval = -1\n"
+                           "keepalive_count = 0\n"
+                           "log_level = debug\n"
+                           "unix_sock_rw_perms = \"0660\"\n"
+                           "unix_sock_ro_perms = 0644\n";
+
+        g_assert_cmpint(parse(text, &cfg), ==, 0);
+        g_assert_cmpuint(cfg.max_clients, ==, 50);
+        g_assert_cmpuint(cfg.max_client_requests, ==, 1);
+        g_assert_cmpuint(cfg.max_message_size, ==, 65536);
+        g_assert_cmpuint(cfg.max_workers, ==, 16);
+        g_assert_cmpint(cfg.keepalive_interval, ==, -1);
+        g_assert_cmpuint(cfg.keepalive_count, ==, 0);
+        g_assert_cmpint(cfg.log_level, ==, VCTL_LOG_DEBUG);
+        g_assert_cmpuint(cfg.unix_sock_rw_perms, ==, 0660);
+        g_assert_cmpuint(cfg.unix_sock_ro_perms, ==, 0644);
+}
+
+static void test_unknown_key(void)
+{
+        vctld_config cfg;
+
+        config_init_defaults(&cfg);
+        cfg.max_clients = 7;
+        g_assert_cmpint(parse("[vctld]\nmax_clients = 10\n\nmax_clinets = 10\n", &cfg), ==, -1);
+        g_assert_cmpint(vctl_error_last()->code, ==, VCTL_ERR_CONFIG_UNSUPPORTED);
+        g_assert_nonnull(strstr(vctl_error_message(), "/etc/vctl/vctld.conf:4:"));
+        g_assert_nonnull(strstr(vctl_error_message(), "'max_clinets'"));
+        g_assert_cmpuint(cfg.max_clients, ==, 7); /* untouched on failure */
+
+        g_assert_cmpint(parse("[libvirtd]\nmax_clients = 10\n", &cfg), ==, -1);
+        g_assert_nonnull(strstr(vctl_error_message(), "[libvirtd]"));
+        g_assert_nonnull(strstr(vctl_error_message(), ":1:"));
+
+        g_assert_cmpint(parse("max_clients = 10\n", &cfg), ==, -1);
+        g_assert_nonnull(strstr(vctl_error_message(), "/etc/vctl/vctld.conf"));
+}
+
+static void test_bad_values(void)
+{
+        static const struct {
+                const char *text, *key;
+        } cases[] = {
+                {"[vctld]\nmax_clients = 0\n", "max_clients"},
+                {"[vctld]\nmax_clients = lots\n", "max_clients"},
+                {"[vctld]\nmax_clients = 12x\n", "max_clients"},
+                {"[vctld]\nmax_clients = -5\n", "max_clients"},
+                {"[vctld]\nmax_clients = 99999999999999999999\n", "max_clients"},
+                {"[vctld]\nmax_client_requests = 0\n", "max_client_requests"},
+                {"[vctld]\nmax_message_size = 16777217\n", "max_message_size"},
+                {"[vctld]\nmax_message_size = 100\n", "max_message_size"},
+                {"[vctld]\nmax_workers = 0\n", "max_workers"},
+                {"[vctld]\nkeepalive_interval = 0\n", "keepalive_interval"},
+                {"[vctld]\nkeepalive_interval = -2\n", "keepalive_interval"},
+                {"[vctld]\nkeepalive_count = 1001\n", "keepalive_count"},
+                {"[vctld]\nlog_level = chatty\n", "log_level"},
+                {"[vctld]\nunix_sock_rw_perms = 0800\n", "unix_sock_rw_perms"},
+                {"[vctld]\nunix_sock_ro_perms = 01777\n", "unix_sock_ro_perms"},
+                {"[vctld]\nunix_sock_ro_perms = \n", "unix_sock_ro_perms"},
+        };
+
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+                vctld_config cfg;
+
+                g_test_message("%s", cases[i].text);
+                g_assert_cmpint(parse(cases[i].text, &cfg), ==, -1);
+                g_assert_nonnull(strstr(vctl_error_message(), "/etc/vctl/vctld.conf:2:"));
+                g_assert_nonnull(strstr(vctl_error_message(), cases[i].key));
+        }
+}
+
+static void test_load_file(void)
+{
+        g_autofree char *dir = g_dir_make_tmp("vctld-config-XXXXXX", NULL);
+        g_autofree char *path = g_build_filename(dir, "vctld.conf", NULL);
+        g_autofree char *missing = g_build_filename(dir, "missing.conf", NULL);
+        vctld_config cfg, old;
+        g_autofree char *changes = NULL;
+
+        /* a missing default file is fine; a missing explicit one is not */
+        g_assert_cmpint(config_load(missing, FALSE, &cfg), ==, 0);
+        g_assert_cmpuint(cfg.max_clients, ==, 120);
+        g_assert_cmpint(config_load(missing, TRUE, &cfg), ==, -1);
+        g_assert_nonnull(strstr(vctl_error_message(), "missing.conf"));
+
+        g_assert_true(g_file_set_contents(path, "[vctld]\nmax_workers = 2\n", -1, NULL));
+        g_assert_cmpint(config_load(path, TRUE, &cfg), ==, 0);
+        g_assert_cmpuint(cfg.max_workers, ==, 2);
+
+        config_init_defaults(&old);
+        changes = config_describe_changes(&old, &cfg);
+        g_assert_cmpstr(changes, ==, "max_workers 4 -> 2");
+        g_assert_null(config_describe_changes(&cfg, &cfg));
+
+        g_unlink(path);
+        g_rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+        g_test_init(&argc, &argv, NULL);
+        g_test_add_func("/daemon/config/defaults", test_defaults);
+        g_test_add_func("/daemon/config/overrides", test_overrides);
+        g_test_add_func("/daemon/config/unknown-key", test_unknown_key);
+        g_test_add_func("/daemon/config/bad-values", test_bad_values);
+        g_test_add_func("/daemon/config/load-file", test_load_file);
+        return g_test_run();
+}
