@@ -5,8 +5,17 @@
  * does what a booting kernel does: starting in 32-bit protected mode with the
  * CPUID KVM offers, it enables PAE, loads CR3, sets EFER.LME, turns on paging,
  * jumps into 64-bit code and on to a higher-half address (2 MiB pages), then
- * stores, loads, adds and halts — on a thread of its own that is kicked with a
- * signal after a deadline. */
+ * stores, loads, adds, runs a loop of a few million instructions and halts — on
+ * a thread of its own that is kicked with a signal after a deadline.
+ *
+ * The loop is there because a KVM that answers everything correctly may still
+ * not run guest code on the CPU: a paravirtual KVM without VT-x/AMD-V (PVM,
+ * "kvm_pvm") runs an ordinary guest's kernel code through KVM's instruction
+ * emulator, a thousand times slower than the hardware. A handful of
+ * instructions then halts in a millisecond, yet a real kernel's decompressor
+ * needs minutes, and QEMU guests seem to hang at boot. The loop takes about
+ * 1 ms on the CPU and seconds when emulated, so such a host misses the
+ * deadline; where the kicked guest stopped tells how far it got. */
 #include "config.h"
 
 #include "kmod/kvm_probe.h"
@@ -47,6 +56,17 @@
 #define GUEST_IDENTITY_ADDR 0xfffbc000ULL
 
 #define GUEST_MAGIC 0x1122334455667788ULL
+/* The loop in guest_code: 4 instructions an iteration, about 1 ms on the CPU
+ * (0.3 ns an iteration on a 2020s server), several seconds when emulated. */
+#define GUEST_LOOP_ITERATIONS   0x400000U
+#define GUEST_LOOP_INSNS        4
+#define GUEST_LOOP_COUNT_OFFSET 35 /* the imm32 of "mov ecx, N" in guest_code */
+#define GUEST_LOOP_START        41 /* offsets of the loop's first instruction, */
+#define GUEST_LOOP_END          53 /* and of the HLT after it, in guest_code */
+/* Below this a guest runs on an instruction emulator, not on the CPU: the CPU
+ * does billions a second, KVM's emulator a few million. */
+#define EMULATED_INSNS_PER_SEC 100000000ULL
+#define GUEST_LOOP_SUM         ((guint64)GUEST_LOOP_ITERATIONS * (GUEST_LOOP_ITERATIONS + 1) / 2)
 
 #define PTE_P  (1ULL << 0)
 #define PTE_RW (1ULL << 1)
@@ -90,7 +110,8 @@ static const guint8 guest_code64[] = {
 };
 
 /* mov rax, MAGIC; mov rdi, HIGH+DATA; mov [rdi], rax; mov rbx, [rdi]; add rbx, 1;
- * mov [rdi+8], rbx; hlt */
+ * mov [rdi+8], rbx; then rdx = N + (N-1) + ... + 1, stored to [rdi+16] on every
+ * iteration; hlt */
 static const guint8 guest_code[] = {
         0x48, 0xb8, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* mov rax, imm64 */
         0x48, 0xbf, 0x00, 0x60, 0x00, 0x80, 0xff, 0xff, 0xff, 0xff, /* mov rdi, HIGH+DATA */
@@ -98,8 +119,15 @@ static const guint8 guest_code[] = {
         0x48, 0x8b, 0x1f,                                           /* mov rbx, [rdi] */
         0x48, 0x83, 0xc3, 0x01,                                     /* add rbx, 1 */
         0x48, 0x89, 0x5f, 0x08,                                     /* mov [rdi+8], rbx */
-        0xf4,                                                       /* hlt */
+        0xb9, 0x00, 0x00, 0x00, 0x00, /* 34: mov ecx, GUEST_LOOP_ITERATIONS (set by guest_build) */
+        0x31, 0xd2,                   /* 39: xor edx, edx */
+        0x48, 0x01, 0xca,             /* 41: loop: add rdx, rcx */
+        0x48, 0x89, 0x57, 0x10,       /* 44: mov [rdi+16], rdx */
+        0x48, 0xff, 0xc9,             /* 48: dec rcx */
+        0x75, 0xf4,                   /* 51: jnz loop */
+        0xf4,                         /* 53: hlt */
 };
+G_STATIC_ASSERT(sizeof(guest_code) == GUEST_LOOP_END + 1);
 
 static guint run_count;
 
@@ -119,7 +147,8 @@ typedef struct probe_vm {
         GMutex lock;
         GCond cond;
         gboolean done;
-        int run_ret; /* 0 or -errno from KVM_RUN */
+        int run_ret;   /* 0 or -errno from KVM_RUN */
+        gint64 run_us; /* how long KVM_RUN took */
 } probe_vm;
 
 static probe_vm *probe_vm_new(void)
@@ -185,6 +214,7 @@ static void *vcpu_thread(void *data)
 {
         probe_vm *vm = data;
         sigset_t set;
+        gint64 start;
         int r;
 
         sigfillset(&set);
@@ -193,9 +223,11 @@ static void *vcpu_thread(void *data)
         sigaddset(&set, kick_signal());
         pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
+        start = g_get_monotonic_time();
         r = ioctl(vm->vcpu_fd, KVM_RUN, 0);
         g_mutex_lock(&vm->lock);
         vm->run_ret = r < 0 ? -errno : 0;
+        vm->run_us = g_get_monotonic_time() - start;
         vm->done = TRUE;
         g_cond_broadcast(&vm->cond);
         g_mutex_unlock(&vm->lock);
@@ -233,6 +265,8 @@ static void guest_build(guint8 *mem, gboolean spin)
         memcpy(mem + GUEST_CODE32, guest_code32, sizeof(guest_code32));
         memcpy(mem + GUEST_CODE64, guest_code64, sizeof(guest_code64));
         memcpy(mem + GUEST_CODE, guest_code, sizeof(guest_code));
+        memcpy(mem + GUEST_CODE + GUEST_LOOP_COUNT_OFFSET, &(guint32){GUEST_LOOP_ITERATIONS},
+               sizeof(guint32));
         if (spin)
                 memcpy(mem + GUEST_CODE, "\xeb\xfe", 2); /* jmp . */
 }
@@ -444,6 +478,43 @@ static char *exit_reason_sentence(const struct kvm_run *run)
                                run->exit_reason, name ? name : "unknown", detail ? detail : "");
 }
 
+/* Why a guest that was kicked after timeout_ms had not halted: where it
+ * stopped tells a guest that spun from one that crawled through its loop. */
+static char *timeout_sentence(probe_vm *vm, guint timeout_ms)
+{
+        const guint64 loop_start = GUEST_HIGH + GUEST_CODE + GUEST_LOOP_START;
+        const guint64 loop_end = GUEST_HIGH + GUEST_CODE + GUEST_LOOP_END;
+        struct kvm_regs regs;
+        guint64 done, insns_per_sec;
+
+        if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0 || regs.rip < loop_start ||
+            regs.rip > loop_end || regs.rcx > GUEST_LOOP_ITERATIONS)
+                return g_strdup_printf(REASON_PREFIX
+                                       "the deep probe did not reach HLT within %u ms (the CPU "
+                                       "spun in the guest; nested virtualisation without working "
+                                       "EPT/NPT?)",
+                                       timeout_ms);
+
+        done = GUEST_LOOP_ITERATIONS - regs.rcx;
+        insns_per_sec = done * GUEST_LOOP_INSNS * G_USEC_PER_SEC / (guint64)MAX(vm->run_us, 1);
+        if (insns_per_sec < EMULATED_INSNS_PER_SEC)
+                return g_strdup_printf(
+                        REASON_PREFIX
+                        "the deep probe did not reach HLT within %u ms because KVM "
+                        "emulates the guest's instructions in software instead of "
+                        "running them on the CPU: its loop got through %" G_GUINT64_FORMAT
+                        " of %u iterations, about %.1f million instructions a "
+                        "second, where the CPU runs the whole loop "
+                        "in about 1 ms (a paravirtual KVM without VT-x/AMD-V, such "
+                        "as PVM?); QEMU guests would take many minutes to boot and "
+                        "look hung, so vctl uses TCG",
+                        timeout_ms, done, GUEST_LOOP_ITERATIONS, (double)insns_per_sec / 1e6);
+        /* fast enough, the deadline was just too short for the loop */
+        return g_strdup_printf(REASON_PREFIX "the deep probe did not reach HLT within %u ms (its "
+                                             "loop was at %" G_GUINT64_FORMAT " of %u iterations)",
+                               timeout_ms, done, GUEST_LOOP_ITERATIONS);
+}
+
 static void deep_probe_run(const char *device, guint timeout_ms, gboolean spin,
                            kvm_deep_probe_result *res)
 {
@@ -452,7 +523,7 @@ static void deep_probe_run(const char *device, guint timeout_ms, gboolean spin,
         gboolean timed_out = FALSE;
         struct kvm_sregs sregs;
         struct kvm_regs regs;
-        guint64 stored, summed;
+        guint64 stored, summed, looped;
 
         g_atomic_int_inc(&run_count);
         vm->kvm_fd = kvm_probe_open(device, &res->reason);
@@ -481,11 +552,7 @@ static void deep_probe_run(const char *device, guint timeout_ms, gboolean spin,
         }
         res->ran_guest = TRUE;
         if (timed_out && (vm->run_ret == -EINTR || vm->run->exit_reason == KVM_EXIT_INTR)) {
-                res->reason = g_strdup_printf(
-                        REASON_PREFIX "the deep probe did not reach HLT within %u ms (the CPU "
-                                      "spun in the guest; nested virtualisation without working "
-                                      "EPT/NPT?)",
-                        timeout_ms);
+                res->reason = timeout_sentence(vm, timeout_ms);
                 return;
         }
         if (vm->run_ret < 0) {
@@ -519,13 +586,16 @@ static void deep_probe_run(const char *device, guint timeout_ms, gboolean spin,
         }
         stored = read_u64(vm->mem, GUEST_DATA);
         summed = read_u64(vm->mem, GUEST_DATA + 8);
+        looped = read_u64(vm->mem, GUEST_DATA + 16);
         if (stored != GUEST_MAGIC || summed != GUEST_MAGIC + 1 || regs.rbx != GUEST_MAGIC + 1 ||
-            regs.rax != GUEST_MAGIC || regs.rip != GUEST_HIGH + GUEST_CODE + sizeof(guest_code)) {
+            regs.rax != GUEST_MAGIC || looped != GUEST_LOOP_SUM || regs.rdx != GUEST_LOOP_SUM ||
+            regs.rcx != 0 || regs.rip != GUEST_HIGH + GUEST_CODE + sizeof(guest_code)) {
                 res->reason = g_strdup_printf(
                         REASON_PREFIX "the deep probe halted but its work is wrong (memory "
-                                      "0x%llx/0x%llx, rbx 0x%llx, rip 0x%llx)",
+                                      "0x%llx/0x%llx/0x%llx, rbx 0x%llx, rdx 0x%llx, rip 0x%llx)",
                         (unsigned long long)stored, (unsigned long long)summed,
-                        (unsigned long long)regs.rbx, (unsigned long long)regs.rip);
+                        (unsigned long long)looped, (unsigned long long)regs.rbx,
+                        (unsigned long long)regs.rdx, (unsigned long long)regs.rip);
                 return;
         }
         res->usable = TRUE;

@@ -50,8 +50,10 @@ typedef struct kvm_deep_probe_result {
         char *key;           /* the cache key: boot id, kernel release, vctl version */
 } kvm_deep_probe_result;
 
-/* Runs a 64-bit paged guest that writes, reads and adds in memory and halts;
- * kicks it after the timeout. Bounded: returns within about timeout + 1 s even
+/* Runs a 64-bit paged guest that writes, reads and adds in memory, then runs
+ * a loop of about 17M instructions (1-3 ms on hardware; seconds where KVM only
+ * emulates, as paravirtual KVMs without VT-x/AMD-V do) and halts; kicks it
+ * after the timeout and says which of the two it was. Bounded: returns within about timeout + 1 s even
  * when KVM_RUN spins. When opts->cache_path holds a result for the same key it
  * is returned without running anything. opts may be NULL. Never NULL. */
 kvm_deep_probe_result *kvm_deep_probe(const kvm_deep_probe_options *opts);
