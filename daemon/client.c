@@ -7,6 +7,7 @@
 #include "daemon/events.h"
 #include "daemon/keepalive.h"
 #include "daemon/server.h"
+#include "daemon/stream.h"
 #include "lib/util/log.h"
 
 #include <errno.h>
@@ -77,7 +78,7 @@ void client_unref(vctld_client *cl)
 {
         if (!cl || !g_atomic_int_dec_and_test(&cl->refs))
                 return;
-        g_warn_if_fail(!cl->in_src && !cl->out_src && !cl->ka_src && !cl->conn);
+        g_warn_if_fail(!cl->in_src && !cl->out_src && !cl->ka_src && !cl->conn && !cl->streams);
         vctl_rpc_reader_free(cl->reader);
         g_byte_array_unref(cl->outbuf);
         g_hash_table_destroy(cl->events);
@@ -109,20 +110,21 @@ void client_close(vctld_client *cl, const char *why)
         client_source_destroy(&cl->out_src);
         keepalive_stop(cl);
         events_clear(cl);
+        stream_clear(cl);
         g_clear_pointer(&cl->conn, dispatch_conn_unref);
         g_socket_close(cl->sock, NULL);
         server_client_closed(cl->srv, cl);
 }
 
-static gsize client_pending_out(const vctld_client *cl)
+gsize client_pending_out(const vctld_client *cl)
 {
         return cl->outbuf->len - cl->out_off;
 }
 
-static gboolean client_can_take_calls(const vctld_client *cl)
+static gboolean client_can_take_calls(vctld_client *cl)
 {
         return !cl->closed && cl->inflight < cl->max_requests &&
-               client_pending_out(cl) <= cl->out_soft;
+               client_pending_out(cl) <= cl->out_soft && !stream_input_blocked(cl);
 }
 
 void client_send(vctld_client *cl, const guint8 *data, gsize len)
@@ -180,6 +182,11 @@ static void client_process_input(vctld_client *cl)
                 }
         }
         client_update_io(cl);
+}
+
+void client_resume_input(vctld_client *cl)
+{
+        client_process_input(cl);
 }
 
 static gboolean client_on_readable(GSocket *sock, GIOCondition cond, gpointer data)
@@ -275,6 +282,8 @@ static void client_update_io(vctld_client *cl)
                 cl->out_src = client_watch(cl, G_IO_OUT, client_on_writable);
         else if (!want_write)
                 client_source_destroy(&cl->out_src);
+        /* streams read their fds only while the output queue is short */
+        stream_update_all(cl);
 }
 
 void client_start(vctld_client *cl)
@@ -286,12 +295,16 @@ typedef struct client_post_data {
         vctld_client *cl;
         GByteArray *frame;
         gboolean reply;
+        int stream_fd; /* -1, or the fd of a stream the call opened */
+        vctl_rpc_header call;
 } client_post_data;
 
 static void client_post_free(gpointer data)
 {
         client_post_data *p = data;
 
+        if (p->stream_fd >= 0)
+                close(p->stream_fd);
         client_unref(p->cl);
         if (p->frame)
                 g_byte_array_unref(p->frame);
@@ -307,12 +320,17 @@ static gboolean client_post_deliver(gpointer data)
                 cl->inflight--;
         if (!cl->closed) {
                 client_send(cl, p->frame->data, p->frame->len);
+                if (p->stream_fd >= 0) {
+                        stream_start(cl, &p->call, p->stream_fd);
+                        p->stream_fd = -1;
+                }
                 client_process_input(cl);
         }
         return G_SOURCE_REMOVE;
 }
 
-void client_post(vctld_client *cl, GByteArray *frame, gboolean reply)
+static void client_post_full(vctld_client *cl, GByteArray *frame, gboolean reply,
+                             const vctl_rpc_header *call, int fd)
 {
         client_post_data *p = g_new0(client_post_data, 1);
         GSource *src = g_idle_source_new();
@@ -320,8 +338,21 @@ void client_post(vctld_client *cl, GByteArray *frame, gboolean reply)
         p->cl = client_ref(cl);
         p->frame = frame;
         p->reply = reply;
+        p->stream_fd = fd;
+        if (call)
+                p->call = *call;
         g_source_set_priority(src, G_PRIORITY_DEFAULT);
         g_source_set_callback(src, client_post_deliver, p, client_post_free);
         g_source_attach(src, cl->srv->ctx);
         g_source_unref(src);
+}
+
+void client_post(vctld_client *cl, GByteArray *frame, gboolean reply)
+{
+        client_post_full(cl, frame, reply, NULL, -1);
+}
+
+void client_post_stream(vctld_client *cl, GByteArray *frame, const vctl_rpc_header *call, int fd)
+{
+        client_post_full(cl, frame, TRUE, call, fd);
 }

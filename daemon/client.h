@@ -45,6 +45,7 @@ struct vctld_client {
         dispatch_conn *conn; /* NULL until CONNECT_OPEN */
         GHashTable *events;  /* callbackID -> events_entry */
         int next_callback_id;
+        GHashTable *streams; /* serial -> daemon_stream (stream.c), or NULL */
 };
 
 /* Takes fd (a connected, non-blocking, close-on-exec socket). */
@@ -66,6 +67,15 @@ void client_send(vctld_client *cl, const guint8 *data, gsize len);
 /* Hands a frame to the main loop from any thread; takes frame. reply: it
  * answers a call counted in inflight. */
 void client_post(vctld_client *cl, GByteArray *frame, gboolean reply);
+/* The same for the reply to call, which opened a stream on fd (taken):
+ * the stream starts right after the reply is queued. */
+void client_post_stream(vctld_client *cl, GByteArray *frame, const vctl_rpc_header *call, int fd);
+
+/* Bytes queued for the client and not sent yet. */
+gsize client_pending_out(const vctld_client *cl);
+/* Reads and dispatches what the client sent, as far as the limits allow
+ * (after a limit eased). */
+void client_resume_input(vctld_client *cl);
 
 /* "client 3 (pid 1234, uid 0)" for logs. */
 const char *client_describe(vctld_client *cl, char *buf, gsize size);

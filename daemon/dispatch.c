@@ -4,14 +4,17 @@
 
 #include "daemon/dispatch_priv.h"
 #include "daemon/server.h"
+#include "daemon/stream.h"
 #include "lib/util/log.h"
 
 #include <string.h>
+#include <unistd.h>
 
 enum {
         NEED_CONN = 1 << 0, /* refused before CONNECT_OPEN */
         MUTATING = 1 << 1,  /* refused on the read-only socket */
         BLOCKING = 1 << 2,  /* may take a while: runs on a worker thread */
+        STREAM = 1 << 3,    /* opens a stream with the call's serial */
 };
 
 typedef struct dispatch_entry {
@@ -72,7 +75,7 @@ static const dispatch_entry dispatch_table[DISPATCH_TABLE_SIZE] = {
         E(DOMAIN_SET_AUTOSTART, dispatch_domain_set_autostart, DOM_WRITE),
         E(DOMAIN_IS_ACTIVE, dispatch_domain_is_active, DOM_READ),
         E(DOMAIN_IS_PERSISTENT, dispatch_domain_is_persistent, DOM_READ),
-        E(DOMAIN_OPEN_CONSOLE, NULL, MUTATING),
+        E(DOMAIN_OPEN_CONSOLE, dispatch_domain_open_console, DOM_WRITE | STREAM),
         E(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, dispatch_connect_event_register_any,
           NEED_CONN),
         E(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, dispatch_connect_event_deregister_any,
@@ -146,14 +149,16 @@ static void dispatch_encode_error(GByteArray *out, const vctl_rpc_header *call, 
         }
 }
 
-/* Decodes, runs and encodes one call; the frame to send back. */
+/* Decodes, runs and encodes one call; the frame to send back. *ret_fd gets
+ * the fd of a stream the call opened, or -1. */
 static GByteArray *dispatch_run(vctld_client *cl, dispatch_conn *conn, const vctl_rpc_msg *msg,
-                                const dispatch_entry *entry, const vctl_rpc_proc_info *info)
+                                const dispatch_entry *entry, const vctl_rpc_proc_info *info,
+                                int *ret_fd)
 {
         GByteArray *out = g_byte_array_new();
         g_autofree void *args = g_malloc0(MAX(info->args_size, 1));
         g_autofree void *ret = g_malloc0(MAX(info->ret_size, 1));
-        dispatch_ctx ctx = {.cl = cl, .conn = conn, .call = &msg->header};
+        dispatch_ctx ctx = {.cl = cl, .conn = conn, .call = &msg->header, .stream_fd = -1};
         int r;
 
         vctl_error_clear();
@@ -177,8 +182,13 @@ static GByteArray *dispatch_run(vctld_client *cl, dispatch_conn *conn, const vct
         }
         if (info->ret_proc)
                 xdr_free(info->ret_proc, ret);
-        if (r < 0)
+        if (r < 0) {
                 dispatch_encode_error(out, &msg->header, cl->max_message);
+                if (ctx.stream_fd >= 0)
+                        close(ctx.stream_fd);
+                ctx.stream_fd = -1;
+        }
+        *ret_fd = ctx.stream_fd;
         return out;
 }
 
@@ -193,9 +203,13 @@ static void dispatch_job_free(dispatch_job *job)
 void dispatch_job_run(gpointer data, gpointer user_data)
 {
         dispatch_job *job = data;
-        GByteArray *out = dispatch_run(job->cl, job->conn, job->msg, job->entry, job->info);
+        int fd = -1;
+        GByteArray *out = dispatch_run(job->cl, job->conn, job->msg, job->entry, job->info, &fd);
 
-        client_post(job->cl, out, TRUE);
+        if (fd >= 0)
+                client_post_stream(job->cl, out, &job->msg->header, fd);
+        else
+                client_post(job->cl, out, TRUE);
         dispatch_job_free(job);
         vctl_error_clear();
 }
@@ -217,6 +231,8 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
         const vctl_rpc_proc_info *info;
         char desc[128];
 
+        if (h->type == VCTL_RPC_STREAM || h->type == VCTL_RPC_STREAM_HOLE)
+                return stream_handle_message(cl, g_steal_pointer(&owned));
         if (h->type != VCTL_RPC_CALL || h->status != VCTL_RPC_OK) {
                 log_warning("%s: message of type %d, status %d for procedure %d where a call was "
                             "expected; dropping the client",
@@ -249,6 +265,10 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
                 dispatch_send_error(cl, h);
                 return 0;
         }
+        if ((entry->flags & STREAM) && stream_check_new(cl, h) < 0) {
+                dispatch_send_error(cl, h);
+                return 0;
+        }
         log_debug("%s: %s (serial %u)%s", client_describe(cl, desc, sizeof(desc)), info->name,
                   h->serial, entry->flags & BLOCKING ? " on a worker" : "");
         if (entry->flags & BLOCKING) {
@@ -271,9 +291,12 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
                 }
                 return 0;
         } else {
-                g_autoptr(GByteArray) out = dispatch_run(cl, cl->conn, msg, entry, info);
+                int fd = -1;
+                g_autoptr(GByteArray) out = dispatch_run(cl, cl->conn, msg, entry, info, &fd);
 
                 client_send(cl, out->data, out->len);
+                if (fd >= 0)
+                        stream_start(cl, h, fd);
                 vctl_error_clear();
                 return 0;
         }

@@ -342,3 +342,15 @@ DISPATCH_HANDLER(dispatch_domain_is_persistent)
         ret->persistent = DRV(ctx)->is_persistent(DC(ctx), &d);
         return ret->persistent < 0 ? -1 : 0;
 }
+
+DISPATCH_HANDLER(dispatch_domain_open_console)
+{
+        remote_domain_open_console_args *args = args_;
+        drv_domain d = dispatch_dom_in(&args->dom);
+
+        REQUIRE(ctx, open_console, "opening a console");
+        return DRV(ctx)->open_console(DC(ctx), &d, args->dev_name ? *args->dev_name : NULL,
+                                      args->flags, &ctx->stream_fd) < 0
+                       ? -1
+                       : 0;
+}

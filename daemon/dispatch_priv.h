@@ -8,6 +8,7 @@ typedef struct dispatch_ctx {
         vctld_client *cl;    /* its state may be touched only by inline handlers */
         dispatch_conn *conn; /* NULL before CONNECT_OPEN */
         const vctl_rpc_header *call;
+        int stream_fd; /* a handler opening a stream puts its fd here */
 } dispatch_ctx;
 
 /* args and ret are the procedure's decoded argument and zeroed result structs
@@ -70,3 +71,4 @@ DISPATCH_HANDLER(dispatch_domain_get_autostart);
 DISPATCH_HANDLER(dispatch_domain_set_autostart);
 DISPATCH_HANDLER(dispatch_domain_is_active);
 DISPATCH_HANDLER(dispatch_domain_is_persistent);
+DISPATCH_HANDLER(dispatch_domain_open_console);

@@ -76,6 +76,14 @@ typedef struct vctl_driver {
         int (*is_active)(drv_conn *conn, const drv_domain *dom);     /* 1, 0, -1 */
         int (*is_persistent)(drv_conn *conn, const drv_domain *dom); /* 1, 0, -1 */
 
+        /* The console dev_name ("serial0", "console0"; NULL: the first console,
+         * else serial0) of a running domain as a connected, close-on-exec
+         * stream socket the caller reads, writes and closes. One client at a
+         * time: flags VCTL_DOMAIN_CONSOLE_FORCE takes it over from the current
+         * one (whose end sees EOF), else a second open fails. May be NULL. */
+        int (*open_console)(drv_conn *conn, const drv_domain *dom, const char *dev_name,
+                            unsigned int flags, int *ret_fd);
+
         /* dom NULL: every domain. Returns an id >= 0, or -1. */
         int (*event_register)(drv_conn *conn, const drv_domain *dom, drv_domain_event_fn fn,
                               void *opaque, GDestroyNotify free_opaque);

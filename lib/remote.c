@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -26,6 +27,9 @@
 #define REMOTE_OPEN_WAIT_US  (60 * G_USEC_PER_SEC)
 #define REMOTE_CLOSE_WAIT_US (5 * G_USEC_PER_SEC)
 #define REMOTE_READ_CHUNK    65536
+/* received stream data a stream buffers before the reader thread waits
+ * for the application to take some (back-pressure up to the daemon) */
+#define REMOTE_STREAM_QUEUE_MAX (1024 * 1024)
 
 typedef struct remote_pending {
         guint32 serial;
@@ -35,6 +39,7 @@ typedef struct remote_pending {
 } remote_pending;
 
 struct remote_conn {
+        gint refs; /* remote_open's, and one per stream */
         int fd;
         char *socket_path;
         GThread *reader;
@@ -44,12 +49,30 @@ struct remote_conn {
         GCond cond;  /* broadcast when a reply arrives or the connection dies */
         guint32 next_serial;
         GHashTable *pending; /* serial -> remote_pending, owned by the caller */
+        GHashTable *streams; /* serial -> remote_stream, owned by the caller */
         vctl_error *dead;    /* why the connection is gone, or NULL */
         gboolean closing;    /* remote_close runs: a lost connection is expected */
 
         remote_event_fn event_fn;
         remote_lost_fn lost_fn;
         void *opaque;
+};
+
+/* A stream (DOMAIN_OPEN_CONSOLE): STREAM messages with the call's serial.
+ * Its state is under rc->lock, waits on rc->cond. */
+struct remote_stream {
+        remote_conn *rc; /* a reference */
+        int proc;
+        guint32 serial;
+        GQueue chunks;      /* of GBytes: received data not taken yet */
+        gsize chunk_off;    /* bytes of the head chunk already taken */
+        gsize queued;       /* bytes in chunks */
+        gboolean eof;       /* the daemon ended the stream */
+        vctl_error *err;    /* the daemon's (or the connection's) error */
+        gboolean closing;   /* we sent finish or abort */
+        gboolean confirmed; /* the daemon answered it */
+        int efd;            /* eventfd, readable while data, EOF or an error waits */
+        gboolean signaled;
 };
 
 /* ---- the socket ---- */
@@ -133,7 +156,10 @@ static int remote_send(remote_conn *rc, const GByteArray *frame)
         int r = 0;
 
         g_mutex_lock(&rc->write_lock);
-        while (off < frame->len) {
+        if (rc->fd < 0)
+                r = vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_REMOTE,
+                                   "the connection to vctld at '%s' is closed", rc->socket_path);
+        while (r == 0 && off < frame->len) {
                 ssize_t n = send(rc->fd, frame->data + off, frame->len - off, MSG_NOSIGNAL);
 
                 if (n < 0 && errno == EINTR)
@@ -152,9 +178,25 @@ static int remote_send(remote_conn *rc, const GByteArray *frame)
 
 /* ---- the reader thread ---- */
 
+/* Makes the stream's eventfd readable while something waits for recv. */
+static void remote_stream_signal_locked(remote_stream *st)
+{
+        gboolean want = st->queued > 0 || st->eof || st->err;
+        guint64 v = 1;
+
+        if (want && !st->signaled) {
+                if (write(st->efd, &v, sizeof(v)) == sizeof(v))
+                        st->signaled = TRUE;
+        } else if (!want && st->signaled) {
+                if (read(st->efd, &v, sizeof(v)) == sizeof(v))
+                        st->signaled = FALSE;
+        }
+}
+
 static void remote_die(remote_conn *rc, const char *cause, int reason)
 {
         GHashTableIter it;
+        remote_stream *st;
         remote_pending *p;
         gboolean tell;
 
@@ -172,6 +214,13 @@ static void remote_die(remote_conn *rc, const char *cause, int reason)
                 p->done = TRUE;
         }
         g_hash_table_remove_all(rc->pending);
+        g_hash_table_iter_init(&it, rc->streams);
+        while (g_hash_table_iter_next(&it, NULL, (gpointer *)&st)) {
+                if (!st->err)
+                        st->err = vctl_error_copy(rc->dead);
+                st->confirmed = TRUE;
+                remote_stream_signal_locked(st);
+        }
         tell = !rc->closing;
         g_cond_broadcast(&rc->cond);
         g_mutex_unlock(&rc->lock);
@@ -200,6 +249,52 @@ static void remote_handle_event(remote_conn *rc, const vctl_rpc_msg *msg)
         xdr_free((xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &ev);
 }
 
+/* In the reader thread: STREAM data, end or error for one of our streams
+ * (takes msg). Waits while the stream's queue is full. */
+static void remote_handle_stream(remote_conn *rc, vctl_rpc_msg *msg)
+{
+        g_autoptr(vctl_rpc_msg) owned = msg;
+        const vctl_rpc_header *h = &msg->header;
+        g_autoptr(vctl_error) err = NULL;
+        remote_stream *st;
+
+        if (h->status == VCTL_RPC_ERROR && vctl_rpc_msg_decode_error(msg, &err) < 0)
+                err = vctl_error_copy(vctl_error_last());
+        g_mutex_lock(&rc->lock);
+        for (;;) {
+                st = g_hash_table_lookup(rc->streams, GUINT_TO_POINTER(h->serial));
+                if (!st || st->proc != h->proc || st->closing || h->status != VCTL_RPC_CONTINUE ||
+                    st->queued < REMOTE_STREAM_QUEUE_MAX)
+                        break;
+                g_cond_wait(&rc->cond, &rc->lock);
+        }
+        if (!st || st->proc != h->proc) {
+                log_debug("dropping stream data with serial %u: no stream", h->serial);
+        } else if (st->closing) {
+                /* the answer to our finish or abort; data before it is moot */
+                if (h->status != VCTL_RPC_CONTINUE) {
+                        if (err && !st->err)
+                                st->err = g_steal_pointer(&err);
+                        st->confirmed = TRUE;
+                }
+        } else if (st->eof || st->err) {
+                log_debug("dropping stream message with serial %u after its end", h->serial);
+        } else if (h->status == VCTL_RPC_CONTINUE) {
+                if (msg->body_len > 0) {
+                        g_queue_push_tail(&st->chunks, g_bytes_new(msg->body, msg->body_len));
+                        st->queued += msg->body_len;
+                }
+        } else if (h->status == VCTL_RPC_OK) {
+                st->eof = TRUE;
+        } else {
+                st->err = g_steal_pointer(&err);
+        }
+        if (st)
+                remote_stream_signal_locked(st);
+        g_cond_broadcast(&rc->cond);
+        g_mutex_unlock(&rc->lock);
+}
+
 /* Returns FALSE when the stream is unusable. */
 static gboolean remote_handle(remote_conn *rc, vctl_rpc_msg *msg)
 {
@@ -222,6 +317,10 @@ static gboolean remote_handle(remote_conn *rc, vctl_rpc_msg *msg)
         if (h->type == VCTL_RPC_MESSAGE) {
                 remote_handle_event(rc, msg);
                 vctl_rpc_msg_free(msg);
+                return TRUE;
+        }
+        if (h->type == VCTL_RPC_STREAM) {
+                remote_handle_stream(rc, msg);
                 return TRUE;
         }
         if (h->type != VCTL_RPC_REPLY) {
@@ -291,8 +390,21 @@ out:
 
 /* ---- calls ---- */
 
-static int remote_call_until(remote_conn *rc, int proc, xdrproc_t args_proc, const void *args,
-                             xdrproc_t ret_proc, void *ret, gsize ret_size, gint64 wait_us)
+static void remote_stream_unregister(remote_conn *rc, remote_stream *stream)
+{
+        if (!stream)
+                return;
+        g_mutex_lock(&rc->lock);
+        if (g_hash_table_lookup(rc->streams, GUINT_TO_POINTER(stream->serial)) == stream)
+                g_hash_table_remove(rc->streams, GUINT_TO_POINTER(stream->serial));
+        g_mutex_unlock(&rc->lock);
+}
+
+/* stream: registered under the call's serial before the call goes out (its
+ * data may follow the reply at once), unregistered if the call fails. */
+static int remote_call_full(remote_conn *rc, int proc, xdrproc_t args_proc, const void *args,
+                            xdrproc_t ret_proc, void *ret, gsize ret_size, gint64 wait_us,
+                            remote_stream *stream)
 {
         vctl_rpc_header hdr = {
                 .prog = REMOTE_PROGRAM,
@@ -314,10 +426,17 @@ static int remote_call_until(remote_conn *rc, int proc, xdrproc_t args_proc, con
                 return -1;
         }
         hdr.serial = p.serial = rc->next_serial++;
+        if (stream) {
+                stream->serial = p.serial;
+                stream->proc = proc;
+                g_hash_table_insert(rc->streams, GUINT_TO_POINTER(p.serial), stream);
+        }
         g_mutex_unlock(&rc->lock);
 
-        if (vctl_rpc_encode(frame, &hdr, args_proc, args, 0) < 0)
+        if (vctl_rpc_encode(frame, &hdr, args_proc, args, 0) < 0) {
+                remote_stream_unregister(rc, stream);
                 return -1;
+        }
         g_mutex_lock(&rc->lock);
         g_hash_table_insert(rc->pending, GUINT_TO_POINTER(p.serial), &p);
         g_mutex_unlock(&rc->lock);
@@ -326,6 +445,7 @@ static int remote_call_until(remote_conn *rc, int proc, xdrproc_t args_proc, con
                 g_mutex_lock(&rc->lock);
                 g_hash_table_remove(rc->pending, GUINT_TO_POINTER(p.serial));
                 g_mutex_unlock(&rc->lock);
+                remote_stream_unregister(rc, stream);
                 return -1;
         }
 
@@ -335,6 +455,8 @@ static int remote_call_until(remote_conn *rc, int proc, xdrproc_t args_proc, con
                         g_cond_wait(&rc->cond, &rc->lock);
                 } else if (!g_cond_wait_until(&rc->cond, &rc->lock, deadline) && !p.done) {
                         g_hash_table_remove(rc->pending, GUINT_TO_POINTER(p.serial));
+                        if (stream)
+                                g_hash_table_remove(rc->streams, GUINT_TO_POINTER(p.serial));
                         g_mutex_unlock(&rc->lock);
                         return vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_REMOTE,
                                               "vctld at '%s' did not answer %s within %d "
@@ -348,21 +470,26 @@ static int remote_call_until(remote_conn *rc, int proc, xdrproc_t args_proc, con
         err = p.err;
         if (err) {
                 vctl_error_restore(err);
-                return -1;
-        }
-        if (reply->header.status == VCTL_RPC_ERROR) {
+        } else if (reply->header.status == VCTL_RPC_ERROR) {
                 g_autoptr(vctl_error) derr = NULL;
 
-                if (vctl_rpc_msg_decode_error(reply, &derr) < 0)
-                        return -1;
-                vctl_error_restore(derr);
-                return -1;
+                if (vctl_rpc_msg_decode_error(reply, &derr) == 0)
+                        vctl_error_restore(derr);
+        } else if (reply->header.proc != proc) {
+                vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_REMOTE,
+                               "vctld answered call %u for procedure %d with procedure %d",
+                               p.serial, proc, reply->header.proc);
+        } else if (vctl_rpc_msg_decode(reply, ret_proc, ret, ret_size) == 0) {
+                return 0;
         }
-        if (reply->header.proc != proc)
-                return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_REMOTE,
-                                      "vctld answered call %u for procedure %d with procedure %d",
-                                      p.serial, proc, reply->header.proc);
-        return vctl_rpc_msg_decode(reply, ret_proc, ret, ret_size);
+        remote_stream_unregister(rc, stream);
+        return -1;
+}
+
+static int remote_call_until(remote_conn *rc, int proc, xdrproc_t args_proc, const void *args,
+                             xdrproc_t ret_proc, void *ret, gsize ret_size, gint64 wait_us)
+{
+        return remote_call_full(rc, proc, args_proc, args, ret_proc, ret, ret_size, wait_us, NULL);
 }
 
 int remote_call(remote_conn *rc, int proc, xdrproc_t args_proc, const void *args,
@@ -401,21 +528,35 @@ static int remote_authenticate(remote_conn *rc)
         return 0;
 }
 
-static void remote_free(remote_conn *rc)
+static void remote_unref(remote_conn *rc)
 {
-        if (rc->reader) {
-                shutdown(rc->fd, SHUT_RDWR);
-                g_thread_join(rc->reader);
-        }
-        if (rc->fd >= 0)
-                close(rc->fd);
+        if (!g_atomic_int_dec_and_test(&rc->refs))
+                return;
         g_hash_table_unref(rc->pending);
+        g_hash_table_unref(rc->streams);
         vctl_error_free(rc->dead);
         g_mutex_clear(&rc->lock);
         g_mutex_clear(&rc->write_lock);
         g_cond_clear(&rc->cond);
         g_free(rc->socket_path);
         g_free(rc);
+}
+
+/* Stops the reader and closes the socket; streams still open keep rc's
+ * memory (and see the connection as dead) until they are freed. */
+static void remote_free(remote_conn *rc)
+{
+        if (rc->reader) {
+                shutdown(rc->fd, SHUT_RDWR);
+                g_thread_join(rc->reader);
+                rc->reader = NULL;
+        }
+        g_mutex_lock(&rc->write_lock);
+        if (rc->fd >= 0)
+                close(rc->fd);
+        rc->fd = -1;
+        g_mutex_unlock(&rc->write_lock);
+        remote_unref(rc);
 }
 
 remote_conn *remote_open(const vctl_uri *uri, unsigned int flags, remote_event_fn event_fn,
@@ -436,10 +577,12 @@ remote_conn *remote_open(const vctl_uri *uri, unsigned int flags, remote_event_f
         if (remote_connect_socket(uri, &fd) < 0)
                 return NULL;
         rc = g_new0(remote_conn, 1);
+        rc->refs = 1;
         rc->fd = fd;
         rc->socket_path = g_strdup(uri->socket_path);
         rc->next_serial = 1;
         rc->pending = g_hash_table_new(NULL, NULL);
+        rc->streams = g_hash_table_new(NULL, NULL);
         rc->event_fn = event_fn;
         rc->lost_fn = lost_fn;
         rc->opaque = opaque;
@@ -482,4 +625,200 @@ void remote_close(remote_conn *rc)
                           REMOTE_CLOSE_WAIT_US);
         remote_free(rc);
         vctl_error_restore(saved);
+}
+
+/* ---- streams ---- */
+
+static remote_stream *remote_stream_new(remote_conn *rc)
+{
+        remote_stream *st = g_new0(remote_stream, 1);
+
+        st->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (st->efd < 0) {
+                vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_REMOTE,
+                                     "cannot create an eventfd for a stream");
+                g_free(st);
+                return NULL;
+        }
+        g_atomic_int_inc(&rc->refs);
+        st->rc = rc;
+        g_queue_init(&st->chunks);
+        return st;
+}
+
+void remote_stream_free(remote_stream *st)
+{
+        if (!st)
+                return;
+        remote_stream_unregister(st->rc, st);
+        /* the reader may wait for room in this stream */
+        g_mutex_lock(&st->rc->lock);
+        g_cond_broadcast(&st->rc->cond);
+        g_mutex_unlock(&st->rc->lock);
+        g_queue_clear_full(&st->chunks, (GDestroyNotify)g_bytes_unref);
+        vctl_error_free(st->err);
+        close(st->efd);
+        remote_unref(st->rc);
+        g_free(st);
+}
+
+remote_stream *remote_open_console(remote_conn *rc, const drv_domain *dom, const char *dev_name,
+                                   unsigned int flags)
+{
+        remote_domain_open_console_args args = {0};
+        char *dev = (char *)dev_name;
+        remote_stream *st = remote_stream_new(rc);
+
+        if (!st)
+                return NULL;
+        args.dom.name = dom->name;
+        memcpy(args.dom.uuid, dom->uuid, VCTL_UUID_LEN);
+        args.dom.id = dom->id;
+        args.dev_name = dev_name ? &dev : NULL;
+        args.flags = flags;
+        if (remote_call_full(rc, REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
+                             (xdrproc_t)xdr_remote_domain_open_console_args, &args, NULL, NULL, 0,
+                             0, st) < 0) {
+                g_autoptr(vctl_error) err = vctl_error_copy(vctl_error_last());
+
+                remote_stream_free(st);
+                vctl_error_restore(err);
+                return NULL;
+        }
+        return st;
+}
+
+int remote_stream_fd(remote_stream *st)
+{
+        return st->efd;
+}
+
+gssize remote_stream_recv(remote_stream *st, char *buf, gsize len)
+{
+        remote_conn *rc = st->rc;
+        gsize got = 0;
+
+        g_mutex_lock(&rc->lock);
+        while (st->queued == 0 && !st->eof && !st->err && !st->closing)
+                g_cond_wait(&rc->cond, &rc->lock);
+        while (got < len && st->queued > 0) {
+                GBytes *head = g_queue_peek_head(&st->chunks);
+                gsize size, n;
+                const guint8 *data = g_bytes_get_data(head, &size);
+
+                n = MIN(len - got, size - st->chunk_off);
+                memcpy(buf + got, data + st->chunk_off, n);
+                got += n;
+                st->chunk_off += n;
+                st->queued -= n;
+                if (st->chunk_off == size) {
+                        g_bytes_unref(g_queue_pop_head(&st->chunks));
+                        st->chunk_off = 0;
+                }
+        }
+        /* data first; the end or the error once it is all taken */
+        if (got == 0 && st->err)
+                vctl_error_restore(st->err);
+        else if (got == 0 && st->closing)
+                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
+                               "the stream is finished or aborted");
+        remote_stream_signal_locked(st);
+        /* the reader may wait for room */
+        g_cond_broadcast(&rc->cond);
+        g_mutex_unlock(&rc->lock);
+        if (got == 0 && (st->err || st->closing))
+                return -1;
+        return (gssize)got;
+}
+
+static int remote_stream_check_open(remote_stream *st, const char *what)
+{
+        int r = 0;
+
+        g_mutex_lock(&st->rc->lock);
+        if (st->err)
+                r = vctl_error_set(st->err->code, st->err->domain, "%s", st->err->message);
+        else if (st->closing)
+                r = vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
+                                   "cannot %s: the stream is finished or aborted", what);
+        g_mutex_unlock(&st->rc->lock);
+        return r;
+}
+
+gssize remote_stream_send(remote_stream *st, const char *buf, gsize len)
+{
+        vctl_rpc_header hdr = {
+                .prog = REMOTE_PROGRAM,
+                .vers = REMOTE_PROTOCOL_VERSION,
+                .proc = st->proc,
+                .serial = st->serial,
+        };
+        gsize off = 0;
+
+        if (remote_stream_check_open(st, "send to a stream") < 0)
+                return -1;
+        while (off < len) {
+                g_autoptr(GByteArray) frame = g_byte_array_new();
+                gsize n = MIN(len - off, VCTL_RPC_STREAM_CHUNK);
+
+                if (vctl_rpc_encode_stream(frame, &hdr, buf + off, n) < 0 ||
+                    remote_send(st->rc, frame) < 0)
+                        return -1;
+                off += n;
+        }
+        return (gssize)len;
+}
+
+int remote_stream_close(remote_stream *st, gboolean abort)
+{
+        vctl_rpc_header hdr = {
+                .prog = REMOTE_PROGRAM,
+                .vers = REMOTE_PROTOCOL_VERSION,
+                .proc = st->proc,
+                .type = VCTL_RPC_STREAM,
+                .serial = st->serial,
+                .status = abort ? VCTL_RPC_ERROR : VCTL_RPC_OK,
+        };
+        g_autoptr(GByteArray) frame = g_byte_array_new();
+        remote_conn *rc = st->rc;
+        gint64 deadline;
+        int r = 0;
+
+        g_mutex_lock(&rc->lock);
+        if (st->closing || (st->err && !abort)) {
+                r = st->err ? vctl_error_set(st->err->code, st->err->domain, "%s", st->err->message)
+                            : vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
+                                             "the stream is already finished or aborted");
+                g_mutex_unlock(&rc->lock);
+                return r;
+        }
+        st->closing = TRUE;
+        /* after the daemon's error it has dropped the stream: nothing to tell */
+        if (st->err) {
+                remote_stream_signal_locked(st);
+                g_cond_broadcast(&rc->cond);
+                g_mutex_unlock(&rc->lock);
+                return 0;
+        }
+        g_cond_broadcast(&rc->cond);
+        g_mutex_unlock(&rc->lock);
+
+        /* libvirt: finish and abort carry no body and are confirmed by the
+         * daemon with a STREAM OK (or an error) */
+        if (vctl_rpc_encode(frame, &hdr, NULL, NULL, 0) < 0 || remote_send(rc, frame) < 0)
+                return -1;
+        deadline = g_get_monotonic_time() + REMOTE_CLOSE_WAIT_US;
+        g_mutex_lock(&rc->lock);
+        while (!st->confirmed)
+                if (!g_cond_wait_until(&rc->cond, &rc->lock, deadline))
+                        break;
+        if (!st->confirmed)
+                r = vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_REMOTE,
+                                   "vctld did not confirm the %s of the stream within %d seconds",
+                                   abort ? "abort" : "finish",
+                                   (int)(REMOTE_CLOSE_WAIT_US / G_USEC_PER_SEC));
+        else if (st->err && !abort)
+                r = vctl_error_set(st->err->code, st->err->domain, "%s", st->err->message);
+        g_mutex_unlock(&rc->lock);
+        return r;
 }

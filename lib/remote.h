@@ -34,6 +34,23 @@ void remote_close(remote_conn *rc);
 int remote_call(remote_conn *rc, int proc, xdrproc_t args_proc, const void *args,
                 xdrproc_t ret_proc, void *ret, gsize ret_size);
 
+/* ---- streams (remote.c) ---- */
+typedef struct remote_stream remote_stream;
+
+/* DOMAIN_OPEN_CONSOLE: NULL with the last error set on failure. */
+remote_stream *remote_open_console(remote_conn *rc, const drv_domain *dom, const char *dev_name,
+                                   unsigned int flags);
+/* Blocks for data: its length (<= len), 0 at the end, -1 on error. */
+gssize remote_stream_recv(remote_stream *st, char *buf, gsize len);
+/* Sends all of buf in chunks of at most VCTL_RPC_STREAM_CHUNK; len or -1. */
+gssize remote_stream_send(remote_stream *st, const char *buf, gsize len);
+/* Finish (abort FALSE) or abort, waiting (bounded) for the confirmation. */
+int remote_stream_close(remote_stream *st, gboolean abort);
+/* Polls readable while recv would not block. */
+int remote_stream_fd(remote_stream *st);
+/* Usable after remote_close too (the stream then fails). */
+void remote_stream_free(remote_stream *st);
+
 /* ---- the driver-table operations over RPC (remote_domain.c) ---- */
 int remote_op_get_version(remote_conn *rc, unsigned long long *ret_version);
 int remote_op_get_lib_version(remote_conn *rc, unsigned long long *ret_version);

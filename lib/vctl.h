@@ -10,6 +10,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -114,6 +115,9 @@ enum { VCTL_DOMAIN_DESTROY_GRACEFUL = 1 << 0 };
 enum { VCTL_DOMAIN_SHUTDOWN_ACPI_POWER_BTN = 1 << 0 };
 enum { VCTL_DOMAIN_DEFINE_VALIDATE = 1 << 0 };
 enum { VCTL_DOMAIN_UNDEFINE_NVRAM = 1 << 2, VCTL_DOMAIN_UNDEFINE_KEEP_NVRAM = 1 << 3 };
+/* libvirt's virDomainConsoleFlags: FORCE takes the console over from the
+ * client holding it; SAFE asks for exclusive access (always given). */
+enum { VCTL_DOMAIN_CONSOLE_FORCE = 1 << 0, VCTL_DOMAIN_CONSOLE_SAFE = 1 << 1 };
 
 typedef struct vctl_domain_info {
         vctl_domain_state state;
@@ -155,6 +159,28 @@ int vctl_domain_get_autostart(vctl_domain *dom, int *ret_autostart);
 int vctl_domain_set_autostart(vctl_domain *dom, int autostart);
 int vctl_domain_is_active(vctl_domain *dom);     /* 1, 0 or -1 */
 int vctl_domain_is_persistent(vctl_domain *dom); /* 1, 0 or -1 */
+
+/* ---- streams (the serial console) ---- */
+typedef struct vctl_stream vctl_stream;
+
+/* Opens the console dev_name ("serial0", "console0"; NULL: the domain's
+ * first console) of a running domain. flags: VCTL_DOMAIN_CONSOLE_*. Only
+ * one client holds a console at a time. NULL with the last error set. */
+vctl_stream *vctl_domain_open_console(vctl_domain *dom, const char *dev_name, unsigned int flags);
+/* Blocks until data arrives; returns its length (at most len), 0 at the end
+ * of the stream, -1 on error. */
+ssize_t vctl_stream_recv(vctl_stream *st, char *buf, size_t len);
+/* Blocks until all of buf is handed on; returns len or -1. */
+ssize_t vctl_stream_send(vctl_stream *st, const char *buf, size_t len);
+/* Ends the stream cleanly (finish) or at once (abort); 0 or -1. Free it
+ * afterwards either way. */
+int vctl_stream_finish(vctl_stream *st);
+int vctl_stream_abort(vctl_stream *st);
+/* Aborts a stream still open; accepts NULL. */
+void vctl_stream_free(vctl_stream *st);
+/* A descriptor that polls readable while data or the end of the stream
+ * waits for vctl_stream_recv (owned by the stream: do not close it). */
+int vctl_stream_fd(vctl_stream *st);
 
 /* ---- events ---- */
 typedef enum {

@@ -205,6 +205,88 @@ static void test_readonly(void)
         vctl_conn_close(conn);
 }
 
+/* ---- the console stream ---- */
+
+/* Reads from st until want has arrived (bounded by poll on its fd). */
+static void stream_expect(vctl_stream *st, const char *want)
+{
+        g_autoptr(GString) got = g_string_new(NULL);
+        gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+        while (!strstr(got->str, want)) {
+                GPollFD p = {.fd = vctl_stream_fd(st), .events = G_IO_IN};
+                char buf[256];
+                ssize_t n;
+
+                if (g_get_monotonic_time() > deadline)
+                        g_error("no '%s' from the console; got '%s'", want, got->str);
+                if (g_poll(&p, 1, 100) <= 0)
+                        continue;
+                n = vctl_stream_recv(st, buf, sizeof(buf));
+                g_assert_cmpint(n, >, 0);
+                g_string_append_len(got, buf, n);
+        }
+}
+
+static void test_console(void)
+{
+        vctl_conn *conn = open_test();
+        vctl_conn *ro = vctl_conn_open("test:///default", VCTL_CONNECT_RO);
+        vctl_domain *dom = vctl_domain_lookup_by_name(conn, "test");
+        vctl_domain *rodom = vctl_domain_lookup_by_name(ro, "test");
+        vctl_stream *st, *st2;
+        char buf[64];
+
+        g_assert_nonnull(dom);
+        st = vctl_domain_open_console(dom, NULL, 0);
+        g_assert_nonnull(st);
+        g_assert_cmpint(vctl_stream_fd(st), >=, 0);
+        stream_expect(st, "test console of domain 'test'\r\n");
+        g_assert_cmpint(vctl_stream_send(st, "ping", 4), ==, 4);
+        stream_expect(st, "ping");
+
+        /* one client at a time; FORCE takes over and the old stream ends */
+        g_assert_null(vctl_domain_open_console(dom, "console0", 0));
+        assert_error(VCTL_ERR_OPERATION_FAILED, "in use");
+        st2 = vctl_domain_open_console(dom, "serial0", VCTL_DOMAIN_CONSOLE_FORCE);
+        g_assert_nonnull(st2);
+        g_assert_cmpint(vctl_stream_recv(st, buf, sizeof(buf)), ==, 0);
+        g_assert_cmpint(vctl_stream_finish(st), ==, 0);
+        g_assert_cmpint(vctl_stream_finish(st), ==, -1);
+        vctl_stream_free(st);
+        stream_expect(st2, "test console");
+
+        g_assert_null(vctl_domain_open_console(dom, "serial1", 0));
+        assert_error(VCTL_ERR_INVALID_ARG, "has no console 'serial1'");
+        g_assert_null(vctl_domain_open_console(rodom, NULL, 0));
+        assert_error(VCTL_ERR_OPERATION_DENIED, "read-only");
+        g_assert_null(vctl_domain_open_console(dom, NULL, 1u << 7));
+        assert_error(VCTL_ERR_INVALID_ARG, "flags");
+
+        /* a stopping domain ends its console */
+        g_assert_cmpint(vctl_domain_destroy(dom, 0), ==, 0);
+        g_assert_cmpint(vctl_stream_recv(st2, buf, sizeof(buf)), ==, 0);
+        g_assert_cmpint(vctl_stream_abort(st2), ==, 0);
+        vctl_stream_free(st2);
+        g_assert_null(vctl_domain_open_console(dom, NULL, 0));
+        assert_error(VCTL_ERR_OPERATION_INVALID, "is not running");
+        g_assert_cmpint(vctl_domain_create(dom, 0), ==, 0);
+
+        /* freed while open: aborted, and the console is free again */
+        st = vctl_domain_open_console(dom, NULL, 0);
+        g_assert_nonnull(st);
+        vctl_stream_free(st);
+        vctl_stream_free(NULL);
+        st = vctl_domain_open_console(dom, NULL, 0);
+        g_assert_nonnull(st);
+        vctl_stream_free(st);
+
+        vctl_domain_free(rodom);
+        vctl_domain_free(dom);
+        vctl_conn_close(ro);
+        vctl_conn_close(conn);
+}
+
 /* ---- events ---- */
 
 typedef struct ev_log {
@@ -474,6 +556,7 @@ int main(int argc, char **argv)
         g_test_add_func("/libvctl/define-undefine", test_define_undefine);
         g_test_add_func("/libvctl/lifecycle", test_lifecycle);
         g_test_add_func("/libvctl/readonly", test_readonly);
+        g_test_add_func("/libvctl/console", test_console);
         g_test_add_func("/libvctl/events", test_events);
         g_test_add_func("/libvctl/threads", test_threads);
         g_test_add_func("/libvctl/names", test_names);

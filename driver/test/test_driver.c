@@ -23,6 +23,7 @@ static void test_state_free(test_state *st)
 {
         if (!st)
                 return;
+        drv_consoles_free(st->consoles);
         domain_list_free(st->domains);
         domain_event_registry_free(st->events);
         g_free(st);
@@ -36,6 +37,7 @@ static test_state *test_state_new(void)
 
         st->domains = domain_list_new();
         st->events = domain_event_registry_new();
+        st->consoles = drv_consoles_new();
         def = domain_def_parse(test_driver_default_domain_xml,
                                strlen(test_driver_default_domain_xml), NULL);
         if (!def) {
@@ -399,6 +401,7 @@ const vctl_driver vctl_test_driver = {
         .set_autostart = test_set_autostart,
         .is_active = test_is_active,
         .is_persistent = test_is_persistent,
+        .open_console = test_driver_open_console,
         .event_register = test_event_register,
         .event_deregister = test_event_deregister,
 };

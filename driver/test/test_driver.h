@@ -1,6 +1,7 @@
 /* The test driver's private pieces, shared by its files. */
 #pragma once
 
+#include "driver/console.h"
 #include "driver/domain_event.h"
 #include "driver/domain_list.h"
 #include "driver/driver.h"
@@ -10,6 +11,7 @@ typedef struct test_state {
         int refs; /* under the driver's global lock */
         domain_list *domains;
         domain_event_registry *events;
+        drv_consoles *consoles; /* open console sessions */
 } test_state;
 
 struct drv_conn {
@@ -35,3 +37,7 @@ int test_driver_reboot(drv_conn *conn, const drv_domain *dom, unsigned int flags
 int test_driver_reset(drv_conn *conn, const drv_domain *dom, unsigned int flags);
 int test_driver_suspend(drv_conn *conn, const drv_domain *dom);
 int test_driver_resume(drv_conn *conn, const drv_domain *dom);
+
+/* test_console.c */
+int test_driver_open_console(drv_conn *conn, const drv_domain *dom, const char *dev_name,
+                             unsigned int flags, int *ret_fd);

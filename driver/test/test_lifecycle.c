@@ -41,6 +41,8 @@ static void test_stop_locked(test_state *st, domain_obj *obj, int reason, int ev
         g_autoptr(drv_domain) ev = domain_obj_to_drv(obj);
 
         ev->id = -1;
+        /* its console clients see the end of the stream */
+        drv_consoles_close_domain(st->consoles, obj->uuid);
         domain_obj_set_shutoff(st->domains, obj, reason);
         domain_event_queue_push(q, ev, event, detail);
 }

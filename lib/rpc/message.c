@@ -91,6 +91,47 @@ int vctl_rpc_encode(GByteArray *out, const vctl_rpc_header *hdr, xdrproc_t proc,
         return 0;
 }
 
+int vctl_rpc_encode_raw(GByteArray *out, const vctl_rpc_header *hdr, const void *data, gsize len,
+                        guint32 max_message)
+{
+        guint orig_len = out->len;
+
+        if (len > effective_max(max_message) - VCTL_RPC_HEADER_LEN)
+                return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
+                                      "cannot send %zu bytes of stream data in one message: "
+                                      "over the limit of %u bytes",
+                                      len, effective_max(max_message));
+        if (vctl_rpc_encode(out, hdr, NULL, NULL, max_message) < 0)
+                return -1;
+        if (len > 0) {
+                g_byte_array_append(out, data, (guint)len);
+                put_be32(out->data + orig_len, (guint32)(VCTL_RPC_MIN_FRAME + len));
+        }
+        return 0;
+}
+
+int vctl_rpc_encode_stream(GByteArray *out, const vctl_rpc_header *call, const void *data,
+                           gsize len)
+{
+        vctl_rpc_header hdr = *call;
+
+        hdr.type = VCTL_RPC_STREAM;
+        hdr.status = len > 0 ? VCTL_RPC_CONTINUE : VCTL_RPC_OK;
+        return vctl_rpc_encode_raw(out, &hdr, data, len, 0);
+}
+
+int vctl_rpc_encode_stream_error(GByteArray *out, const vctl_rpc_header *call,
+                                 const vctl_error *err)
+{
+        guint orig_len = out->len;
+
+        if (vctl_rpc_encode_error(out, call, err, 0) < 0)
+                return -1;
+        /* the header's type word: STREAM instead of REPLY */
+        put_be32(out->data + orig_len + 16, VCTL_RPC_STREAM);
+        return 0;
+}
+
 int vctl_rpc_decode_body(const guint8 *body, gsize body_len, xdrproc_t proc, void *data,
                          gsize data_size)
 {

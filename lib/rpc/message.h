@@ -58,6 +58,24 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vctl_rpc_msg, vctl_rpc_msg_free)
 int vctl_rpc_encode(GByteArray *out, const vctl_rpc_header *hdr, xdrproc_t proc, const void *data,
                     guint32 max_message);
 
+/* Appends one frame whose body is len raw bytes (STREAM data: not XDR). */
+int vctl_rpc_encode_raw(GByteArray *out, const vctl_rpc_header *hdr, const void *data, gsize len,
+                        guint32 max_message);
+
+/* libvirt streams: data travels as STREAM messages with the opening call's
+ * proc and serial, status CONTINUE with raw bytes, status OK and no body at
+ * the end (and to confirm a finish or abort), status ERROR with a
+ * remote_error body on failure. Largest data chunk a sender puts in one
+ * message, as libvirt's VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX. */
+#define VCTL_RPC_STREAM_CHUNK (256u * 1024u)
+/* A STREAM message for the stream of call (proc, serial): status CONTINUE
+ * with data, or OK with none (len 0). */
+int vctl_rpc_encode_stream(GByteArray *out, const vctl_rpc_header *call, const void *data,
+                           gsize len);
+/* A STREAM message with status ERROR carrying err. */
+int vctl_rpc_encode_stream_error(GByteArray *out, const vctl_rpc_header *call,
+                                 const vctl_error *err);
+
 /* Decodes an XDR body into data (data_size bytes, zeroed first). A NULL proc
  * means the body must be empty (data is then not touched). Every byte of
  * the body must be used. On failure data is released with xdr_free and zeroed

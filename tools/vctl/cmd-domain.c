@@ -116,16 +116,16 @@ static int domain_action_run(const vctl_cmd *cmd, domain_action act, int argc, c
                 return 1;
         name = g_strdup(vctl_domain_get_name(dom));
         r = action_do(act, dom, &args);
-        vctl_domain_free(dom);
-        if (r < 0)
+        if (r < 0) {
+                vctl_domain_free(dom);
                 return vctl_fail_api("cannot %s domain '%s'", actions[act].verb, name);
+        }
         printf("Domain '%s' %s\n\n", name, actions[act].done);
+        r = 0;
         if (act == ACT_START && vctl_arg_flag(&args, "--console"))
-                /* the console comes with the QEMU driver's serial console */
-                return vctl_fail("cannot attach to the console of domain '%s': the console is "
-                                 "not available yet in vctl (the domain is running)",
-                                 name);
-        return 0;
+                r = vctl_console_attach(dom, NULL, 0);
+        vctl_domain_free(dom);
+        return r;
 }
 
 #define ACTION_CMD(var, cmdname, act, syn, sum, opts)                                              \

@@ -28,7 +28,8 @@ static const vctl_cmd vctl_cmd_help = {
 static const vctl_cmd *const commands[] = {
         &vctl_cmd_list,    &vctl_cmd_define,    &vctl_cmd_undefine, &vctl_cmd_start,
         &vctl_cmd_create,  &vctl_cmd_destroy,   &vctl_cmd_shutdown, &vctl_cmd_reboot,
-        &vctl_cmd_reset,   &vctl_cmd_suspend,   &vctl_cmd_resume,   &vctl_cmd_dumpxml,
+        &vctl_cmd_reset,   &vctl_cmd_suspend,   &vctl_cmd_resume,   &vctl_cmd_console,
+        &vctl_cmd_dumpxml,
         &vctl_cmd_dominfo, &vctl_cmd_domstate,  &vctl_cmd_domid,    &vctl_cmd_domuuid,
         &vctl_cmd_domname, &vctl_cmd_autostart, &vctl_cmd_event,    &vctl_cmd_uri,
         &vctl_cmd_version, &vctl_cmd_hostname,  &vctl_cmd_validate, &vctl_cmd_host_check, &vctl_cmd_help,

@@ -89,3 +89,8 @@ extern const vctl_cmd vctl_cmd_list, vctl_cmd_dumpxml, vctl_cmd_dominfo, vctl_cm
 extern const vctl_cmd vctl_cmd_uri, vctl_cmd_version, vctl_cmd_hostname, vctl_cmd_host_check;
 /* cmd-event.c */
 extern const vctl_cmd vctl_cmd_event;
+/* cmd-console.c */
+extern const vctl_cmd vctl_cmd_console;
+/* Attaches this terminal to dom's console dev_name (NULL: the first) until
+ * Ctrl-] or its end; the exit status. */
+int vctl_console_attach(vctl_domain *dom, const char *dev_name, unsigned int flags);
