@@ -1,12 +1,13 @@
 /* The QEMU driver (qemu:///system, qemu:///session): persistent domains in
- * CONFIG_DIR/qemu. Starting guests comes later; until then every domain is
- * shut off and the lifecycle calls say so. */
+ * CONFIG_DIR/qemu, one QEMU process per running guest (qemu_lifecycle.c). */
 #include "config.h"
 
 #include "driver/domain_event.h"
 #include "driver/domain_list.h"
 #include "driver/driver_priv.h"
+#include "driver/qemu/qemu_console.h"
 #include "driver/qemu/qemu_driver.h"
+#include "driver/qemu/qemu_lifecycle.h"
 #include "driver/qemu/qemu_store.h"
 #include "lib/util/error.h"
 #include "lib/util/log.h"
@@ -20,14 +21,6 @@
          (1u << 4))
 #define QEMU_XML_FLAGS (VCTL_DOMAIN_XML_SECURE | VCTL_DOMAIN_XML_INACTIVE | (1u << 2) | (1u << 3))
 
-typedef struct qemu_state {
-        gint refs; /* the daemon's and one per connection */
-        gboolean system;
-        qemu_store *store;
-        domain_list *domains;
-        domain_event_registry *events;
-} qemu_state;
-
 struct drv_conn {
         qemu_state *st;
 };
@@ -35,12 +28,24 @@ struct drv_conn {
 static GMutex qemu_lock;
 static qemu_state *qemu_driver_state; /* under qemu_lock */
 
-static void qemu_state_unref(qemu_state *st)
+void qemu_state_ref(qemu_state *st)
+{
+        g_atomic_int_inc(&st->refs);
+}
+
+void qemu_state_unref(qemu_state *st)
 {
         if (!st || !g_atomic_int_dec_and_test(&st->refs))
                 return;
+        if (st->vms)
+                g_hash_table_destroy(st->vms);
+        if (st->ev_ctx)
+                g_main_context_unref(st->ev_ctx);
+        g_free(st->run_dir);
+        g_free(st->log_dir);
         domain_list_free(st->domains);
         domain_event_registry_free(st->events);
+        drv_consoles_free(st->consoles);
         qemu_store_free(st->store);
         g_free(st);
 }
@@ -83,6 +88,7 @@ static int qemu_state_init(const vctl_paths *paths)
         st->store = qemu_store_new(paths->config_dir);
         st->domains = domain_list_new();
         st->events = domain_event_registry_new();
+        st->consoles = drv_consoles_new();
         domain_list_lock(st->domains);
         n = qemu_store_load_locked(st->store, st->domains, qemu_check_def);
         domain_list_unlock(st->domains);
@@ -98,8 +104,17 @@ static int qemu_state_init(const vctl_paths *paths)
                 return vctl_error_set(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_QEMU,
                                       "the QEMU driver is already initialized");
         }
+        g_mutex_unlock(&qemu_lock);
+        /* host facts first: taking guests over and autostart need them */
+        if (qemu_host_init(paths) < 0 || qemu_lifecycle_init(st, paths) < 0) {
+                qemu_lifecycle_cleanup(st);
+                qemu_state_unref(st);
+                return -1;
+        }
+        g_mutex_lock(&qemu_lock);
         qemu_driver_state = st;
         g_mutex_unlock(&qemu_lock);
+        qemu_lifecycle_autostart(st);
         return 0;
 }
 
@@ -110,6 +125,10 @@ static void qemu_state_cleanup(void)
         g_mutex_lock(&qemu_lock);
         st = g_steal_pointer(&qemu_driver_state);
         g_mutex_unlock(&qemu_lock);
+        /* the guests keep running: the next vctld takes them over */
+        if (st)
+                qemu_lifecycle_cleanup(st);
+        qemu_host_cleanup();
         qemu_state_unref(st);
 }
 
@@ -279,70 +298,32 @@ out:
         return r;
 }
 
-/* ---- lifecycle: not yet ---- */
-
-static int qemu_start_unsupported(const char *name)
-{
-        return vctl_error_set(VCTL_ERR_OPERATION_UNSUPPORTED, VCTL_FROM_QEMU,
-                              "cannot start domain '%s': starting QEMU guests is not implemented "
-                              "yet in this vctl build",
-                              name);
-}
+/* ---- lifecycle (qemu_lifecycle.c) ---- */
 
 static drv_domain *qemu_create_xml(drv_conn *conn, const char *xml, unsigned int flags)
 {
-        g_autoptr(domain_def) def = NULL;
+        domain_def *def;
 
-        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED | VCTL_DOMAIN_START_AUTODESTROY,
-                            "creating a domain") < 0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED, "creating a domain") < 0)
                 return NULL;
         def = qemu_parse(xml);
         if (!def)
                 return NULL;
-        domain_list_lock(conn->st->domains);
-        if (domain_list_check_add_locked(conn->st->domains, def, DOMAIN_LIST_ADD_LIVE) == 0)
-                qemu_start_unsupported(def->name);
-        domain_list_unlock(conn->st->domains);
-        return NULL;
+        return qemu_lifecycle_create_xml(conn->st, &def, flags);
 }
 
 static int qemu_create(drv_conn *conn, drv_domain *dom, unsigned int flags)
 {
-        domain_obj *obj;
-
-        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED | VCTL_DOMAIN_START_AUTODESTROY,
-                            "starting a domain") < 0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED, "starting a domain") < 0)
                 return -1;
-        domain_list_lock(conn->st->domains);
-        obj = domain_list_find_locked(conn->st->domains, dom);
-        if (obj && domain_obj_check_inactive(obj) == 0)
-                qemu_start_unsupported(obj->name);
-        domain_list_unlock(conn->st->domains);
-        return -1;
-}
-
-/* Every domain is shut off, so every operation on a running one is refused
- * with the libvirt error for that. */
-static int qemu_refuse_inactive(drv_conn *conn, const drv_domain *dom)
-{
-        domain_obj *obj;
-
-        domain_list_lock(conn->st->domains);
-        obj = domain_list_find_locked(conn->st->domains, dom);
-        if (obj && domain_obj_check_active(obj) == 0)
-                vctl_error_set(VCTL_ERR_OPERATION_UNSUPPORTED, VCTL_FROM_QEMU,
-                               "domain '%s': running QEMU guests are not managed yet in this "
-                               "vctl build",
-                               obj->name);
-        domain_list_unlock(conn->st->domains);
-        return -1;
+        return qemu_lifecycle_create(conn->st, dom, flags);
 }
 
 static int qemu_destroy(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
         if (drv_check_flags(flags, VCTL_DOMAIN_DESTROY_GRACEFUL, "destroying a domain") < 0)
                 return -1;
-        return qemu_refuse_inactive(conn, dom);
+        return qemu_lifecycle_destroy(conn->st, dom, flags);
 }
 
 static int qemu_shutdown(drv_conn *conn, const drv_domain *dom, unsigned int flags)
@@ -350,31 +331,50 @@ static int qemu_shutdown(drv_conn *conn, const drv_domain *dom, unsigned int fla
         if (drv_check_flags(flags, VCTL_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, "shutting down a domain") <
             0)
                 return -1;
-        return qemu_refuse_inactive(conn, dom);
+        return qemu_lifecycle_shutdown(conn->st, dom);
 }
 
 static int qemu_reboot(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
         if (drv_check_flags(flags, 0x1f, "rebooting a domain") < 0)
                 return -1;
-        return qemu_refuse_inactive(conn, dom);
+        return qemu_lifecycle_reboot(conn->st, dom);
 }
 
 static int qemu_reset(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
         if (drv_check_flags(flags, 0, "resetting a domain") < 0)
                 return -1;
-        return qemu_refuse_inactive(conn, dom);
+        return qemu_lifecycle_reset(conn->st, dom);
 }
 
 static int qemu_suspend(drv_conn *conn, const drv_domain *dom)
 {
-        return qemu_refuse_inactive(conn, dom);
+        return qemu_lifecycle_suspend(conn->st, dom);
 }
 
 static int qemu_resume(drv_conn *conn, const drv_domain *dom)
 {
-        return qemu_refuse_inactive(conn, dom);
+        return qemu_lifecycle_resume(conn->st, dom);
+}
+
+static int qemu_open_console(drv_conn *conn, const drv_domain *dom, const char *dev_name,
+                             unsigned int flags, int *ret_fd)
+{
+        domain_obj *obj;
+        int r = -1;
+
+        if (drv_check_flags(flags, VCTL_DOMAIN_CONSOLE_FORCE | VCTL_DOMAIN_CONSOLE_SAFE,
+                            "opening a console") < 0)
+                return -1;
+        domain_list_lock(conn->st->domains);
+        obj = domain_list_find_locked(conn->st->domains, dom);
+        /* under the domain lock, so a concurrent stop cannot miss the session */
+        if (obj && domain_obj_check_active(obj) == 0)
+                r = qemu_console_attach(conn->st->consoles, obj->name, obj->uuid, obj->live,
+                                        dev_name, flags, ret_fd);
+        domain_list_unlock(conn->st->domains);
+        return r;
 }
 
 /* ---- information ---- */
@@ -539,6 +539,7 @@ const vctl_driver vctl_qemu_driver = {
         .reset = qemu_reset,
         .suspend = qemu_suspend,
         .resume = qemu_resume,
+        .open_console = qemu_open_console,
         .get_xml_desc = qemu_get_xml_desc,
         .get_info = qemu_get_info,
         .get_state = qemu_get_state,
