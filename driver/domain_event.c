@@ -57,7 +57,7 @@ void domain_event_registry_free(domain_event_registry *reg)
         g_free(reg);
 }
 
-int domain_event_register(domain_event_registry *reg, const void *owner, const unsigned char *uuid,
+int domain_event_register(domain_event_registry *reg, const void *owner, const drv_domain *dom,
                           drv_domain_event_fn fn, void *opaque, GDestroyNotify free_opaque)
 {
         event_cb *cb;
@@ -75,9 +75,9 @@ int domain_event_register(domain_event_registry *reg, const void *owner, const u
         cb->refs = 1;
         cb->id = reg->next_id++;
         cb->owner = owner;
-        if (uuid) {
+        if (dom) {
                 cb->has_uuid = TRUE;
-                memcpy(cb->uuid, uuid, VCTL_UUID_LEN);
+                memcpy(cb->uuid, dom->uuid, VCTL_UUID_LEN);
         }
         cb->fn = fn;
         cb->opaque = opaque;

@@ -15,9 +15,9 @@ void domain_event_registry_free(domain_event_registry *reg); /* accepts NULL */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(domain_event_registry, domain_event_registry_free)
 
 /* owner: who registered (a connection), for deregistration and cleanup on
- * close. uuid NULL: every domain. Returns an id >= 0 (ids are never reused),
+ * close. dom NULL: every domain. Returns an id >= 0 (ids are never reused),
  * or -1 with the last error set. */
-int domain_event_register(domain_event_registry *reg, const void *owner, const unsigned char *uuid,
+int domain_event_register(domain_event_registry *reg, const void *owner, const drv_domain *dom,
                           drv_domain_event_fn fn, void *opaque, GDestroyNotify free_opaque);
 
 /* Removes owner's callback id; -1 with VCTL_ERR_INVALID_ARG when owner has

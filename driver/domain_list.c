@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "driver/domain_list.h"
+#include "driver/driver_priv.h"
 #include "lib/util/error.h"
 
 #include <limits.h>
@@ -173,6 +174,107 @@ guint domain_list_count(domain_list *list)
         n = g_hash_table_size(list->by_uuid);
         domain_list_unlock(list);
         return n;
+}
+
+/* ---- one domain's facts (the drivers' read-only calls) ---- */
+
+int domain_list_is_active(domain_list *list, const drv_domain *dom)
+{
+        domain_obj *obj;
+        int r = -1;
+
+        domain_list_lock(list);
+        obj = domain_list_find_locked(list, dom);
+        if (obj)
+                r = domain_obj_is_active(obj) ? 1 : 0;
+        domain_list_unlock(list);
+        return r;
+}
+
+int domain_list_is_persistent(domain_list *list, const drv_domain *dom)
+{
+        domain_obj *obj;
+        int r = -1;
+
+        domain_list_lock(list);
+        obj = domain_list_find_locked(list, dom);
+        if (obj)
+                r = obj->persistent ? 1 : 0;
+        domain_list_unlock(list);
+        return r;
+}
+
+int domain_list_get_state(domain_list *list, const drv_domain *dom, int *ret_state, int *ret_reason)
+{
+        domain_obj *obj;
+
+        domain_list_lock(list);
+        obj = domain_list_find_locked(list, dom);
+        if (obj) {
+                *ret_state = obj->state;
+                *ret_reason = obj->reason;
+        }
+        domain_list_unlock(list);
+        return obj ? 0 : -1;
+}
+
+int domain_list_get_autostart(domain_list *list, const drv_domain *dom, int *ret_autostart)
+{
+        domain_obj *obj;
+
+        domain_list_lock(list);
+        obj = domain_list_find_locked(list, dom);
+        if (obj)
+                *ret_autostart = obj->autostart ? 1 : 0;
+        domain_list_unlock(list);
+        return obj ? 0 : -1;
+}
+
+int domain_list_get_info(domain_list *list, const drv_domain *dom, vctl_domain_info *ret_info)
+{
+        const domain_def *def;
+        domain_obj *obj;
+
+        domain_list_lock(list);
+        obj = domain_list_find_locked(list, dom);
+        if (obj) {
+                def = domain_obj_current_def(obj);
+                memset(ret_info, 0, sizeof(*ret_info));
+                ret_info->state = obj->state;
+                ret_info->max_mem_kib = def->memory_kib;
+                ret_info->memory_kib = def->current_memory_kib;
+                ret_info->nr_vcpus = def->vcpus_current;
+                ret_info->cpu_time_ns = domain_obj_cpu_time(obj);
+        }
+        domain_list_unlock(list);
+        return obj ? 0 : -1;
+}
+
+char *domain_list_format_xml(domain_list *list, const drv_domain *dom, unsigned int flags)
+{
+        g_autofree char *xml = NULL;
+        const domain_def *def;
+        domain_obj *obj;
+        int id = -1;
+
+        domain_list_lock(list);
+        obj = domain_list_find_locked(list, dom);
+        if (obj) {
+                if ((flags & VCTL_DOMAIN_XML_INACTIVE) && obj->def) {
+                        def = obj->def;
+                } else {
+                        def = domain_obj_current_def(obj);
+                        if (domain_obj_is_active(obj))
+                                id = obj->id;
+                }
+                xml = domain_def_format(def);
+        }
+        domain_list_unlock(list);
+        if (!xml)
+                return NULL;
+        if (id >= 0)
+                return drv_xml_add_domain_id(xml, id);
+        return g_steal_pointer(&xml);
 }
 
 /* ---- listing ---- */

@@ -46,6 +46,22 @@ int domain_list_export(domain_list *list, unsigned int flags, GPtrArray **ret);
 
 guint domain_list_count(domain_list *list);
 
+/* What both drivers answer alike about dom; each returns -1 with
+ * VCTL_ERR_NO_DOMAIN when dom is gone. */
+/* 1 while dom runs, else 0. */
+int domain_list_is_active(domain_list *list, const drv_domain *dom);
+/* 1 when dom is defined, 0 when it is transient. */
+int domain_list_is_persistent(domain_list *list, const drv_domain *dom);
+/* VCTL_DOMAIN_* and its reason; 0. */
+int domain_list_get_state(domain_list *list, const drv_domain *dom, int *ret_state,
+                          int *ret_reason);
+int domain_list_get_autostart(domain_list *list, const drv_domain *dom, int *ret_autostart);
+int domain_list_get_info(domain_list *list, const drv_domain *dom, vctl_domain_info *ret_info);
+/* dom's XML: the persistent config with VCTL_DOMAIN_XML_INACTIVE (when it has
+ * one), else the current definition with id='N' while it runs. The caller
+ * checks flags. A new string, or NULL. */
+char *domain_list_format_xml(domain_list *list, const drv_domain *dom, unsigned int flags);
+
 /* ---- with the lock held ---- */
 
 /* The object dom names (matched by UUID), or NULL with VCTL_ERR_NO_DOMAIN. */

@@ -381,77 +381,24 @@ static int qemu_open_console(drv_conn *conn, const drv_domain *dom, const char *
 
 static char *qemu_get_xml_desc(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
-        g_autofree char *xml = NULL;
-        const domain_def *def;
-        domain_obj *obj;
-        int id = -1;
-
         if (drv_check_flags(flags, QEMU_XML_FLAGS, "getting a domain's XML") < 0)
                 return NULL;
-        domain_list_lock(conn->st->domains);
-        obj = domain_list_find_locked(conn->st->domains, dom);
-        if (obj) {
-                if ((flags & VCTL_DOMAIN_XML_INACTIVE) && obj->def) {
-                        def = obj->def;
-                } else {
-                        def = domain_obj_current_def(obj);
-                        if (domain_obj_is_active(obj))
-                                id = obj->id;
-                }
-                xml = domain_def_format(def);
-        }
-        domain_list_unlock(conn->st->domains);
-        if (!xml)
-                return NULL;
-        if (id >= 0)
-                return drv_xml_add_domain_id(xml, id);
-        return g_steal_pointer(&xml);
+        return domain_list_format_xml(conn->st->domains, dom, flags);
 }
 
 static int qemu_get_info(drv_conn *conn, const drv_domain *dom, vctl_domain_info *ret_info)
 {
-        const domain_def *def;
-        domain_obj *obj;
-
-        domain_list_lock(conn->st->domains);
-        obj = domain_list_find_locked(conn->st->domains, dom);
-        if (obj) {
-                def = domain_obj_current_def(obj);
-                memset(ret_info, 0, sizeof(*ret_info));
-                ret_info->state = obj->state;
-                ret_info->max_mem_kib = def->memory_kib;
-                ret_info->memory_kib = def->current_memory_kib;
-                ret_info->nr_vcpus = def->vcpus_current;
-                ret_info->cpu_time_ns = domain_obj_cpu_time(obj);
-        }
-        domain_list_unlock(conn->st->domains);
-        return obj ? 0 : -1;
+        return domain_list_get_info(conn->st->domains, dom, ret_info);
 }
 
 static int qemu_get_state(drv_conn *conn, const drv_domain *dom, int *ret_state, int *ret_reason)
 {
-        domain_obj *obj;
-
-        domain_list_lock(conn->st->domains);
-        obj = domain_list_find_locked(conn->st->domains, dom);
-        if (obj) {
-                *ret_state = obj->state;
-                *ret_reason = obj->reason;
-        }
-        domain_list_unlock(conn->st->domains);
-        return obj ? 0 : -1;
+        return domain_list_get_state(conn->st->domains, dom, ret_state, ret_reason);
 }
 
 static int qemu_get_autostart(drv_conn *conn, const drv_domain *dom, int *ret_autostart)
 {
-        domain_obj *obj;
-
-        domain_list_lock(conn->st->domains);
-        obj = domain_list_find_locked(conn->st->domains, dom);
-        if (obj)
-                *ret_autostart = obj->autostart ? 1 : 0;
-        domain_list_unlock(conn->st->domains);
-        return obj ? 0 : -1;
+        return domain_list_get_autostart(conn->st->domains, dom, ret_autostart);
 }
 
 static int qemu_set_autostart(drv_conn *conn, const drv_domain *dom, int autostart)
@@ -477,28 +424,12 @@ static int qemu_set_autostart(drv_conn *conn, const drv_domain *dom, int autosta
 
 static int qemu_is_active(drv_conn *conn, const drv_domain *dom)
 {
-        domain_obj *obj;
-        int r = -1;
-
-        domain_list_lock(conn->st->domains);
-        obj = domain_list_find_locked(conn->st->domains, dom);
-        if (obj)
-                r = domain_obj_is_active(obj) ? 1 : 0;
-        domain_list_unlock(conn->st->domains);
-        return r;
+        return domain_list_is_active(conn->st->domains, dom);
 }
 
 static int qemu_is_persistent(drv_conn *conn, const drv_domain *dom)
 {
-        domain_obj *obj;
-        int r = -1;
-
-        domain_list_lock(conn->st->domains);
-        obj = domain_list_find_locked(conn->st->domains, dom);
-        if (obj)
-                r = obj->persistent ? 1 : 0;
-        domain_list_unlock(conn->st->domains);
-        return r;
+        return domain_list_is_persistent(conn->st->domains, dom);
 }
 
 /* ---- events ---- */
@@ -506,8 +437,7 @@ static int qemu_is_persistent(drv_conn *conn, const drv_domain *dom)
 static int qemu_event_register(drv_conn *conn, const drv_domain *dom, drv_domain_event_fn fn,
                                void *opaque, GDestroyNotify free_opaque)
 {
-        return domain_event_register(conn->st->events, conn, dom ? dom->uuid : NULL, fn, opaque,
-                                     free_opaque);
+        return domain_event_register(conn->st->events, conn, dom, fn, opaque, free_opaque);
 }
 
 static int qemu_event_deregister(drv_conn *conn, int id)
