@@ -173,6 +173,20 @@ DISPATCH_HANDLER(dispatch_connect_get_capabilities)
         return ret->capabilities ? 0 : -1;
 }
 
+DISPATCH_HANDLER(dispatch_connect_get_domain_capabilities)
+{
+        remote_connect_get_domain_capabilities_args *args = args_;
+        remote_connect_get_domain_capabilities_ret *ret = ret_;
+
+        if (!ctx->conn->drv->get_domain_capabilities)
+                return dispatch_unsupported(ctx, "getting the domain capabilities");
+        ret->capabilities = ctx->conn->drv->get_domain_capabilities(
+                ctx->conn->dc, args->emulatorbin ? *args->emulatorbin : NULL,
+                args->arch ? *args->arch : NULL, args->machine ? *args->machine : NULL,
+                args->virttype ? *args->virttype : NULL, args->flags);
+        return ret->capabilities ? 0 : -1;
+}
+
 DISPATCH_HANDLER(dispatch_connect_get_max_vcpus)
 {
         remote_connect_get_max_vcpus_ret *ret = ret_;

@@ -33,6 +33,7 @@ DISPATCH_HANDLER(dispatch_connect_get_lib_version);
 DISPATCH_HANDLER(dispatch_connect_get_hostname);
 DISPATCH_HANDLER(dispatch_connect_is_secure);
 DISPATCH_HANDLER(dispatch_connect_get_capabilities);
+DISPATCH_HANDLER(dispatch_connect_get_domain_capabilities);
 DISPATCH_HANDLER(dispatch_connect_get_max_vcpus);
 DISPATCH_HANDLER(dispatch_node_get_info);
 DISPATCH_HANDLER(dispatch_connect_event_register_any);

@@ -47,6 +47,11 @@ typedef struct vctl_driver {
 
         int (*get_version)(drv_conn *conn, unsigned long long *ret_version);
         char *(*get_capabilities)(drv_conn *conn);
+        /* libvirt's <domainCapabilities> for a guest of emulatorbin, arch,
+         * machine and virttype; each may be NULL for the default. */
+        char *(*get_domain_capabilities)(drv_conn *conn, const char *emulatorbin, const char *arch,
+                                         const char *machine, const char *virttype,
+                                         unsigned int flags);
         int (*node_get_info)(drv_conn *conn, vctl_node_info *ret_info);
 
         /* flags: VCTL_LIST_DOMAINS_*; *ret gets drv_domain* elements, sorted

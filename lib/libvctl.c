@@ -217,6 +217,20 @@ char *vctl_conn_get_capabilities(vctl_conn *conn)
         return conn->driver->get_capabilities(conn->drv);
 }
 
+char *vctl_conn_get_domain_capabilities(vctl_conn *conn, const char *emulatorbin, const char *arch,
+                                        const char *machine, const char *virttype,
+                                        unsigned int flags)
+{
+        if (conn_check(conn) < 0)
+                return NULL;
+        if (!conn->remote && !conn->driver->get_domain_capabilities) {
+                vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_NONE,
+                               "the %s driver has no domain capabilities", conn->driver->type);
+                return NULL;
+        }
+        return CONN_OP(conn, get_domain_capabilities, emulatorbin, arch, machine, virttype, flags);
+}
+
 int vctl_conn_is_secure(vctl_conn *conn)
 {
         if (conn_check(conn) < 0)

@@ -59,6 +59,9 @@ char *remote_op_get_hostname(remote_conn *rc);
 char *remote_op_get_uri(remote_conn *rc);
 int remote_op_is_secure(remote_conn *rc);
 char *remote_op_get_capabilities(remote_conn *rc);
+char *remote_op_get_domain_capabilities(remote_conn *rc, const char *emulatorbin, const char *arch,
+                                        const char *machine, const char *virttype,
+                                        unsigned int flags);
 int remote_op_node_get_info(remote_conn *rc, vctl_node_info *ret_info);
 int remote_op_list_all_domains(remote_conn *rc, unsigned int flags, GPtrArray **ret);
 drv_domain *remote_op_lookup_by_name(remote_conn *rc, const char *name);

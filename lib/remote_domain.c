@@ -110,6 +110,28 @@ char *remote_op_get_capabilities(remote_conn *rc)
         return s;
 }
 
+char *remote_op_get_domain_capabilities(remote_conn *rc, const char *emulatorbin, const char *arch,
+                                        const char *machine, const char *virttype,
+                                        unsigned int flags)
+{
+        remote_connect_get_domain_capabilities_args args = {
+                .emulatorbin = emulatorbin ? (char **)&emulatorbin : NULL,
+                .arch = arch ? (char **)&arch : NULL,
+                .machine = machine ? (char **)&machine : NULL,
+                .virttype = virttype ? (char **)&virttype : NULL,
+                .flags = flags,
+        };
+        remote_connect_get_domain_capabilities_ret ret;
+        char *s;
+
+        if (CALL(rc, CONNECT_GET_DOMAIN_CAPABILITIES, connect_get_domain_capabilities, &args,
+                 &ret) < 0)
+                return NULL;
+        s = g_strdup(ret.capabilities);
+        FREE_RET(connect_get_domain_capabilities, &ret);
+        return s;
+}
+
 int remote_op_node_get_info(remote_conn *rc, vctl_node_info *ret_info)
 {
         remote_node_get_info_ret ret;

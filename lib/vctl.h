@@ -52,6 +52,12 @@ char *vctl_conn_get_type(vctl_conn *conn);
 int vctl_conn_get_version(vctl_conn *conn, unsigned long long *ret_version);
 int vctl_conn_get_lib_version(vctl_conn *conn, unsigned long long *ret_version);
 char *vctl_conn_get_capabilities(vctl_conn *conn);
+/* libvirt's <domainCapabilities> for guests of emulatorbin, arch, machine
+ * and virttype ("kvm", "qemu"); each may be NULL for the host's default.
+ * flags: none yet, 0. */
+char *vctl_conn_get_domain_capabilities(vctl_conn *conn, const char *emulatorbin, const char *arch,
+                                        const char *machine, const char *virttype,
+                                        unsigned int flags);
 int vctl_conn_is_secure(vctl_conn *conn);
 
 typedef struct vctl_node_info {

@@ -128,6 +128,28 @@ tap_check "the definition is gone" test ! -e "$ROOT/etc/vctl/qemu/minimal.xml"
 vsh -c "$QEMU" dominfo minimal >"$TEST_TMP/res" 2>&1
 tap_is "dominfo of an undefined domain fails" 1 "$?"
 
+# ---- domain capabilities over the wire (CONNECT_GET_DOMAIN_CAPABILITIES) ----
+domcaps_valid() { # FILE
+        [ ! -r /usr/share/libvirt/schemas/domaincaps.rng ] || ! command -v xmllint >/dev/null ||
+                xmllint --noout --relaxng /usr/share/libvirt/schemas/domaincaps.rng "$1"
+}
+vsh -c "$TEST" domcapabilities >"$TEST_TMP/tdc.xml" 2>&1
+tap_check "virsh domcapabilities on test:///default" grep -q "<domain>test</domain>" "$TEST_TMP/tdc.xml"
+tap_check "and it is valid" domcaps_valid "$TEST_TMP/tdc.xml"
+if command -v qemu-system-x86_64 >/dev/null; then
+        vsh -c "$QEMU" domcapabilities --virttype qemu --machine q35 >"$TEST_TMP/qdc.xml" 2>&1
+        tap_check "virsh domcapabilities --machine q35 on qemu:///system" \
+                grep -q "<machine>pc-q35-" "$TEST_TMP/qdc.xml"
+        tap_check "and it is valid" domcaps_valid "$TEST_TMP/qdc.xml"
+        "$VCTL" -c "$QEMU" domcapabilities --machine nosuch >/dev/null 2>"$TEST_TMP/err"
+        tap_check "an unknown machine type is refused by name" \
+                grep -q "^error: .*machine type 'nosuch' is not supported" "$TEST_TMP/err"
+else
+        tap_skip "virsh domcapabilities on qemu:///system: qemu-system-x86_64 is not installed"
+        tap_skip "and it is valid: no QEMU"
+        tap_skip "an unknown machine type is refused: no QEMU"
+fi
+
 # ---- test:///default: lifecycle and events ----
 vsh -c "$TEST" list >"$TEST_TMP/list" 2>&1
 tap_check "test:///default lists its running 'test' domain" \

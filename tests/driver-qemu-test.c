@@ -7,6 +7,7 @@
 
 #include "driver/driver.h"
 #include "driver/qemu/qemu_driver.h"
+#include "kmod/modules.h"
 #include "lib/util/error.h"
 #include "lib/util/paths.h"
 
@@ -15,6 +16,7 @@
 #include <libxml/relaxng.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #define UUID_A "11111111-2222-3333-4444-555555555555"
@@ -558,6 +560,193 @@ static void test_host(fixture *f, gconstpointer data)
         g_setenv("PATH", "/nonexistent", TRUE);
 }
 
+/* Validates xml against libvirt's schema rng when Debian's libvirt ships it. */
+static void assert_valid(const char *xml, const char *rng)
+{
+        xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "doc.xml", NULL, XML_PARSE_NONET);
+
+        g_assert_nonnull(doc);
+        if (g_file_test(rng, G_FILE_TEST_EXISTS)) {
+                xmlRelaxNGParserCtxt *pctx = xmlRelaxNGNewParserCtxt(rng);
+                xmlRelaxNG *schema = xmlRelaxNGParse(pctx);
+                xmlRelaxNGValidCtxt *vctx = xmlRelaxNGNewValidCtxt(schema);
+
+                if (xmlRelaxNGValidateDoc(vctx, doc) != 0)
+                        g_error("not valid against %s:\n%s", rng, xml);
+                xmlRelaxNGFreeValidCtxt(vctx);
+                xmlRelaxNGFree(schema);
+                xmlRelaxNGFreeParserCtxt(pctx);
+        } else {
+                g_test_message("%s is missing (Debian: libvirt-daemon); not validated", rng);
+        }
+        xmlFreeDoc(doc);
+}
+
+#define DOMCAPS_RNG "/usr/share/libvirt/schemas/domaincaps.rng"
+
+static qemu_caps *fake_caps(gboolean kvm)
+{
+        static const char *const machines[][2] = {
+                {"pc", "pc-i440fx-7.2"}, {"pc-i440fx-7.2", ""}, {"q35", "pc-q35-7.2"},
+                {"pc-q35-7.2", ""},      {"isapc", ""},
+        };
+        static const char *const cpus[] = {"qemu64", "Skylake-Client", "EPYC", "max", "host"};
+        qemu_caps *caps = g_new0(qemu_caps, 1);
+
+        caps->binary = g_strdup("/usr/bin/qemu-system-x86_64");
+        caps->version = 7002000;
+        caps->kvm_usable = kvm;
+        if (!kvm)
+                caps->kvm_reason = g_strdup("/dev/kvm does not exist");
+        caps->machines = g_ptr_array_new_with_free_func(g_free);
+        caps->canonical = g_ptr_array_new_with_free_func(g_free);
+        for (size_t i = 0; i < G_N_ELEMENTS(machines); i++) {
+                g_ptr_array_add(caps->machines, g_strdup(machines[i][0]));
+                g_ptr_array_add(caps->canonical, g_strdup(machines[i][1]));
+        }
+        caps->cpu_models = g_ptr_array_new_with_free_func(g_free);
+        for (size_t i = 0; i < G_N_ELEMENTS(cpus); i++)
+                g_ptr_array_add(caps->cpu_models, g_strdup(cpus[i]));
+        return caps;
+}
+
+static void test_domcaps(void)
+{
+        g_autoptr(qemu_caps) tcg = fake_caps(FALSE);
+        g_autoptr(qemu_caps) kvm = fake_caps(TRUE);
+        g_autoptr(GPtrArray) fw = g_ptr_array_new_with_free_func(g_free);
+        g_autofree char *pc = NULL, *q35 = NULL, *onkvm = NULL, *same = NULL;
+
+        g_ptr_array_add(fw, g_strdup("/usr/share/OVMF/OVMF_CODE_4M.fd"));
+
+        /* defaults: pc, and qemu where KVM is unusable */
+        pc = qemu_domcaps_format(tcg, fw, NULL, NULL, NULL, NULL);
+        g_assert_nonnull(pc);
+        assert_valid(pc, DOMCAPS_RNG);
+        g_assert_nonnull(strstr(pc, "<domain>qemu</domain>"));
+        g_assert_nonnull(strstr(pc, "<machine>pc-i440fx-7.2</machine>"));
+        g_assert_nonnull(strstr(pc, "<vcpu max='255'/>"));
+        g_assert_nonnull(strstr(pc, "<path>/usr/bin/qemu-system-x86_64</path>"));
+        g_assert_nonnull(strstr(pc, "<value>/usr/share/OVMF/OVMF_CODE_4M.fd</value>"));
+        g_assert_nonnull(strstr(pc, "<mode name='host-passthrough' supported='no'/>"));
+        g_assert_nonnull(
+                strstr(pc, "<model usable='unknown' vendor='Intel'>Skylake-Client</model>"));
+        g_assert_nonnull(strstr(pc, "<model usable='unknown' vendor='AMD'>EPYC</model>"));
+        g_assert_null(strstr(pc, ">max</model>"));
+        g_assert_null(strstr(pc, ">host</model>"));
+        g_assert_nonnull(strstr(pc, "<value>ide</value>"));
+        g_assert_nonnull(strstr(pc, "<hostdev supported='no'/>"));
+        /* no firmware autoselection: clients must pick a <loader> path */
+        g_assert_null(strstr(pc, "<value>efi</value>"));
+
+        /* q35 by alias: canonical name, no IDE, secure boot possible */
+        q35 = qemu_domcaps_format(tcg, fw, "/usr/bin/qemu-system-x86_64", "x86_64", "q35", "qemu");
+        g_assert_nonnull(q35);
+        assert_valid(q35, DOMCAPS_RNG);
+        g_assert_nonnull(strstr(q35, "<machine>pc-q35-7.2</machine>"));
+        g_assert_nonnull(strstr(q35, "<vcpu max='288'/>"));
+        g_assert_null(strstr(q35, "<value>ide</value>"));
+        g_assert_nonnull(strstr(q35, "<enum name='secure'>\n        <value>yes</value>"));
+        same = qemu_domcaps_format(tcg, fw, NULL, NULL, "pc-q35-7.2", NULL);
+        g_assert_cmpstr(same, ==, q35);
+
+        /* KVM where the probe proved it: the default, with host-passthrough */
+        onkvm = qemu_domcaps_format(kvm, NULL, NULL, NULL, NULL, NULL);
+        g_assert_nonnull(onkvm);
+        assert_valid(onkvm, DOMCAPS_RNG);
+        g_assert_nonnull(strstr(onkvm, "<domain>kvm</domain>"));
+        g_assert_nonnull(strstr(onkvm, "<mode name='host-passthrough' supported='yes'>"));
+
+        /* refusals, each naming the cause */
+        g_assert_null(qemu_domcaps_format(tcg, fw, NULL, NULL, NULL, "kvm"));
+        assert_error(VCTL_ERR_CONFIG_UNSUPPORTED,
+                     "virtualization type 'kvm' is not usable on this host: /dev/kvm does not "
+                     "exist (ask for virttype 'qemu')");
+        g_assert_null(qemu_domcaps_format(tcg, fw, NULL, NULL, NULL, "xen"));
+        assert_error(VCTL_ERR_INVALID_ARG, "virtualization type 'xen' is not supported by the "
+                                           "QEMU driver (use 'kvm' or 'qemu')");
+        g_assert_null(qemu_domcaps_format(tcg, fw, NULL, NULL, "virt", NULL));
+        assert_error(VCTL_ERR_INVALID_ARG,
+                     "machine type 'virt' is not supported by '/usr/bin/qemu-system-x86_64' (see "
+                     "the <machine> list of 'vctl capabilities')");
+        g_assert_null(qemu_domcaps_format(tcg, fw, NULL, "aarch64", NULL, NULL));
+        assert_error(VCTL_ERR_INVALID_ARG, "architecture 'aarch64' is not supported by "
+                                           "'/usr/bin/qemu-system-x86_64' (only x86_64 is)");
+        g_assert_null(qemu_domcaps_format(tcg, fw, "/usr/bin/qemu-system-arm", NULL, NULL, NULL));
+        assert_error(VCTL_ERR_INVALID_ARG, "emulator '/usr/bin/qemu-system-arm' is not supported "
+                                           "(vctl runs '/usr/bin/qemu-system-x86_64')");
+}
+
+/* The driver entry with the host's real QEMU, if any. */
+static void test_domcaps_host(fixture *f, gconstpointer data)
+{
+        g_autofree char *xml = NULL, *qemu = NULL;
+
+        g_setenv("PATH", saved_path, TRUE);
+        xml = drv->get_domain_capabilities(f->conn, NULL, NULL, NULL, "qemu", 0);
+        qemu = g_find_program_in_path("qemu-system-x86_64");
+        if (!qemu) {
+                g_assert_null(xml);
+                assert_error(VCTL_ERR_CONFIG_UNSUPPORTED,
+                             "qemu-system-x86_64 is not installed or does not run (Debian: "
+                             "install qemu-system-x86)");
+        } else {
+                g_assert_nonnull(xml);
+                assert_valid(xml, DOMCAPS_RNG);
+                g_assert_nonnull(strstr(xml, "<domain>qemu</domain>"));
+        }
+        g_assert_null(drv->get_domain_capabilities(f->conn, NULL, NULL, NULL, NULL, 1));
+        g_assert_cmpint(vctl_error_last()->code, ==, VCTL_ERR_INVALID_ARG);
+        vctl_error_clear();
+        g_setenv("PATH", "/nonexistent", TRUE);
+}
+
+/* A fake /sys with bridge loaded, and the host's module directory: a dry
+ * run names what state_init would load, and nothing enters the kernel. */
+static void test_modules(void)
+{
+        g_autoptr(GError) err = NULL;
+        g_autofree char *root = g_dir_make_tmp("vctl-qemu-mod-XXXXXX", &err);
+        g_autofree char *bridge = NULL, *initstate = NULL, *moddir = NULL;
+        g_auto(GStrv) would = NULL;
+        g_auto(GStrv) none = NULL;
+        struct utsname u;
+        int r;
+
+        g_assert_no_error(err);
+        bridge = g_build_filename(root, "sys/module/bridge", NULL);
+        g_assert_cmpint(g_mkdir_with_parents(bridge, 0755), ==, 0);
+        initstate = g_build_filename(bridge, "initstate", NULL);
+        g_assert_true(g_file_set_contents(initstate, "live\n", -1, NULL));
+
+        /* no module directory under the root: nothing to load, no error */
+        g_assert_cmpint(qemu_modules_load(root, NULL, KMOD_MODULES_LOAD_DRY_RUN, &none), ==, 0);
+        g_assert_nonnull(none);
+        g_assert_cmpuint(g_strv_length(none), ==, 0);
+        g_assert_null(vctl_error_last());
+
+        g_assert_cmpint(uname(&u), ==, 0);
+        moddir = g_build_filename("/lib/modules", u.release, NULL);
+        if (!g_file_test(moddir, G_FILE_TEST_IS_DIR)) {
+                /* a container's kernel may not match the installed modules */
+                g_autoptr(GDir) d = g_dir_open("/lib/modules", 0, NULL);
+                const char *name = d ? g_dir_read_name(d) : NULL;
+
+                g_free(moddir);
+                moddir = name ? g_build_filename("/lib/modules", name, NULL) : NULL;
+        }
+        if (moddir && g_file_test(moddir, G_FILE_TEST_IS_DIR)) {
+                r = qemu_modules_load(root, moddir, KMOD_MODULES_LOAD_DRY_RUN, &would);
+                g_assert_cmpint(r, >=, 0);
+                g_assert_cmpuint(g_strv_length(would), ==, (guint)r);
+                g_assert_false(g_strv_contains((const char *const *)would, "br_netfilter"));
+                g_assert_false(g_strv_contains((const char *const *)would, "bridge"));
+        } else {
+                g_test_message("no module directory in /lib/modules: dry run with modules skipped");
+        }
+        rm_rf(root);
+}
+
 static void test_parse_version(void)
 {
         g_assert_cmpuint(qemu_host_parse_version("QEMU emulator version 7.2.9 (Debian "
@@ -590,7 +779,10 @@ int main(int argc, char **argv)
         ADD("start-refused", test_start_refused, NULL);
         ADD("lookups-and-list", test_lookups_and_list, NULL);
         ADD("host", test_host, NULL);
+        ADD("domcaps-host", test_domcaps_host, NULL);
 #undef ADD
         g_test_add_func("/driver/qemu/parse-version", test_parse_version);
+        g_test_add_func("/driver/qemu/domcaps", test_domcaps);
+        g_test_add_func("/driver/qemu/modules", test_modules);
         return g_test_run();
 }

@@ -289,6 +289,45 @@ static void test_capabilities(void)
         xmlFreeDoc(doc);
 }
 
+/* libvirt's minimal document: valid, and refusing what the test host lacks */
+static void test_domain_capabilities(void)
+{
+        const char *rng = "/usr/share/libvirt/schemas/domaincaps.rng";
+        drv_conn *conn = open_test();
+        g_autofree char *caps = drv->get_domain_capabilities(conn, NULL, NULL, NULL, NULL, 0);
+        g_autofree char *i686 = drv->get_domain_capabilities(conn, NULL, "i686", NULL, "test", 0);
+        xmlDoc *doc;
+
+        g_assert_nonnull(caps);
+        g_assert_nonnull(strstr(caps, "<domain>test</domain>"));
+        g_assert_nonnull(strstr(caps, "<arch>x86_64</arch>"));
+        g_assert_nonnull(strstr(i686, "<arch>i686</arch>"));
+        g_assert_null(drv->get_domain_capabilities(conn, NULL, NULL, NULL, "kvm", 0));
+        g_assert_cmpint(vctl_error_last()->code, ==, VCTL_ERR_INVALID_ARG);
+        g_assert_null(drv->get_domain_capabilities(conn, NULL, "aarch64", NULL, NULL, 0));
+        g_assert_cmpstr(vctl_error_message(), ==,
+                        "architecture 'aarch64' is not supported by the test driver (use 'i686' "
+                        "or 'x86_64')");
+        g_assert_null(drv->get_domain_capabilities(conn, NULL, NULL, NULL, NULL, 4));
+        vctl_error_clear();
+        drv->close(conn);
+        doc = xmlReadMemory(caps, (int)strlen(caps), "domcaps.xml", NULL, XML_PARSE_NONET);
+        g_assert_nonnull(doc);
+        if (g_file_test(rng, G_FILE_TEST_EXISTS)) {
+                xmlRelaxNGParserCtxt *pctx = xmlRelaxNGNewParserCtxt(rng);
+                xmlRelaxNG *schema = xmlRelaxNGParse(pctx);
+                xmlRelaxNGValidCtxt *vctx = xmlRelaxNGNewValidCtxt(schema);
+
+                g_assert_cmpint(xmlRelaxNGValidateDoc(vctx, doc), ==, 0);
+                xmlRelaxNGFreeValidCtxt(vctx);
+                xmlRelaxNGFree(schema);
+                xmlRelaxNGFreeParserCtxt(pctx);
+        } else {
+                g_test_message("%s not installed; checked well-formedness only", rng);
+        }
+        xmlFreeDoc(doc);
+}
+
 static void test_shared_instance(void)
 {
         drv_conn *a = open_test();
@@ -856,6 +895,7 @@ int main(int argc, char **argv)
         g_test_add_func("/driver/test/seeded", test_seeded);
         g_test_add_func("/driver/test/node-info", test_node_info);
         g_test_add_func("/driver/test/capabilities", test_capabilities);
+        g_test_add_func("/driver/test/domain-capabilities", test_domain_capabilities);
         g_test_add_func("/driver/test/shared-instance", test_shared_instance);
         g_test_add_func("/driver/test/lifecycle", test_lifecycle);
         g_test_add_func("/driver/test/reboot-destroy-policy", test_reboot_destroy_policy);

@@ -90,6 +90,32 @@ tap_check "dumpxml" sh -c "$T dumpxml test | grep -q '<name>test</name>'"
 tap_check "dumpxml --inactive has no id" sh -c "! $T dumpxml --inactive test | grep -q \"id='\""
 tap_check "VCTL_DEFAULT_URI is the default" sh -c "VCTL_DEFAULT_URI=test:///default $VCTL uri | grep -qx test:///default"
 
+# ---- capabilities ----
+tap_check "capabilities" sh -c "$T capabilities | grep -q \"<domain type='test'/>\""
+run "domcapabilities" 0 "<domainCapabilities>
+  <path>/usr/bin/test-hypervisor</path>
+  <domain>test</domain>
+  <arch>x86_64</arch>
+  <vcpu max='32'/>
+  <iothreads supported='no'/>
+  <os supported='yes'>
+    <enum name='firmware'/>
+  </os>
+</domainCapabilities>" $T domcapabilities
+run "domcapabilities --arch i686" 0 "  <arch>i686</arch>" sh -c "$T domcapabilities --arch=i686 --virttype test | grep '<arch>'"
+fails "domcapabilities of another virttype" "virtualization type 'kvm' is not supported by the test driver" $T domcapabilities --virttype kvm
+fails "domcapabilities --virttype needs a value" "option '--virttype' of command 'domcapabilities' needs a value" $T domcapabilities --virttype
+for rng in capability domaincaps; do
+        [ "$rng" = capability ] && cmd=capabilities || cmd=domcapabilities
+        if [ -r "/usr/share/libvirt/schemas/$rng.rng" ] && command -v xmllint >/dev/null; then
+                $T $cmd >"$TEST_TMP/$cmd.xml"
+                tap_check "$cmd validates against libvirt's $rng.rng" \
+                        xmllint --noout --relaxng "/usr/share/libvirt/schemas/$rng.rng" "$TEST_TMP/$cmd.xml"
+        else
+                tap_skip "$cmd not validated: libvirt's $rng.rng or xmllint is missing"
+        fi
+done
+
 # ---- JSON ----
 for cmd in "list --json" "list --all --json" "list --inactive --json" "dominfo test --json"; do
         tap_check "$cmd is valid JSON" sh -c "$T $cmd | python3 -m json.tool >/dev/null"
@@ -228,7 +254,7 @@ help=$($VCTL help)
 missing=
 for c in list define undefine start create destroy shutdown reboot reset suspend resume \
         dumpxml dominfo domstate domid domuuid domname autostart event uri version hostname \
-        validate help; do
+        capabilities domcapabilities validate host-check help; do
         echo "$help" | grep -q "^  $c " || missing="$missing $c"
         $VCTL help "$c" | grep -q "^usage: vctl $c" || missing="$missing help:$c"
         $VCTL "$c" --help | grep -q "^usage: vctl $c" || missing="$missing --help:$c"
@@ -244,10 +270,16 @@ out=$(PATH="$(dirname "$VCTL"):$PATH" bash -c "
 . '$comp'
 COMP_WORDS=(vctl -c test:///default dom); COMP_CWORD=3; _vctl; echo \"\${COMPREPLY[*]}\"
 COMP_WORDS=(vctl -c test:///default start ''); COMP_CWORD=4; _vctl; echo \"\${COMPREPLY[*]}\"
-COMP_WORDS=(vctl list --a); COMP_CWORD=2; _vctl; echo \"\${COMPREPLY[*]}\"" 2>&1)
-tap_is "bash completion: commands, domain names, options" "dominfo domstate domid domuuid domname
+COMP_WORDS=(vctl list --a); COMP_CWORD=2; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl domcapabilities --v); COMP_CWORD=2; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl domcapabilities --virttype ''); COMP_CWORD=3; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl cap); COMP_CWORD=1; _vctl; echo \"\${COMPREPLY[*]}\"" 2>&1)
+tap_is "bash completion: commands, domain names, options" "dominfo domstate domid domuuid domname domcapabilities
 test
---all" "$out"
+--all
+--virttype
+kvm qemu
+capabilities" "$out"
 
 # ---- host-check ----
 $VCTL host-check --quick --json >"$TEST_TMP/hc.json" 2>&1

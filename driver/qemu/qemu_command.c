@@ -70,6 +70,8 @@ void qemu_caps_free(qemu_caps *caps)
         g_free(caps->kvm_reason);
         if (caps->machines)
                 g_ptr_array_unref(caps->machines);
+        if (caps->canonical)
+                g_ptr_array_unref(caps->canonical);
         if (caps->cpu_models)
                 g_ptr_array_unref(caps->cpu_models);
         g_free(caps);

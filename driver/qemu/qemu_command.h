@@ -30,6 +30,7 @@ typedef struct qemu_caps {     /* what the host and binary offer (probed elsewhe
         gboolean kvm_usable;   /* the kmod deep probe passed */
         char *kvm_reason;      /* why not, when !kvm_usable */
         GPtrArray *machines;   /* of char *: "pc", "q35", "pc-q35-7.2", ...; NULL: not checked */
+        GPtrArray *canonical;  /* of char *: what machines[i] aliases, ""; may be NULL */
         GPtrArray *cpu_models; /* of char *; NULL or empty: not checked */
 } qemu_caps;
 

@@ -13,6 +13,7 @@
 #include "lib/util/log.h"
 
 #include <string.h>
+#include <unistd.h>
 
 /* libvirt's virDomainUndefineFlags bits; vctl has no managed save,
  * snapshots, NVRAM or checkpoints to remove yet */
@@ -105,6 +106,10 @@ static int qemu_state_init(const vctl_paths *paths)
                                       "the QEMU driver is already initialized");
         }
         g_mutex_unlock(&qemu_lock);
+        /* under --root, /sys and the module directory are read there too, so
+         * a test daemon loads nothing into the host's kernel */
+        if (paths->system && geteuid() == 0)
+                (void)qemu_modules_load(paths->root, NULL, 0, NULL);
         /* host facts first: taking guests over and autostart need them */
         if (qemu_host_init(paths) < 0 || qemu_lifecycle_init(st, paths) < 0) {
                 qemu_lifecycle_cleanup(st);
@@ -198,6 +203,22 @@ static int qemu_get_version(drv_conn *conn, unsigned long long *ret_version)
 static char *qemu_get_capabilities(drv_conn *conn)
 {
         return qemu_host_capabilities();
+}
+
+static char *qemu_get_domain_capabilities(drv_conn *conn, const char *emulatorbin, const char *arch,
+                                          const char *machine, const char *virttype,
+                                          unsigned int flags)
+{
+        g_autoptr(qemu_caps) caps = NULL;
+        g_autoptr(GPtrArray) firmware = NULL;
+
+        if (drv_check_flags(flags, 0, "getting the domain capabilities") < 0)
+                return NULL;
+        caps = qemu_host_get_caps();
+        if (!caps)
+                return NULL;
+        firmware = qemu_domcaps_firmware(NULL);
+        return qemu_domcaps_format(caps, firmware, emulatorbin, arch, machine, virttype);
 }
 
 static int qemu_node_get_info(drv_conn *conn, vctl_node_info *ret_info)
@@ -454,6 +475,7 @@ const vctl_driver vctl_qemu_driver = {
         .close = qemu_close,
         .get_version = qemu_get_version,
         .get_capabilities = qemu_get_capabilities,
+        .get_domain_capabilities = qemu_get_domain_capabilities,
         .node_get_info = qemu_node_get_info,
         .list_all_domains = qemu_list_all_domains,
         .lookup_by_name = qemu_lookup_by_name,

@@ -341,6 +341,7 @@ qemu_caps *qemu_host_get_caps(void)
                 caps->kvm_usable = qemu_host_kvm == 1;
                 caps->kvm_reason = g_strdup(qemu_host_kvm_reason);
                 caps->machines = qemu_host_strv_copy(c->machines);
+                caps->canonical = qemu_host_strv_copy(c->canonical);
                 caps->cpu_models = qemu_host_strv_copy(c->cpu_models);
         }
         g_mutex_unlock(&qemu_host_lock);

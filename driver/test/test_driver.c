@@ -137,6 +137,15 @@ static char *test_get_capabilities(drv_conn *conn)
         return test_driver_capabilities();
 }
 
+static char *test_get_domain_capabilities(drv_conn *conn, const char *emulatorbin, const char *arch,
+                                          const char *machine, const char *virttype,
+                                          unsigned int flags)
+{
+        if (drv_check_flags(flags, 0, "getting the domain capabilities") < 0)
+                return NULL;
+        return test_driver_domain_capabilities(arch, virttype);
+}
+
 static int test_node_get_info(drv_conn *conn, vctl_node_info *ret_info)
 {
         test_driver_node_info(ret_info);
@@ -307,6 +316,7 @@ const vctl_driver vctl_test_driver = {
         .close = test_close,
         .get_version = test_get_version,
         .get_capabilities = test_get_capabilities,
+        .get_domain_capabilities = test_get_domain_capabilities,
         .node_get_info = test_node_get_info,
         .list_all_domains = test_list_all_domains,
         .lookup_by_name = test_lookup_by_name,

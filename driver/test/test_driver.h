@@ -21,6 +21,8 @@ struct drv_conn {
 /* test_host.c */
 extern const char test_driver_default_domain_xml[];
 char *test_driver_capabilities(void);
+/* arch, virttype NULL or "": x86_64, test */
+char *test_driver_domain_capabilities(const char *arch, const char *virttype);
 void test_driver_node_info(vctl_node_info *ret_info);
 
 /* test_driver.c */

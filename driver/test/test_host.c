@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "driver/test/test_driver.h"
+#include "lib/util/error.h"
 
 #include <string.h>
 
@@ -66,6 +67,36 @@ static void test_caps_guest(GString *s, const char *arch, int wordsize)
                                "  </guest>\n"
                                "\n",
                                arch, wordsize);
+}
+
+char *test_driver_domain_capabilities(const char *arch, const char *virttype)
+{
+        if (arch && *arch && !g_str_equal(arch, "i686") && !g_str_equal(arch, "x86_64")) {
+                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_TEST,
+                               "architecture '%s' is not supported by the test driver (use "
+                               "'i686' or 'x86_64')",
+                               arch);
+                return NULL;
+        }
+        if (virttype && *virttype && !g_str_equal(virttype, "test")) {
+                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_TEST,
+                               "virtualization type '%s' is not supported by the test driver "
+                               "(use 'test')",
+                               virttype);
+                return NULL;
+        }
+        /* the minimal document: the pretend host offers no devices or models */
+        return g_strdup_printf("<domainCapabilities>\n"
+                               "  <path>/usr/bin/test-hypervisor</path>\n"
+                               "  <domain>test</domain>\n"
+                               "  <arch>%s</arch>\n"
+                               "  <vcpu max='32'/>\n"
+                               "  <iothreads supported='no'/>\n"
+                               "  <os supported='yes'>\n"
+                               "    <enum name='firmware'/>\n"
+                               "  </os>\n"
+                               "</domainCapabilities>\n",
+                               arch && *arch ? arch : "x86_64");
 }
 
 char *test_driver_capabilities(void)

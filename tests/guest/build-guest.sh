@@ -60,6 +60,9 @@ moddir=/lib/modules/$kver
 # --- up to date? -------------------------------------------------------------
 mkdir -p "$1" || die "cannot create $1"
 out=$(cd "$1" && pwd)
+# tests run in parallel and share OUTDIR: one builds, the others wait for it
+exec 9>"$out/.lock"
+flock -w 300 9 || die "another build of $out is still running after 300 s"
 uptodate() {
         [ -f "$out/initramfs.cpio.gz" ] && [ -f "$out/vmlinuz" ] &&
                 [ -f "$out/kernel-version" ] || return 1

@@ -1,4 +1,4 @@
-/* The connection and its host: uri, version, hostname. */
+/* The connection and its host: uri, version, hostname, capabilities. */
 #include "config.h"
 
 #include "vctl.h"
@@ -70,7 +70,50 @@ static int version_run(int argc, char **argv)
         return 0;
 }
 
+static int capabilities_run(int argc, char **argv)
+{
+        g_autofree char *caps = NULL;
+        vctl_conn *conn = NULL;
+        int r = host_args(&vctl_cmd_capabilities, argc, argv, &conn);
+
+        if (r >= 0)
+                return r;
+        if (!(caps = vctl_conn_get_capabilities(conn)))
+                return vctl_fail_api("cannot get the capabilities");
+        printf("%s\n", caps);
+        return 0;
+}
+
+static const char *opt_or_null(const vctl_args *args, const char *name)
+{
+        const char *v = vctl_arg_value(args, name);
+
+        return v && *v ? v : NULL;
+}
+
+static int domcapabilities_run(int argc, char **argv)
+{
+        g_auto(vctl_args) args = {0};
+        g_autofree char *caps = NULL;
+        vctl_conn *conn;
+        int r = vctl_args_parse(&vctl_cmd_domcapabilities, argc, argv, 0, 0, &args);
+
+        if (r)
+                return r == 2 ? 0 : 1;
+        if (!(conn = vctl_connect()))
+                return 1;
+        caps = vctl_conn_get_domain_capabilities(
+                conn, opt_or_null(&args, "--emulatorbin"), opt_or_null(&args, "--arch"),
+                opt_or_null(&args, "--machine"), opt_or_null(&args, "--virttype"), 0);
+        if (!caps)
+                return vctl_fail_api("cannot get the domain capabilities");
+        printf("%s\n", caps);
+        return 0;
+}
+
 static const char *const no_options[] = {NULL};
+static const char *const domcapabilities_options[] = {
+        "--virttype=", "--emulatorbin=", "--arch=", "--machine=", NULL};
 
 const vctl_cmd vctl_cmd_uri = {
         .name = "uri",
@@ -94,4 +137,30 @@ const vctl_cmd vctl_cmd_hostname = {
         .summary = "print the host name of the hypervisor's host",
         .run = hostname_run,
         .options = no_options,
+};
+
+const vctl_cmd vctl_cmd_capabilities = {
+        .name = "capabilities",
+        .synopsis = "",
+        .summary = "print the host's capabilities (XML)",
+        .help = "  Prints libvirt's <capabilities> document: the host's CPU architecture, and\n"
+                "  for each guest architecture its emulator, machine types and the\n"
+                "  virtualization types that work here ('kvm' only where KVM is usable).",
+        .run = capabilities_run,
+        .options = no_options,
+};
+
+const vctl_cmd vctl_cmd_domcapabilities = {
+        .name = "domcapabilities",
+        .synopsis = "[--virttype TYPE] [--machine MACHINE] [--arch ARCH] [--emulatorbin PATH]",
+        .summary = "print what guests of one emulator and machine type may use (XML)",
+        .help = "  Prints libvirt's <domainCapabilities> document: firmware, CPU modes and\n"
+                "  models, and the disk buses, graphics, video and other devices a guest\n"
+                "  can have.\n\n"
+                "  --virttype TYPE      'kvm' or 'qemu' (default: kvm where it works)\n"
+                "  --machine MACHINE    a machine type or alias, e.g. pc or q35 (default: pc)\n"
+                "  --arch ARCH          the guest architecture (default: x86_64)\n"
+                "  --emulatorbin PATH   the emulator (default: qemu-system-x86_64 in PATH)",
+        .run = domcapabilities_run,
+        .options = domcapabilities_options,
 };

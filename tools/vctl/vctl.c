@@ -32,7 +32,8 @@ static const vctl_cmd *const commands[] = {
         &vctl_cmd_dumpxml,
         &vctl_cmd_dominfo, &vctl_cmd_domstate,  &vctl_cmd_domid,    &vctl_cmd_domuuid,
         &vctl_cmd_domname, &vctl_cmd_autostart, &vctl_cmd_event,    &vctl_cmd_uri,
-        &vctl_cmd_version, &vctl_cmd_hostname,  &vctl_cmd_validate, &vctl_cmd_host_check, &vctl_cmd_help,
+        &vctl_cmd_version, &vctl_cmd_hostname,  &vctl_cmd_capabilities, &vctl_cmd_domcapabilities,
+        &vctl_cmd_validate, &vctl_cmd_host_check, &vctl_cmd_help,
 };
 
 static char *opt_uri;

@@ -86,7 +86,8 @@ extern const vctl_cmd vctl_cmd_define, vctl_cmd_undefine, vctl_cmd_start, vctl_c
 extern const vctl_cmd vctl_cmd_list, vctl_cmd_dumpxml, vctl_cmd_dominfo, vctl_cmd_domstate,
         vctl_cmd_domid, vctl_cmd_domuuid, vctl_cmd_domname, vctl_cmd_autostart;
 /* cmd-host.c */
-extern const vctl_cmd vctl_cmd_uri, vctl_cmd_version, vctl_cmd_hostname, vctl_cmd_host_check;
+extern const vctl_cmd vctl_cmd_uri, vctl_cmd_version, vctl_cmd_hostname, vctl_cmd_host_check,
+        vctl_cmd_capabilities, vctl_cmd_domcapabilities;
 /* cmd-event.c */
 extern const vctl_cmd vctl_cmd_event;
 /* cmd-console.c */
