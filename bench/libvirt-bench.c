@@ -115,3 +115,62 @@ int bench_undefine_prefixed(bench_conn *c)
         free_list(doms, n);
         return undefined;
 }
+
+/* ---- running guests ---- */
+
+bench_dom *bench_dom_lookup(bench_conn *c, const char *name)
+{
+        return (bench_dom *)virDomainLookupByName((virConnectPtr)c, name);
+}
+
+void bench_dom_free(bench_dom *d)
+{
+        if (d)
+                virDomainFree((virDomainPtr)d);
+}
+
+int bench_dom_start(bench_dom *d)
+{
+        return virDomainCreate((virDomainPtr)d) < 0 ? -1 : 0;
+}
+
+int bench_dom_destroy(bench_dom *d)
+{
+        return virDomainDestroy((virDomainPtr)d) < 0 ? -1 : 0;
+}
+
+int bench_dom_is_active(bench_dom *d)
+{
+        return virDomainIsActive((virDomainPtr)d);
+}
+
+int bench_dom_undefine(bench_dom *d)
+{
+        return virDomainUndefine((virDomainPtr)d) < 0 ? -1 : 0;
+}
+
+bench_stream *bench_console_open(bench_dom *d)
+{
+        virStreamPtr st = virStreamNew(virDomainGetConnect((virDomainPtr)d), 0);
+        if (!st)
+                return NULL;
+        if (virDomainOpenConsole((virDomainPtr)d, NULL, st, 0) < 0) {
+                virStreamFree(st);
+                return NULL;
+        }
+        return (bench_stream *)st;
+}
+
+ssize_t bench_stream_recv(bench_stream *s, char *buf, size_t len)
+{
+        int n = virStreamRecv((virStreamPtr)s, buf, len);
+        return n < 0 ? -1 : n;
+}
+
+void bench_stream_close(bench_stream *s)
+{
+        if (!s)
+                return;
+        virStreamAbort((virStreamPtr)s);
+        virStreamFree((virStreamPtr)s);
+}

@@ -92,3 +92,53 @@ int bench_undefine_prefixed(bench_conn *c)
         vctl_domain_list_free(doms);
         return undefined;
 }
+
+/* ---- running guests ---- */
+
+bench_dom *bench_dom_lookup(bench_conn *c, const char *name)
+{
+        return (bench_dom *)vctl_domain_lookup_by_name((vctl_conn *)c, name);
+}
+
+void bench_dom_free(bench_dom *d)
+{
+        vctl_domain_free((vctl_domain *)d);
+}
+
+int bench_dom_start(bench_dom *d)
+{
+        return vctl_domain_create((vctl_domain *)d, 0) < 0 ? -1 : 0;
+}
+
+int bench_dom_destroy(bench_dom *d)
+{
+        return vctl_domain_destroy((vctl_domain *)d, 0) < 0 ? -1 : 0;
+}
+
+int bench_dom_is_active(bench_dom *d)
+{
+        return vctl_domain_is_active((vctl_domain *)d);
+}
+
+int bench_dom_undefine(bench_dom *d)
+{
+        return vctl_domain_undefine((vctl_domain *)d, 0) < 0 ? -1 : 0;
+}
+
+bench_stream *bench_console_open(bench_dom *d)
+{
+        return (bench_stream *)vctl_domain_open_console((vctl_domain *)d, NULL, 0);
+}
+
+ssize_t bench_stream_recv(bench_stream *s, char *buf, size_t len)
+{
+        return vctl_stream_recv((vctl_stream *)s, buf, len);
+}
+
+void bench_stream_close(bench_stream *s)
+{
+        if (!s)
+                return;
+        vctl_stream_abort((vctl_stream *)s);
+        vctl_stream_free((vctl_stream *)s);
+}
