@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """ptyrun.py COMMAND...: runs COMMAND on a new pseudo-terminal, as a person
 at a terminal would: waits for the console's greeting, types a line, waits
-for its echo, types Ctrl-] and waits for the exit. Prints what it saw
+for its echo, types Ctrl-] and waits for the exit. PTYRUN_GREETING,
+PTYRUN_TYPE and PTYRUN_EXPECT (environment) change what is awaited, typed
+and expected back (defaults: the test driver's echoing console). Prints what it saw
 ('greeting', 'echo', 'exit N') and the terminal's output as '# ' lines.
 Every wait is bounded; a command still running at the end is killed."""
 
@@ -34,11 +36,14 @@ def main():
                 out += d
         return pat in out
 
-    if read_until(b"test console of domain", 15):
+    greeting = os.environ.get("PTYRUN_GREETING", "test console of domain").encode()
+    typed = os.environ.get("PTYRUN_TYPE", "typed-7f3a").encode()
+    expect = os.environ.get("PTYRUN_EXPECT", "typed-7f3a").encode()
+    if read_until(greeting, 15):
         print("greeting")
         time.sleep(0.2)
-        os.write(fd, b"typed-7f3a")
-        if read_until(b"typed-7f3a", 10):
+        os.write(fd, typed)
+        if read_until(expect, 10):
             print("echo")
     os.write(fd, b"\x1d")
     status = None

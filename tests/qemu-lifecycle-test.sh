@@ -157,6 +157,20 @@ fi
 (sleep 1; printf 'echo console-$((6 * 7))-ok\r'; sleep 4) |
         timeout 20 "$VCTL" -c "$URI" console g1 >"$TEST_TMP/console.out" 2>&1
 tap_check "vctl console reaches the guest's shell" grep -a -q "console-42-ok" "$TEST_TMP/console.out"
+if command -v virsh >/dev/null; then
+        # virsh console needs a terminal: ptyrun.py gives it one and types for us
+        PTYRUN_GREETING="Escape character" PTYRUN_TYPE="$(printf 'echo virsh-$((6 * 7))-ok\r')" \
+                PTYRUN_EXPECT="virsh-42-ok" timeout 60 python3 "$top_srcdir/tests/ptyrun.py" \
+                virsh -c "$URI" console g1 >"$TEST_TMP/virsh-console.out" 2>&1
+        if grep -qx echo "$TEST_TMP/virsh-console.out" && grep -qx "exit 0" "$TEST_TMP/virsh-console.out"; then
+                tap_ok "virsh console reaches the guest's shell; Ctrl-] leaves it"
+        else
+                tap_not_ok "virsh console reaches the guest's shell"
+                sed 's/^/# /' "$TEST_TMP/virsh-console.out"
+        fi
+else
+        tap_skip "virsh is not installed (Debian: libvirt-clients)"
+fi
 tap_check "suspend" Q suspend g1
 tap_is "paused" "paused (user)" "$(Q domstate --reason g1 | sed '/^$/d')"
 tap_check "resume" Q resume g1
