@@ -27,6 +27,7 @@ cleanup() {
         for p in $PIDS; do
                 kill -KILL "$p" 2>/dev/null
         done
+        tap_kill_guests "$TEST_TMP"
         rm -rf "$TEST_TMP"
 }
 trap cleanup EXIT

@@ -8,7 +8,7 @@ VCTL="$top_builddir/tools/vctl/vctl"
 tap_n=0
 tap_failed=0
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vctl-test.XXXXXX")
-trap 'rm -rf "$TEST_TMP"' EXIT
+trap 'tap_kill_guests "$TEST_TMP"; rm -rf "$TEST_TMP"' EXIT
 
 tap_ok() {
         tap_n=$((tap_n + 1))
@@ -57,4 +57,18 @@ tap_is() {
 tap_done() {
         echo "1..$tap_n"
         exit $tap_failed
+}
+
+# tap_kill_guests DIR: kills the QEMU of every guest whose status file lies
+# under DIR (a vctld --root or XDG tree of this test). vctld leaves guests
+# running when it stops, by design, so a test must end them itself; only
+# processes whose command line names DIR are touched.
+tap_kill_guests() {
+        local f pid
+        for f in $(find "$1" -path '*/vctl/qemu/*.xml' 2>/dev/null); do
+                pid=$(sed -n "s/^<domstatus .* pid='\([0-9]*\)'.*/\1/p" "$f" 2>/dev/null)
+                [ -n "$pid" ] || continue
+                tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$1" &&
+                        kill -KILL "$pid" 2>/dev/null
+        done
 }

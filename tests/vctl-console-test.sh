@@ -24,6 +24,7 @@ cleanup() {
         [ -n "$holder_pid" ] && kill "$holder_pid" 2>/dev/null
         [ -n "$keeper_pid" ] && kill "$keeper_pid" 2>/dev/null
         [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+        tap_kill_guests "$TEST_TMP"
         rm -rf "$TEST_TMP"
 }
 trap cleanup EXIT

@@ -20,6 +20,7 @@ cleanup() {
         [ -n "$event_pid" ] && kill "$event_pid" 2>/dev/null
         [ -n "$session_pidfile" ] && [ -s "$session_pidfile" ] && kill "$(cat "$session_pidfile")" 2>/dev/null
         [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+        tap_kill_guests "$TEST_TMP"
         rm -rf "$TEST_TMP"
 }
 trap cleanup EXIT

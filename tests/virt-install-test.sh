@@ -51,6 +51,7 @@ cleanup() {
                 [ -n "$pid" ] && grep -q -- "$ROOT" "/proc/$pid/cmdline" 2>/dev/null &&
                         kill -KILL "$pid" 2>/dev/null
         done
+        tap_kill_guests "$TEST_TMP"
         rm -rf "$TEST_TMP"
 }
 trap cleanup EXIT
