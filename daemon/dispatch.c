@@ -125,6 +125,36 @@ gboolean dispatch_proc_is_mutating(int proc)
         return proc >= 0 && proc < DISPATCH_TABLE_SIZE && (dispatch_table[proc].flags & MUTATING);
 }
 
+static void dispatch_subject(dispatch_ctx *ctx, access_subject *ret)
+{
+        *ret = (access_subject){.uid = (uid_t)-1, .pid = 0};
+        if (ctx->cl && ctx->cl->have_cred) {
+                ret->uid = ctx->cl->cred.uid;
+                ret->pid = ctx->cl->cred.pid;
+        }
+}
+
+int dispatch_access(dispatch_ctx *ctx, const char *object, const char *perm,
+                    const access_detail *details)
+{
+        access_subject subj;
+
+        dispatch_subject(ctx, &subj);
+        return access_check(&subj, object, perm, details);
+}
+
+gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
+                                 const access_detail *details)
+{
+        if (!access_enabled())
+                return TRUE;
+        if (dispatch_access(ctx, object, "getattr", details) < 0) {
+                vctl_error_clear();
+                return FALSE;
+        }
+        return TRUE;
+}
+
 int dispatch_unsupported(dispatch_ctx *ctx, const char *what)
 {
         return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,

@@ -2,6 +2,7 @@
  * dispatch_domain.c. */
 #pragma once
 
+#include "daemon/access.h"
 #include "daemon/dispatch.h"
 
 typedef struct dispatch_ctx {
@@ -17,6 +18,14 @@ typedef struct dispatch_ctx {
 typedef int (*dispatch_fn)(dispatch_ctx *ctx, void *args, void *ret);
 
 #define DISPATCH_HANDLER(name) int name(dispatch_ctx *ctx, void *args_, void *ret_)
+
+/* Access control for the caller of ctx (daemon/access.h): 0 when allowed,
+ * -1 with the error set. Every handler checks before it acts. */
+int dispatch_access(dispatch_ctx *ctx, const char *object, const char *perm,
+                    const access_detail *details);
+/* For listings: whether the caller may see (getattr) the object. */
+gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
+                                 const access_detail *details);
 
 /* Refuses an entry the driver does not implement. */
 int dispatch_unsupported(dispatch_ctx *ctx, const char *what);

@@ -25,6 +25,12 @@ drv_domain *drv_domain_copy(const drv_domain *dom);
 void drv_domain_free(drv_domain *dom); /* accepts NULL */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(drv_domain, drv_domain_free)
 
+/* The storage and network drivers a hypervisor connection carries
+ * (driver/storage, driver/network; the test driver has its own in-memory
+ * ones). Defined in their own headers. */
+typedef struct vctl_storage_driver vctl_storage_driver;
+typedef struct vctl_network_driver vctl_network_driver;
+
 /* One open connection of a driver; each driver defines the struct. */
 typedef struct drv_conn drv_conn;
 
@@ -93,6 +99,10 @@ typedef struct vctl_driver {
         int (*event_register)(drv_conn *conn, const drv_domain *dom, drv_domain_event_fn fn,
                               void *opaque, GDestroyNotify free_opaque);
         int (*event_deregister)(drv_conn *conn, int id);
+
+        /* Pools and volumes, networks: NULL when the driver has none. */
+        const vctl_storage_driver *storage;
+        const vctl_network_driver *network;
 } vctl_driver;
 
 extern const vctl_driver vctl_test_driver;

@@ -1,0 +1,37 @@
+/* Access control: may this caller do <perm> on this <object>?
+ *
+ * Permissions are libvirt's, named org.vctl.api.<object>.<perm> (object one
+ * of connect, domain, network, storage_pool, storage_vol; perm getattr, read,
+ * write, save, delete, start, stop, search_domains, ...). Without an access
+ * driver configured (vctld.conf access_drivers) every authenticated caller
+ * may do everything its socket allows; with access_drivers = polkit each
+ * check asks polkit (daemon/access.c). */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+/* Who is asking: a socket peer (SO_PEERCRED) or a D-Bus caller. */
+typedef struct access_subject {
+        uid_t uid;
+        pid_t pid;
+        guint64 start_time;   /* of pid, from /proc/PID/stat (0: unknown) */
+        const char *bus_name; /* unique D-Bus name of the caller, or NULL */
+} access_subject;
+
+/* One key/value detail polkit sees (domain_name, domain_uuid,
+ * network_name, pool_name, ...); arrays end with {NULL, NULL}. */
+typedef struct access_detail {
+        const char *key;
+        const char *value;
+} access_detail;
+
+/* 0 when allowed; -1 with VCTL_ERR_ACCESS_DENIED set (the message names the
+ * permission and the object) when not, or with another error when the
+ * check itself failed. */
+int access_check(const access_subject *subj, const char *object, const char *perm,
+                 const access_detail *details);
+
+/* Whether an access driver is configured at all: listings are filtered only
+ * then. */
+gboolean access_enabled(void);
