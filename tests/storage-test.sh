@@ -165,6 +165,9 @@ tap_is "the symlink's target is untouched" "outside" "$(cat "$TEST_TMP/outside")
 tap_check "no temporary files are left in the pool" no_temp_files "$P1"
 
 # ---- files added and removed behind vctld's back ----
+: >"$P1/.vctl-tmp-0123456789abcdef" # what a crash in a create would leave
+Q pool-refresh p1 >/dev/null
+tap_check "pool-refresh removes a temporary file left by a crash" test ! -e "$P1/.vctl-tmp-0123456789abcdef"
 qemu-img create -q -f qcow2 "$P1/dropped.qcow2" 3M
 tap_check "a file dropped in appears after pool-refresh" sh -c "timeout 30 '$VCTL' -c '$URI' pool-refresh p1 >/dev/null && timeout 30 '$VCTL' -c '$URI' vol-list p1 | grep -q dropped.qcow2"
 tap_check "its qcow2 format is found from its magic" sh -c "timeout 30 '$VCTL' -c '$URI' vol-dumpxml dropped.qcow2 --pool p1 | grep -q \"<format type='qcow2'/>\""
@@ -279,4 +282,19 @@ tap_check "test:///default over the daemon too" sh -c "timeout 30 '$VCTL' -c 'te
 tap_check "test driver: create, list and delete a volume in one process" sh -c "
         printf 'vol-create-as default-pool t.img 1G\nvol-list default-pool\nvol-delete t.img --pool default-pool\n' |
         timeout 30 '$VCTL' -c '$TU' | grep -q '/default-pool/t.img'"
+
+# ---- bash completion ----
+comp="$top_srcdir/tools/vctl/vctl.bash-completion"
+out=$(PATH="$(dirname "$VCTL"):$PATH" bash -c "
+. '$comp'
+COMP_WORDS=(vctl pool-st); COMP_CWORD=1; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl -c test:///default pool-info ''); COMP_CWORD=4; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl -c '$URI' vol-info --pool d1 ''); COMP_CWORD=6; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl vol-create-as --f); COMP_CWORD=2; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl vol-create-as --format ''); COMP_CWORD=3; _vctl; echo \"\${COMPREPLY[*]}\"" 2>&1)
+tap_is "bash completion: pool commands, pool and volume names, options" "pool-start
+default-pool
+vb.raw vo.qcow2
+--format
+raw qcow2" "$out"
 tap_done

@@ -335,9 +335,15 @@ int storage_pool_refresh_locked(storage_state *st, storage_pool_obj *obj)
                 struct stat sb;
                 vol_def *v;
 
-                /* hidden files: ours in progress, or not volumes */
-                if (de->d_name[0] == '.')
+                /* hidden files: not volumes; ours left by a crash go */
+                if (de->d_name[0] == '.') {
+                        if (obj->ops == 0 && g_str_has_prefix(de->d_name, STORAGE_TMP_PREFIX) &&
+                            unlinkat(fd, de->d_name, 0) == 0)
+                                log_info("storage pool '%s': removed '%s', left by an "
+                                         "interrupted operation",
+                                         obj->def->name, de->d_name);
                         continue;
+                }
                 /* only regular files: a symlink could point anywhere */
                 if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(sb.st_mode))
                         continue;

@@ -25,6 +25,10 @@ typedef struct storage_state {
         GHashTable *pools;   /* name -> storage_pool_obj */
 } storage_state;
 
+/* Files being made in a pool's directory; hidden, so never volumes, and
+ * removed by a refresh when no operation runs (after a crash). */
+#define STORAGE_TMP_PREFIX ".vctl-tmp-"
+
 #define STORAGE_ERR(code, ...) vctl_error_set(code, VCTL_FROM_STORAGE, __VA_ARGS__)
 
 /* storage_pool.c */

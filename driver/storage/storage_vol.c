@@ -392,9 +392,8 @@ static int storage_vol_build(storage_job *job)
                 return -1;
         for (int i = 0; i < 100 && fd < 0; i++) {
                 g_free(tmp);
-                tmp = g_strdup_printf(".%s.vctl-%08x", def->name, g_random_int());
-                if (strlen(tmp) > VCTL_NAME_MAX)
-                        tmp[VCTL_NAME_MAX] = '\0';
+                tmp = g_strdup_printf(STORAGE_TMP_PREFIX "%08x%08x", g_random_int(),
+                                      g_random_int());
                 fd = openat(dirfd, tmp, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0600);
                 if (fd < 0 && errno != EEXIST)
                         break;
@@ -684,11 +683,11 @@ static int storage_wipe_file(int dirfd, const vol_def *def, const char *pool)
                 return -1;
         if (def->target_format == VOL_FORMAT_QCOW2) {
                 /* a fresh image of the same size and backing drops every cluster */
-                g_autofree char *tmp = g_strdup_printf(".%s.vctl-wipe", def->name);
+                g_autofree char *tmp = g_strdup_printf(STORAGE_TMP_PREFIX "%08x%08x",
+                                                       g_random_int(), g_random_int());
                 int tfd;
 
                 close(fd);
-                unlinkat(dirfd, tmp, 0);
                 tfd = openat(dirfd, tmp, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0600);
                 if (tfd < 0)
                         return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_STORAGE,

@@ -99,6 +99,16 @@ static int pool_list_run(int argc, char **argv)
                         pool_json_add(b, pools[i]);
                 json_builder_end_array(b);
                 vctl_print_json(b);
+        } else if (vctl_arg_flag(&args, "--name") || vctl_arg_flag(&args, "--uuid")) {
+                for (int i = 0; i < n; i++) {
+                        char uuid[VCTL_UUID_STRING_BUFLEN];
+
+                        vctl_storage_pool_get_uuid_string(pools[i], uuid);
+                        printf("%s\n", vctl_arg_flag(&args, "--name")
+                                               ? vctl_storage_pool_get_name(pools[i])
+                                               : uuid);
+                }
+                putchar('\n');
         } else {
                 g_autoptr(vctl_table) t =
                         details ? vctl_table_new("Name", "State", "Autostart", "Persistent",
@@ -400,7 +410,8 @@ static int pool_autostart_run(int argc, char **argv)
         return 0;
 }
 
-static const char *const list_opts[] = {"--all", "--inactive", "--details", "--json", NULL};
+static const char *const list_opts[] = {"--all",  "--inactive", "--details", "--name",
+                                        "--uuid", "--json",     NULL};
 static const char *const create_opts[] = {"--build", "--overwrite", "--no-overwrite", NULL};
 static const char *const define_as_opts[] = {
         "--target=", "--mode=", "--owner=", "--group=", "--print-xml", NULL};
