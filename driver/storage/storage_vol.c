@@ -554,7 +554,9 @@ drv_vol *storage_vol_create(storage_state *st, const drv_pool *pool, const char 
         if (st->mem) {
                 if (!def->has_allocation && !src)
                         def->allocation = def->capacity;
-                if (storage_check_space(obj, def->name, def->allocation, storage_mem_used(obj)) < 0)
+                /* as on disk: the capacity asked for must fit */
+                if (storage_check_space(obj, def->name, src ? def->allocation : def->capacity,
+                                        storage_mem_used(obj)) < 0)
                         goto out_unlock;
                 ret = storage_vol_to_drv(obj, def);
                 g_hash_table_insert(obj->vols, g_strdup(def->name), def);
