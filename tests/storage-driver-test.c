@@ -297,6 +297,39 @@ static void test_dir_qcow2_backing(void)
         g_assert_cmpint(dir->vol_delete(NULL, b, 0), ==, 0);
 }
 
+static gpointer info_thread(gpointer data)
+{
+        drv_vol *v = data;
+        vctl_storage_vol_info info;
+        int r = dir->vol_get_info(NULL, v, &info);
+
+        vctl_error_clear();
+        return GINT_TO_POINTER(r == 0 && info.capacity == 1048576);
+}
+
+/* Readers of one volume never turn each other away. */
+static void test_dir_concurrent_info(void)
+{
+        g_autoptr(drv_pool) p = dir_pool();
+        g_autofree char *xml = vol_xml("i.qcow2", "1048576", "qcow2");
+        g_autoptr(drv_vol) v = NULL;
+        GThread *t[6];
+        int ok = 0;
+
+        if (!g_find_program_in_path("qemu-img")) {
+                g_test_skip("qemu-img is not installed");
+                return;
+        }
+        v = dir->vol_create_xml(NULL, p, xml, 0);
+        g_assert_nonnull(v);
+        for (int i = 0; i < 6; i++)
+                t[i] = g_thread_new("info", info_thread, v);
+        for (int i = 0; i < 6; i++)
+                ok += GPOINTER_TO_INT(g_thread_join(t[i]));
+        g_assert_cmpint(ok, ==, 6);
+        g_assert_cmpint(dir->vol_delete(NULL, v, 0), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
         g_autoptr(vctl_paths) paths = NULL;
@@ -315,6 +348,7 @@ int main(int argc, char **argv)
         g_test_add_func("/storage/dir/symlink-escape", test_dir_symlink_escape);
         g_test_add_func("/storage/dir/concurrent-create", test_dir_concurrent_create);
         g_test_add_func("/storage/dir/qcow2-backing", test_dir_qcow2_backing);
+        g_test_add_func("/storage/dir/concurrent-info", test_dir_concurrent_info);
         r = g_test_run();
         dir->state_cleanup();
         {

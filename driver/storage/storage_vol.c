@@ -612,7 +612,7 @@ out_unlock:
 
 /* Marks vol busy for a long operation; its pool and a copy of its def. */
 static storage_pool_obj *storage_vol_begin(storage_state *st, const drv_vol *vol,
-                                           vol_def **ret_copy)
+                                           vol_def **ret_copy, gboolean exclusive)
 {
         storage_pool_obj *obj = NULL;
         vol_def *def;
@@ -623,7 +623,7 @@ static storage_pool_obj *storage_vol_begin(storage_state *st, const drv_vol *vol
                 g_mutex_unlock(&st->lock);
                 return NULL;
         }
-        if (g_hash_table_contains(obj->busy, vol->name)) {
+        if (exclusive && g_hash_table_contains(obj->busy, vol->name)) {
                 STORAGE_ERR(VCTL_ERR_RESOURCE_BUSY,
                             _("storage volume '%s' of pool '%s' is busy with another operation"),
                             vol->name, vol->pool);
@@ -642,17 +642,20 @@ static storage_pool_obj *storage_vol_begin(storage_state *st, const drv_vol *vol
         (*ret_copy)->target_perms = def->target_perms;
         (*ret_copy)->target_perms.label = NULL;
         if (!st->mem) {
-                g_hash_table_add(obj->busy, g_strdup(vol->name));
+                if (exclusive)
+                        g_hash_table_add(obj->busy, g_strdup(vol->name));
                 obj->ops++;
         }
         g_mutex_unlock(&st->lock);
         return obj;
 }
 
-static void storage_vol_end(storage_state *st, storage_pool_obj *obj, const char *name)
+static void storage_vol_end(storage_state *st, storage_pool_obj *obj, const char *name,
+                            gboolean exclusive)
 {
         g_mutex_lock(&st->lock);
-        g_hash_table_remove(obj->busy, name);
+        if (exclusive)
+                g_hash_table_remove(obj->busy, name);
         obj->ops--;
         g_mutex_unlock(&st->lock);
 }
@@ -726,7 +729,7 @@ int storage_vol_delete(storage_state *st, const drv_vol *vol, unsigned int flags
         if (flags & ~(unsigned int)VCTL_STORAGE_VOL_DELETE_ZEROED)
                 return STORAGE_ERR(VCTL_ERR_INVALID_ARG,
                                    _("unsupported flags (0x%x) in deleting a volume"), flags);
-        obj = storage_vol_begin(st, vol, &def);
+        obj = storage_vol_begin(st, vol, &def, TRUE);
         if (!obj)
                 return -1;
         if (st->mem) {
@@ -757,17 +760,17 @@ int storage_vol_delete(storage_state *st, const drv_vol *vol, unsigned int flags
         if (r == 0)
                 g_hash_table_remove(obj->vols, vol->name);
         g_mutex_unlock(&st->lock);
-        storage_vol_end(st, obj, vol->name);
+        storage_vol_end(st, obj, vol->name, TRUE);
         return r;
 }
 
 /* Runs fn on the volume's file with the pool's directory open. */
-static int storage_vol_with_dir(storage_state *st, const drv_vol *vol, vol_def **ret_def,
-                                storage_pool_obj **ret_obj, int *ret_dirfd)
+static int storage_vol_with_dir(storage_state *st, const drv_vol *vol, gboolean exclusive,
+                                vol_def **ret_def, storage_pool_obj **ret_obj, int *ret_dirfd)
 {
         pool_def pd = {0};
 
-        *ret_obj = storage_vol_begin(st, vol, ret_def);
+        *ret_obj = storage_vol_begin(st, vol, ret_def, exclusive);
         if (!*ret_obj)
                 return -1;
         if (st->mem) {
@@ -779,7 +782,7 @@ static int storage_vol_with_dir(storage_state *st, const drv_vol *vol, vol_def *
         *ret_dirfd = storage_dir_open(&pd);
         g_free(pd.target_path);
         if (*ret_dirfd < 0) {
-                storage_vol_end(st, *ret_obj, vol->name);
+                storage_vol_end(st, *ret_obj, vol->name, exclusive);
                 return -1;
         }
         return 0;
@@ -794,13 +797,13 @@ int storage_vol_wipe(storage_state *st, const drv_vol *vol, unsigned int flags)
         if (flags)
                 return STORAGE_ERR(VCTL_ERR_INVALID_ARG,
                                    _("unsupported flags (0x%x) in wiping a volume"), flags);
-        if (storage_vol_with_dir(st, vol, &def, &obj, &dirfd) < 0)
+        if (storage_vol_with_dir(st, vol, TRUE, &def, &obj, &dirfd) < 0)
                 return -1;
         if (st->mem)
                 return 0;
         r = storage_wipe_file(dirfd, def, vol->pool);
         close(dirfd);
-        storage_vol_end(st, obj, vol->name);
+        storage_vol_end(st, obj, vol->name, TRUE);
         return r;
 }
 
@@ -811,13 +814,13 @@ static vol_def *storage_vol_current(storage_state *st, const drv_vol *vol)
         storage_pool_obj *obj;
         int dirfd, r;
 
-        if (storage_vol_with_dir(st, vol, &def, &obj, &dirfd) < 0)
+        if (storage_vol_with_dir(st, vol, FALSE, &def, &obj, &dirfd) < 0)
                 return NULL;
         if (st->mem)
                 return g_steal_pointer(&def);
         r = storage_file_info(dirfd, def);
         close(dirfd);
-        storage_vol_end(st, obj, vol->name);
+        storage_vol_end(st, obj, vol->name, FALSE);
         return r < 0 ? NULL : g_steal_pointer(&def);
 }
 
@@ -872,7 +875,7 @@ int storage_vol_resize(storage_state *st, const drv_vol *vol, unsigned long long
         if (flags & ~known)
                 return STORAGE_ERR(VCTL_ERR_INVALID_ARG,
                                    _("unsupported flags (0x%x) in resizing a volume"), flags);
-        if (storage_vol_with_dir(st, vol, &def, &obj, &dirfd) < 0)
+        if (storage_vol_with_dir(st, vol, TRUE, &def, &obj, &dirfd) < 0)
                 return -1;
         if (!st->mem && storage_file_info(dirfd, def) < 0)
                 goto out;
@@ -959,7 +962,7 @@ int storage_vol_resize(storage_state *st, const drv_vol *vol, unsigned long long
 out:
         if (!st->mem) {
                 close(dirfd);
-                storage_vol_end(st, obj, vol->name);
+                storage_vol_end(st, obj, vol->name, TRUE);
         }
         return r;
 }
