@@ -302,6 +302,8 @@ static gpointer info_thread(gpointer data)
         drv_vol *v = data;
         vctl_storage_vol_info info;
         int r = dir->vol_get_info(NULL, v, &info);
+        if (r < 0)
+                g_printerr("info: %s\n", vctl_error_message());
 
         vctl_error_clear();
         return GINT_TO_POINTER(r == 0 && info.capacity == 1048576);
