@@ -135,6 +135,26 @@ tap_check "creating an existing volume is refused" fails Q vol-create-as p1 x.ra
 tap_check "an unknown volume is named in the error" fails Q vol-info nope --pool p1 "no volume 'nope' in pool 'p1'"
 tap_check "an unknown pool is named in the error" fails Q vol-list nopool "failed to get pool 'nopool'"
 
+# ---- what vctl writes is libvirt's format ----
+if command -v virt-xml-validate >/dev/null; then
+        Q pool-dumpxml p1 >"$TEST_TMP/p1.pool.xml"
+        Q vol-dumpxml ov.qcow2 --pool p1 >"$TEST_TMP/ov.vol.xml"
+        tap_check "pool-dumpxml validates against libvirt's storagepool schema" virt-xml-validate "$TEST_TMP/p1.pool.xml" storagepool
+        tap_check "vol-dumpxml validates against libvirt's storagevol schema" virt-xml-validate "$TEST_TMP/ov.vol.xml" storagevol
+else
+        tap_skip "virt-xml-validate is not installed (Debian: libvirt-clients)"
+fi
+
+# ---- a large clone reports its progress in vctld's log ----
+truncate -s 96M "$P1/big.raw"
+for off in 0 40 90; do printf 'DATA' | dd of="$P1/big.raw" bs=1M seek=$off conv=notrunc status=none; done
+Q pool-refresh p1 >/dev/null
+tap_check "vol-clone of a 96 MiB image" Q vol-clone big.raw big2.raw --pool p1
+tap_check "vctld logged the clone's progress to 100%" grep -q "storage volume 'big2.raw' of pool 'p1': 100%" "$LOG"
+tap_check "the large clone is identical and sparse" sh -c "cmp '$P1/big.raw' '$P1/big2.raw' && test \$(stat -c %b '$P1/big2.raw') -lt 1024"
+Q vol-delete big.raw --pool p1 >/dev/null
+Q vol-delete big2.raw --pool p1 >/dev/null
+
 # ---- names and paths that try to leave the pool ----
 tap_check "a name with '/' is refused" fails Q vol-create-as p1 ../escape.raw 1M "must not"
 tap_check "'..' is refused" fails Q vol-create-as p1 .. 1M "must not start with '.'"
@@ -245,6 +265,14 @@ XML
 tap_is "pool-define from a file" "Pool d1 defined from $TEST_TMP/d.xml" "$(Q pool-define "$TEST_TMP/d.xml" | sed '/^$/d')"
 tap_check "pool-start --build" Q pool-start d1 --build
 tap_is "built with mode 0700" "700" "$(stat -c %a "$TEST_TMP/d1")"
+if [ "$(id -u)" = 0 ]; then
+        Q pool-define-as own dir --target "$TEST_TMP/own" --owner 65534 --group 65534 --mode 0755 >/dev/null
+        tap_check "pool-build with an owner" Q pool-build own
+        tap_is "the directory has the owner, group and mode of the XML" "65534:65534 755" "$(stat -c '%u:%g %a' "$TEST_TMP/own")"
+        Q pool-undefine own >/dev/null
+else
+        tap_skip "pool-build with an owner needs root"
+fi
 
 # ---- through Debian's virsh ----
 if command -v virsh >/dev/null; then

@@ -214,6 +214,21 @@ static int storage_write_all(int fd, const char *buf, size_t len, off_t off)
         return 0;
 }
 
+/* Every 10% of a copy of 64 MiB or more, one line in the log. */
+static void storage_copy_progress(const char *what, unsigned long long pos, unsigned long long len,
+                                  unsigned long long done, int *last_pct)
+{
+        int pct;
+
+        if (len < (64ull << 20))
+                return;
+        pct = (int)(MIN(pos, len) * 100 / len);
+        if (pct < *last_pct + 10 && !(pct == 100 && *last_pct < 100))
+                return;
+        *last_pct = pct;
+        log_info("%s: %d%% (%llu bytes of data copied)", what, pct, done);
+}
+
 int storage_copy_sparse(int src_fd, int dst_fd, unsigned long long len, const char *what)
 {
         g_autofree char *buf = g_malloc(STORAGE_COPY_BUF);
@@ -255,13 +270,12 @@ int storage_copy_sparse(int src_fd, int dst_fd, unsigned long long len, const ch
                                                             _("%s: cannot write the copy"), what);
                         off += n;
                         done += (unsigned long long)n;
+                        storage_copy_progress(what, (unsigned long long)off, len, done, &last_pct);
                 }
                 pos = hole;
-                if (len >= 64ull << 20 && (int)(pos * 100 / (off_t)len) >= last_pct + 10) {
-                        last_pct = (int)(pos * 100 / (off_t)len);
-                        log_info("%s: %d%% (%llu bytes of data copied)", what, last_pct, done);
-                }
+                storage_copy_progress(what, (unsigned long long)pos, len, done, &last_pct);
         }
+        storage_copy_progress(what, len, len, done, &last_pct);
         if (fsync(dst_fd) < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_STORAGE,
                                             _("%s: cannot flush the copy"), what);
