@@ -24,6 +24,13 @@ static char *vol_xml(const char *name, const char *size, const char *format)
                                name, size, format);
 }
 
+static gboolean have_qemu_img(void)
+{
+        g_autofree char *path = g_find_program_in_path("qemu-img");
+
+        return path != NULL;
+}
+
 static void assert_error(int code, const char *part)
 {
         const vctl_error *e = vctl_error_last();
@@ -275,7 +282,7 @@ static void test_dir_qcow2_backing(void)
         g_autoptr(drv_vol) o = NULL;
         storage_vol_source src = {0};
 
-        if (!g_find_program_in_path("qemu-img")) {
+        if (!have_qemu_img()) {
                 g_test_skip("qemu-img is not installed");
                 return;
         }
@@ -318,7 +325,7 @@ static void test_dir_concurrent_info(void)
         GThread *t[6];
         int ok = 0;
 
-        if (!g_find_program_in_path("qemu-img")) {
+        if (!have_qemu_img()) {
                 g_test_skip("qemu-img is not installed");
                 return;
         }
