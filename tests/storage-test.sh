@@ -198,6 +198,15 @@ qemu-img create -q -f qcow2 "$TEST_TMP/hdr.qcow2" 1M
 dd if="$TEST_TMP/hdr.qcow2" of="$P1/a.raw" bs=512 count=1 conv=notrunc status=none
 tap_check "a raw volume with a qcow2 header written into it stays raw" sh -c "timeout 30 '$VCTL' -c '$URI' pool-refresh p1 >/dev/null && timeout 30 '$VCTL' -c '$URI' vol-dumpxml a.raw --pool p1 | grep -q \"<format type='raw'/>\""
 
+# a qcow2 volume removed behind vctld's back and replaced by a raw file of
+# the same name holding a qcow2 header is not taken for the old qcow2 one
+Q vol-create-as p1 swap.img 1M --format qcow2 >/dev/null
+rm -f "$P1/swap.img"
+Q pool-refresh p1 >/dev/null
+truncate -s 1M "$P1/swap.img"
+tap_check "a new file in a vanished volume's place is judged afresh" sh -c "timeout 30 '$VCTL' -c '$URI' pool-refresh p1 >/dev/null && timeout 30 '$VCTL' -c '$URI' vol-dumpxml swap.img --pool p1 | grep -q \"<format type='raw'/>\""
+rm -f "$P1/swap.img"
+
 # ---- concurrent creates of one name: exactly one wins ----
 race_pids=
 for i in 1 2 3 4 5 6 7 8; do

@@ -310,6 +310,23 @@ int storage_pool_build_dir(const pool_def *def, unsigned int flags)
         return 0;
 }
 
+/* Forgets the formats recorded for files that are gone, so a new file of
+ * the same name is judged afresh rather than by its predecessor's record. */
+static void storage_pool_prune_records(storage_state *st, storage_pool_obj *obj, GHashTable *found)
+{
+        g_autofree char *dir = g_build_filename(st->record_dir, obj->def->name, NULL);
+        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+        g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func(g_free);
+        const char *ent;
+
+        while (d && (ent = g_dir_read_name(d)))
+                if (ent[0] != '.' && !g_hash_table_contains(found, ent) &&
+                    !g_hash_table_contains(obj->busy, ent))
+                        g_ptr_array_add(gone, g_strdup(ent));
+        for (guint i = 0; i < gone->len; i++)
+                storage_vol_record_remove(st, obj->def->name, g_ptr_array_index(gone, i));
+}
+
 int storage_pool_refresh_locked(storage_state *st, storage_pool_obj *obj)
 {
         g_autoptr(GHashTable) found = NULL;
@@ -371,6 +388,7 @@ int storage_pool_refresh_locked(storage_state *st, storage_pool_obj *obj)
         }
         closedir(dir);
         close(fd);
+        storage_pool_prune_records(st, obj, found);
         g_hash_table_destroy(obj->vols);
         obj->vols = g_steal_pointer(&found);
         return 0;
