@@ -240,6 +240,7 @@ void vol_def_free(vol_def *def)
         g_free(def->target_path);
         pool_perms_clear(&def->target_perms);
         g_free(def->backing_path);
+        g_free(def->compat);
         g_free(def);
 }
 
@@ -255,6 +256,29 @@ static vol_format vol_parse_format(conf_ctx *ctx, xmlNode *parent)
                 return VOL_FORMAT_RAW;
         f = conf_attr_enum(ctx, fn, "type", vol_formats, VOL_FORMAT_RAW);
         return f < 0 ? VOL_FORMAT_RAW : (vol_format)f;
+}
+
+/* <compat> and <features> of a qcow2 target (virt-install writes them). */
+static void vol_parse_qcow2_options(conf_ctx *ctx, xmlNode *target, vol_def *def)
+{
+        g_autofree char *compat = conf_child_text(ctx, target, "compat");
+        xmlNode *fn = conf_child(ctx, target, "features", TRUE);
+
+        if (compat) {
+                if (strcmp(compat, "0.10") != 0 && strcmp(compat, "1.1") != 0)
+                        conf_err(ctx, conf_first(target, "compat"),
+                                 "invalid <compat> '%s' (qcow2 knows 0.10 and 1.1)", compat);
+                else
+                        def->compat = g_steal_pointer(&compat);
+        }
+        if (fn) {
+                def->lazy_refcounts = conf_child(ctx, fn, "lazy_refcounts", TRUE) != NULL;
+                if (def->lazy_refcounts &&
+                    g_strcmp0(def->compat ? def->compat : "1.1", "1.1") != 0)
+                        conf_err(ctx, fn, "<lazy_refcounts/> needs <compat>1.1</compat>");
+        }
+        if ((def->compat || def->lazy_refcounts) && def->target_format != VOL_FORMAT_QCOW2)
+                conf_err(ctx, target, "<compat> and <features> apply to qcow2 volumes only");
 }
 
 static void *vol_parse_root(conf_ctx *ctx, xmlNode *root)
@@ -304,6 +328,7 @@ static void *vol_parse_root(conf_ctx *ctx, xmlNode *root)
                         def->target_path = pool_parse_path(ctx, pn, "volume target path");
                 def->target_format = vol_parse_format(ctx, n);
                 pool_parse_perms(ctx, n, &def->target_perms);
+                vol_parse_qcow2_options(ctx, n, def);
         }
         n = conf_child(ctx, root, "backingStore", TRUE);
         if (n) {
@@ -346,6 +371,12 @@ char *vol_def_format(const vol_def *def)
         conf_buf_text_elem(&b, "path", def->target_path);
         conf_buf_add(&b, "<format type='%s'/>", vol_format_name(def->target_format));
         pool_format_perms(&b, &def->target_perms);
+        conf_buf_text_elem(&b, "compat", def->compat);
+        if (def->lazy_refcounts) {
+                conf_buf_push(&b, "<features>");
+                conf_buf_add(&b, "<lazy_refcounts/>");
+                conf_buf_pop(&b, "</features>");
+        }
         conf_buf_pop(&b, "</target>");
         if (def->backing_path) {
                 conf_buf_push(&b, "<backingStore>");

@@ -61,6 +61,8 @@ struct vol_def {
         char *backing_path;        /* NULL: no backing store */
         vol_format backing_format; /* raw when absent */
         gboolean backing_format_given; /* <format> was in <backingStore> */
+        char *compat;                  /* qcow2 <compat>: "0.10" or "1.1"; NULL: qemu-img's */
+        gboolean lazy_refcounts;       /* qcow2 <features><lazy_refcounts/> */
 };
 
 pool_def *pool_def_parse(const char *xml, size_t len, GPtrArray **ret_issues);

@@ -118,4 +118,23 @@ tap_check "the overlay allocated clusters for the write" \
         test "$(qemu-img info -U --output=json -f qcow2 "$IMAGES/ov.qcow2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["actual-size"])')" -gt 196608
 tap_check "with sg1 stopped, sg2 may use the volume" Q start sg2
 Q destroy sg2 >/dev/null
+
+# ---- virt-install allocates its disk in a pool through vctld ----
+if command -v virt-install >/dev/null; then
+        mkdir -p "$HOME/.cache" "$HOME/.config"
+        timeout 180 virt-install --connect "$URI" --name vi1 --memory 256 --vcpus 1 \
+                --osinfo linux2022 --network none --noautoconsole --virt-type qemu --import \
+                --graphics none --disk pool=default,size=0.01,format=qcow2 \
+                --boot "kernel=$GUEST_OUT/vmlinuz,initrd=$GUEST_OUT/initramfs.cpio.gz,kernel_args=console=ttyS0 vctl.name=vi1" \
+                >"$TEST_TMP/vi1.out" 2>&1
+        rc=$?
+        tap_is "virt-install --disk pool=default,size=...,format=qcow2" 0 "$rc"
+        [ $rc = 0 ] || sed 's/^/# /' "$TEST_TMP/vi1.out"
+        tap_check "the volume it asked for is in the pool" sh -c "timeout 30 '$VCTL' -c '$URI' vol-list default | grep -q vi1.qcow2"
+        Q destroy vi1 >/dev/null 2>&1
+        tap_is "with virt-install's <compat> and lazy_refcounts" "1.1 true" \
+                "$(qemu-img info -U --output=json -f qcow2 "$IMAGES/vi1.qcow2" | python3 -c 'import json,sys; d=json.load(sys.stdin)["format-specific"]["data"]; print(d["compat"], str(d["lazy-refcounts"]).lower())')"
+else
+        tap_skip "virt-install is not installed (Debian: virtinst)"
+fi
 tap_done

@@ -307,7 +307,8 @@ static int storage_qcow2_create(int dirfd, const char *tmp, const vol_def *def)
 {
         g_autofree char *path = storage_fd_path(dirfd, tmp);
         g_autofree char *size = g_strdup_printf("%llu", def->capacity);
-        const char *argv[12];
+        g_autofree char *opts = NULL;
+        const char *argv[16];
         int n = 0;
 
         argv[n++] = "qemu-img";
@@ -315,6 +316,12 @@ static int storage_qcow2_create(int dirfd, const char *tmp, const vol_def *def)
         argv[n++] = "-q";
         argv[n++] = "-f";
         argv[n++] = "qcow2";
+        if (def->compat || def->lazy_refcounts) {
+                opts = g_strdup_printf("compat=%s%s", def->compat ? def->compat : "1.1",
+                                       def->lazy_refcounts ? ",lazy_refcounts=on" : "");
+                argv[n++] = "-o";
+                argv[n++] = opts;
+        }
         if (def->backing_path) {
                 /* explicit formats: qemu-img never probes the base */
                 argv[n++] = "-b";
