@@ -311,6 +311,34 @@ else
         tap_skip "virsh is not installed (Debian: libvirt-clients)"
 fi
 
+# ---- python libvirt bindings ----
+if /usr/bin/python3 -c 'import libvirt' 2>/dev/null; then
+        out=$(timeout 60 /usr/bin/python3 - "$URI" "$TEST_TMP" <<'PY' 2>&1
+import sys, libvirt
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+conn = libvirt.open(sys.argv[1])
+pool = conn.storagePoolLookupByName("d1")
+vol = pool.createXML("<volume><name>py.qcow2</name><capacity unit='MiB'>4</capacity>"
+                     "<target><format type='qcow2'/></target></volume>", 0)
+names = sorted(v.name() for v in pool.listAllVolumes())
+info = vol.info()
+same = conn.storageVolLookupByPath(vol.path()).name()
+pools = sorted(p.name() for p in conn.listAllStoragePools(libvirt.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE))
+try:
+    pool.createXML("<volume><name>../up</name><capacity>1</capacity></volume>", 0)
+    bad = "accepted"
+except libvirt.libvirtError as e:
+    bad = "refused" if "must not" in str(e) else str(e)
+vol.delete(0)
+print(pools, names, info[1], same, pool.info()[0], bad)
+PY
+)
+        tap_is "python libvirt: pools, volumes, info, lookup by path, a refused name" \
+                "['d1', 'default'] ['py.qcow2', 'vb.raw', 'vo.qcow2'] 4194304 py.qcow2 2 refused" "$out"
+else
+        tap_skip "python3-libvirt is not installed"
+fi
+
 # ---- test:///default: libvirt's in-memory default-pool ----
 TU="test:///default"
 tap_is "test:///default has default-pool" " default-pool   running   no" \
