@@ -273,8 +273,7 @@ static void vol_parse_qcow2_options(conf_ctx *ctx, xmlNode *target, vol_def *def
         }
         if (fn) {
                 def->lazy_refcounts = conf_child(ctx, fn, "lazy_refcounts", TRUE) != NULL;
-                if (def->lazy_refcounts &&
-                    g_strcmp0(def->compat ? def->compat : "1.1", "1.1") != 0)
+                if (def->lazy_refcounts && g_strcmp0(def->compat ? def->compat : "1.1", "1.1") != 0)
                         conf_err(ctx, fn, "<lazy_refcounts/> needs <compat>1.1</compat>");
         }
         if ((def->compat || def->lazy_refcounts) && def->target_format != VOL_FORMAT_QCOW2)

@@ -281,12 +281,12 @@ enum {
 };
 
 typedef struct vctl_storage_pool_info {
-        int state; /* VCTL_STORAGE_POOL_* */
+        int state;                                          /* VCTL_STORAGE_POOL_* */
         unsigned long long capacity, allocation, available; /* bytes */
 } vctl_storage_pool_info;
 
 typedef struct vctl_storage_vol_info {
-        int type; /* VCTL_STORAGE_VOL_* */
+        int type;                                /* VCTL_STORAGE_VOL_* */
         unsigned long long capacity, allocation; /* bytes */
 } vctl_storage_vol_info;
 
@@ -341,8 +341,7 @@ int vctl_storage_vol_wipe(vctl_storage_vol *vol, unsigned int flags);
 int vctl_storage_vol_get_info(vctl_storage_vol *vol, vctl_storage_vol_info *ret_info);
 char *vctl_storage_vol_get_xml_desc(vctl_storage_vol *vol, unsigned int flags);
 char *vctl_storage_vol_get_path(vctl_storage_vol *vol);
-int vctl_storage_vol_resize(vctl_storage_vol *vol, unsigned long long capacity,
-                            unsigned int flags);
+int vctl_storage_vol_resize(vctl_storage_vol *vol, unsigned long long capacity, unsigned int flags);
 /* "file", "block", "dir", ... */
 const char *vctl_storage_vol_type_name(int type);
 
