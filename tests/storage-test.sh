@@ -299,6 +299,25 @@ vo.qcow2 $TEST_TMP/d1/vo.qcow2" "$(V vol-list d1 | awk '{print $1, $2}')"
         tap_check "virsh vol-wipe" V vol-wipe vc.raw --pool d1
         tap_check "virsh vol-delete" V vol-delete vc.raw --pool d1
         tap_check "virsh refuses a traversal name with vctld's reason" fails V vol-create-as d1 ../x 1M "must not"
+        RO="qemu+unix:///system?socket=$SOCK-ro"
+        denied=
+        for cmd in "pool-define-as ro1 dir --target $TEST_TMP/ro1" "pool-create $TEST_TMP/t.xml" \
+                "pool-build d1" "pool-start d1" "pool-destroy d1" "pool-delete d1" "pool-undefine d1" \
+                "pool-refresh d1" "pool-autostart d1" "vol-create-as d1 ro.raw 1M" \
+                "vol-create d1 $TEST_TMP/x.xml" "vol-clone vb.raw ro2.raw --pool d1" \
+                "vol-delete vb.raw --pool d1" "vol-wipe vb.raw --pool d1" "vol-resize vb.raw 9M --pool d1"; do
+                # shellcheck disable=SC2086
+                timeout 30 virsh -q -c "$RO" $cmd 2>&1 | grep -q "read-only" || denied="$denied [$cmd]"
+        done
+        tap_is "the read-only socket refuses every mutating storage procedure (virsh)" "" "$denied"
+        allowed=
+        for cmd in "pool-list --all --details" "pool-info d1" "pool-dumpxml d1" "vol-list d1 --details" \
+                "vol-info vb.raw --pool d1" "vol-dumpxml vb.raw --pool d1" "vol-path vb.raw --pool d1" \
+                "vol-key vb.raw --pool d1" "vol-pool $TEST_TMP/d1/vb.raw"; do
+                # shellcheck disable=SC2086
+                timeout 30 virsh -q -c "$RO" $cmd >/dev/null 2>&1 || allowed="$allowed [$cmd]"
+        done
+        tap_is "and answers every reading one" "" "$allowed"
         tap_check "virsh pool-define-as / build / start / destroy / undefine" sh -c "
                 timeout 30 virsh -q -c '$URI' pool-define-as vp dir --target '$TEST_TMP/vp' &&
                 timeout 30 virsh -q -c '$URI' pool-build vp &&
