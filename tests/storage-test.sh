@@ -121,6 +121,17 @@ tap_check "vol-resize --shrink" Q vol-resize b.raw 5M --pool p1 --shrink
 tap_is "the file shrank" "5242880" "$(stat -c %s "$P1/b.raw")"
 tap_check "a qcow2 volume grows" Q vol-resize plain.qcow2 2G --pool p1
 tap_is "qemu-img sees 2 GiB" "2147483648" "$(qemu-img info -U --output=json -f qcow2 "$P1/plain.qcow2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["virtual-size"])')"
+tap_check "vol-clone of a grown qcow2 volume" Q vol-clone plain.qcow2 plain2.qcow2 --pool p1
+tap_is "the clone has the source's virtual size" "2147483648" "$(qemu-img info -U --output=json -f qcow2 "$P1/plain2.qcow2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["virtual-size"])')"
+Q vol-delete plain2.qcow2 --pool p1 >/dev/null
+if command -v virsh >/dev/null; then
+        printf "<volume><name>small.qcow2</name><capacity>1048576</capacity><target><format type='qcow2'/></target></volume>" >"$TEST_TMP/small.xml"
+        Q pool-refresh p1 >/dev/null
+        tap_check "virsh vol-create-from with a capacity below the source's" \
+                V vol-create-from p1 "$TEST_TMP/small.xml" plain.qcow2 --inputpool p1
+        tap_is "the copy keeps the source's virtual size" "2147483648" "$(qemu-img info -U --output=json -f qcow2 "$P1/small.qcow2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["virtual-size"])')"
+        Q vol-delete small.qcow2 --pool p1 >/dev/null
+fi
 tap_is "vol-wipe" "Vol b.raw wiped" "$(Q vol-wipe b.raw --pool p1 | sed '/^$/d')"
 tap_is "the wiped volume reads as zeros" "0" "$(tr -d '\0' <"$P1/b.raw" | wc -c)"
 tap_is "vol-delete" "Vol flat.qcow2 deleted" "$(Q vol-delete flat.qcow2 --pool p1 | sed '/^$/d')"
@@ -219,10 +230,16 @@ tap_is "the other 7 were told it exists" "7" "$(cat "$TEST_TMP"/race.[0-9] | gre
 tap_check "one file, no temporary leftovers" sh -c "test -f '$P1/race.raw' && ! ls -A '$P1' | grep -q '^\.'"
 
 # ---- restart: pools and volumes survive ----
+cat >"$TEST_TMP/tr.xml" <<XML
+<pool type='dir'><name>tr</name><target><path>$TEST_TMP/tr</path></target></pool>
+XML
+Q pool-create "$TEST_TMP/tr.xml" --build >/dev/null
 stop_vctld
 if start_vctld; then
         tap_is "after a restart p1 is active and autostarted" " p1        running   yes" "$(Q pool-list | grep ' p1 ')"
         tap_check "its volumes are back" sh -c "timeout 30 '$VCTL' -c '$URI' vol-list p1 | grep -q ov.qcow2"
+        tap_is "a running transient pool is back, still transient" "Persistent:     no" "$(Q pool-info tr | grep Persistent)"
+        Q pool-destroy tr >/dev/null
         tap_check "recorded formats survive" sh -c "timeout 30 '$VCTL' -c '$URI' vol-dumpxml a.raw --pool p1 | grep -q \"<format type='raw'/>\""
 else
         tap_not_ok "vctld restarts"

@@ -383,6 +383,25 @@ static int storage_place(int dirfd, const char *tmp, const char *name, const cha
                                     name, pool);
 }
 
+/* The virtual size of the qcow2 image at path (a volume of an active pool). */
+static int storage_vol_virtual_size(const char *path, unsigned long long *ret)
+{
+        g_autofree char *dir = g_path_get_dirname(path);
+        g_autofree char *name = g_path_get_basename(path);
+        vol_def v = {.name = name, .target_path = (char *)path, .target_format = VOL_FORMAT_QCOW2};
+        pool_def pd = {.name = (char *)"", .target_path = dir};
+        int dirfd = storage_dir_open(&pd), r;
+
+        if (dirfd < 0)
+                return -1;
+        r = storage_file_info(dirfd, &v);
+        close(dirfd);
+        g_free(v.backing_path);
+        if (r == 0)
+                *ret = v.capacity;
+        return r;
+}
+
 /* The file work of a create; on failure nothing is left in the pool. */
 static int storage_vol_build(storage_job *job)
 {
@@ -589,6 +608,8 @@ drv_vol *storage_vol_create(storage_state *st, const drv_pool *pool, const char 
                                                   G_MAXUINT64);
                 if (job.src_format == VOL_FORMAT_RAW)
                         job.src_capacity = MAX(job.src_capacity, (unsigned long long)sb.st_size);
+                else if (r == 0)
+                        r = storage_vol_virtual_size(job.src_path, &job.src_capacity);
         } else {
                 r = storage_check_space(obj, def->name, def->capacity, G_MAXUINT64);
         }
