@@ -230,6 +230,10 @@ tap_is "the other 7 were told it exists" "7" "$(cat "$TEST_TMP"/race.[0-9] | gre
 tap_check "one file, no temporary leftovers" sh -c "test -f '$P1/race.raw' && ! ls -A '$P1' | grep -q '^\.'"
 
 # ---- restart: pools and volumes survive ----
+p1_uuid=$(Q pool-info p1 | sed -n 's/^UUID: *//p')
+Q pool-dumpxml --inactive p1 | sed '/<uuid>/d' >"$TEST_TMP/p1-nouuid.xml"
+Q pool-define "$TEST_TMP/p1-nouuid.xml" >/dev/null
+tap_is "redefining without <uuid> keeps the pool's UUID" "$p1_uuid" "$(Q pool-info p1 | sed -n 's/^UUID: *//p')"
 cat >"$TEST_TMP/tr.xml" <<XML
 <pool type='dir'><name>tr</name><target><path>$TEST_TMP/tr</path></target></pool>
 XML
@@ -238,6 +242,7 @@ stop_vctld
 if start_vctld; then
         tap_is "after a restart p1 is active and autostarted" " p1        running   yes" "$(Q pool-list | grep ' p1 ')"
         tap_check "its volumes are back" sh -c "timeout 30 '$VCTL' -c '$URI' vol-list p1 | grep -q ov.qcow2"
+        tap_is "the UUID survives too" "$p1_uuid" "$(Q pool-info p1 | sed -n 's/^UUID: *//p')"
         tap_is "a running transient pool is back, still transient" "Persistent:     no" "$(Q pool-info tr | grep Persistent)"
         Q pool-destroy tr >/dev/null
         tap_check "recorded formats survive" sh -c "timeout 30 '$VCTL' -c '$URI' vol-dumpxml a.raw --pool p1 | grep -q \"<format type='raw'/>\""

@@ -230,13 +230,16 @@ static drv_pool *storage_pool_define(storage_state *st, const char *xml, unsigne
                             _("storage pool '%s' already exists as a transient pool"), def->name);
                 goto out;
         }
+        /* as libvirt: a redefinition without <uuid> keeps the pool's UUID */
+        if (obj && !strstr(xml, "<uuid"))
+                memcpy(def->uuid, obj->def->uuid, VCTL_UUID_LEN);
         {
-                /* checks first, then the file, then the object */
-                g_autoptr(pool_def) copy = pool_def_parse(xml, strlen(xml), NULL);
+                /* checks first, then the file, then the object (a copy of
+                 * what is saved, so both carry the same UUID) */
+                g_autofree char *canon = pool_def_format(def);
+                g_autoptr(pool_def) copy = pool_def_parse(canon, strlen(canon), NULL);
                 storage_pool_obj *added;
 
-                if (st->mem && copy && !copy->capacity)
-                        copy->capacity = 100ull << 30;
                 added = copy ? storage_pool_add_locked(st, &copy, TRUE) : NULL;
                 if (!added)
                         goto out;
