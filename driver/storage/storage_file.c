@@ -65,8 +65,15 @@ static gboolean storage_drain(int fd, GString *buf, gsize max, gboolean *over)
         return TRUE;
 }
 
-int storage_run(const char *const *argv, char **ret_out)
+char *storage_child_path(int i, const char *name)
 {
+        return name ? g_strdup_printf("/proc/self/fd/%d/%s", 3 + i, name)
+                    : g_strdup_printf("/proc/self/fd/%d", 3 + i);
+}
+
+int storage_run(const char *const *argv, const int *fds, int n_fds, char **ret_out)
+{
+        int targets[STORAGE_RUN_FDS_MAX];
         const char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                               "LC_ALL=C", NULL};
         g_autoptr(GString) out = g_string_new(NULL);
@@ -77,9 +84,14 @@ int storage_run(const char *const *argv, char **ret_out)
         int out_fd = -1, err_fd = -1, status = 0;
         GPid pid;
 
-        if (!g_spawn_async_with_pipes(NULL, (char **)argv, (char **)envp,
-                                      G_SPAWN_SEARCH_PATH_FROM_ENVP | G_SPAWN_DO_NOT_REAP_CHILD,
-                                      NULL, NULL, &pid, NULL, &out_fd, &err_fd, &gerr))
+        g_return_val_if_fail(n_fds >= 0 && n_fds <= STORAGE_RUN_FDS_MAX, -1);
+        for (int i = 0; i < n_fds; i++)
+                targets[i] = 3 + i;
+        /* the child gets fds as 3, 4, ... and nothing else of ours */
+        if (!g_spawn_async_with_pipes_and_fds(
+                    NULL, argv, envp, G_SPAWN_SEARCH_PATH_FROM_ENVP | G_SPAWN_DO_NOT_REAP_CHILD,
+                    NULL, NULL, -1, -1, -1, fds, targets, (gsize)n_fds, &pid, NULL, &out_fd,
+                    &err_fd, &gerr))
                 return STORAGE_ERR(VCTL_ERR_OPERATION_FAILED, _("cannot run '%s': %s"), argv[0],
                                    gerr->message);
         while (out_open || err_open) {
@@ -160,11 +172,11 @@ int storage_file_info(int dirfd, vol_def *def)
                 return 0;
         }
         /* the descriptor we checked, so a swapped-in symlink is never read */
-        proc = g_strdup_printf("/proc/%d/fd/%d", (int)getpid(), fd);
+        proc = storage_child_path(0, NULL);
         {
                 const char *argv[] = {"qemu-img", "info", "--output=json", "-U", "-f", "qcow2",
                                       proc,       NULL};
-                int r = storage_run(argv, &out);
+                int r = storage_run(argv, &fd, 1, &out);
 
                 close(fd);
                 if (r < 0)

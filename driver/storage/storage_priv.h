@@ -78,9 +78,15 @@ void storage_vol_record_remove(storage_state *st, const char *pool, const char *
 int storage_dir_open(const pool_def *def);
 /* Capacity, allocation and free bytes of the file system holding path. */
 int storage_fs_info(const char *path, vctl_storage_pool_info *ret);
-/* Runs argv (argv[0] found in PATH) with a clean environment, collecting at
- * most 1 MiB of its standard output; -1 with stderr in the error on failure. */
-int storage_run(const char *const *argv, char **ret_out);
+/* Runs argv (argv[0] found in PATH) with a clean environment and, of our
+ * descriptors, only fds[0..n_fds) (as 3, 4, ...: name them in argv with
+ * storage_child_path), collecting at most 1 MiB of its standard output; -1
+ * with its stderr in the error on failure. */
+#define STORAGE_RUN_FDS_MAX 4
+int storage_run(const char *const *argv, const int *fds, int n_fds, char **ret_out);
+/* The child's name for its i-th descriptor of storage_run, and for name in
+ * it when that descriptor is a directory (name NULL: the file itself). */
+char *storage_child_path(int i, const char *name);
 /* Fills capacity, allocation and backing of def (a file of dirfd) from
  * stat, or qemu-img info for qcow2; -1 when it cannot be read. */
 int storage_file_info(int dirfd, vol_def *def);

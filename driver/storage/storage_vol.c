@@ -298,14 +298,9 @@ static void storage_job_clear(storage_job *job)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(storage_job, storage_job_clear)
 
-static char *storage_fd_path(int dirfd, const char *name)
-{
-        return g_strdup_printf("/proc/%d/fd/%d/%s", (int)getpid(), dirfd, name);
-}
-
 static int storage_qcow2_create(int dirfd, const char *tmp, const vol_def *def)
 {
-        g_autofree char *path = storage_fd_path(dirfd, tmp);
+        g_autofree char *path = storage_child_path(0, tmp);
         g_autofree char *size = g_strdup_printf("%llu", def->capacity);
         g_autofree char *opts = NULL;
         const char *argv[16];
@@ -332,13 +327,14 @@ static int storage_qcow2_create(int dirfd, const char *tmp, const vol_def *def)
         argv[n++] = path;
         argv[n++] = size;
         argv[n] = NULL;
-        return storage_run(argv, NULL);
+        return storage_run(argv, &dirfd, 1, NULL);
 }
 
 static int storage_convert(int dirfd, const char *tmp, int src_fd, const storage_job *job)
 {
-        g_autofree char *path = storage_fd_path(dirfd, tmp);
-        g_autofree char *src = g_strdup_printf("/proc/%d/fd/%d", (int)getpid(), src_fd);
+        int fds[] = {dirfd, src_fd};
+        g_autofree char *path = storage_child_path(0, tmp);
+        g_autofree char *src = storage_child_path(1, NULL);
         const char *argv[] = {"qemu-img",
                               "convert",
                               "-q",
@@ -350,7 +346,7 @@ static int storage_convert(int dirfd, const char *tmp, int src_fd, const storage
                               path,
                               NULL};
 
-        if (storage_run(argv, NULL) < 0)
+        if (storage_run(argv, fds, 2, NULL) < 0)
                 return -1;
         if (job->def->capacity > job->src_capacity) {
                 g_autofree char *size = g_strdup_printf("%llu", job->def->capacity);
@@ -358,7 +354,7 @@ static int storage_convert(int dirfd, const char *tmp, int src_fd, const storage
                         "qemu-img", "resize", "-q", "-f", vol_format_name(job->def->target_format),
                         path,       size,     NULL};
 
-                return storage_run(rs, NULL);
+                return storage_run(rs, fds, 1, NULL);
         }
         return 0;
 }
@@ -958,14 +954,14 @@ int storage_vol_resize(storage_state *st, const drv_vol *vol, unsigned long long
                 fd = storage_vol_open(dirfd, def, vol->pool);
                 if (fd < 0)
                         goto out;
-                path = g_strdup_printf("/proc/%d/fd/%d", (int)getpid(), fd);
+                path = storage_child_path(0, NULL);
                 if (want < def->capacity)
                         argv[n++] = "--shrink";
                 if (flags & VCTL_STORAGE_VOL_RESIZE_ALLOCATE)
                         argv[n++] = "--preallocation=falloc";
                 argv[n++] = path;
                 argv[n++] = size;
-                r = storage_run(argv, NULL);
+                r = storage_run(argv, &fd, 1, NULL);
                 close(fd);
                 goto out;
         }
