@@ -283,6 +283,16 @@ tap_check "the directory is gone" test ! -e "$P1"
 tap_is "pool-undefine" "Pool p1 has been undefined" "$(Q pool-undefine p1 | sed '/^$/d')"
 tap_check "its definition and autostart link are gone" \
         test ! -e "$ROOT/etc/vctl/storage/p1.xml" -a ! -e "$ROOT/etc/vctl/storage/autostart/p1.xml"
+tap_check "and the format records of its volumes" test ! -e "$ROOT/var/lib/vctl/storage/p1"
+# a new pool of the old name elsewhere: a raw file named like an old qcow2
+# volume is judged by its own content, not by the old pool's record
+mkdir -p "$TEST_TMP/p1b"
+truncate -s 1M "$TEST_TMP/p1b/ov.qcow2"
+Q pool-define-as p1 dir --target "$TEST_TMP/p1b" >/dev/null
+Q pool-start p1 >/dev/null
+tap_check "a new pool of an old name keeps nothing of the old one's records" sh -c "timeout 30 '$VCTL' -c '$URI' vol-dumpxml ov.qcow2 --pool p1 | grep -q \"<format type='raw'/>\""
+Q pool-destroy p1 >/dev/null
+Q pool-undefine p1 >/dev/null
 cat >"$TEST_TMP/t.xml" <<XML
 <pool type='dir'><name>t1</name><target><path>$TEST_TMP/t1</path></target></pool>
 XML

@@ -240,9 +240,14 @@ static drv_pool *storage_pool_define(storage_state *st, const char *xml, unsigne
                 g_autoptr(pool_def) copy = pool_def_parse(canon, strlen(canon), NULL);
                 storage_pool_obj *added;
 
+                gboolean moved = !obj || (!obj->active &&
+                                          g_strcmp0(obj->def->target_path, def->target_path) != 0);
+
                 added = copy ? storage_pool_add_locked(st, &copy, TRUE) : NULL;
                 if (!added)
                         goto out;
+                if (moved)
+                        storage_vol_records_drop(st, def->name);
                 if (storage_pool_save_config(st, def) < 0) {
                         if (!obj)
                                 g_hash_table_remove(st->pools, added->def->name);
@@ -282,6 +287,7 @@ static drv_pool *storage_pool_create_transient(storage_state *st, const char *xm
         obj = storage_pool_add_locked(st, &def, FALSE);
         if (!obj)
                 goto out;
+        storage_vol_records_drop(st, obj->def->name);
         if (storage_pool_start_locked(st, obj, flags) < 0) {
                 g_hash_table_remove(st->pools, obj->def->name);
                 goto out;
@@ -367,11 +373,15 @@ static int storage_pool_destroy(storage_state *st, const drv_pool *pool)
                 g_hash_table_remove_all(obj->vols);
         storage_pool_remove_files(st, obj->def->name, FALSE);
         if (obj->new_def) {
+                if (g_strcmp0(obj->def->target_path, obj->new_def->target_path) != 0)
+                        storage_vol_records_drop(st, obj->def->name);
                 pool_def_free(obj->def);
                 obj->def = g_steal_pointer(&obj->new_def);
         }
-        if (!obj->persistent)
+        if (!obj->persistent) {
+                storage_vol_records_drop(st, pool->name);
                 g_hash_table_remove(st->pools, pool->name);
+        }
         g_mutex_unlock(&st->lock);
         log_info("storage pool '%s' stopped", pool->name);
         return 0;
@@ -424,6 +434,7 @@ static int storage_pool_undefine(storage_state *st, const drv_pool *pool)
                 obj->autostart = FALSE;
                 g_clear_pointer(&obj->new_def, pool_def_free);
         } else {
+                storage_vol_records_drop(st, pool->name);
                 g_hash_table_remove(st->pools, pool->name);
         }
         g_mutex_unlock(&st->lock);

@@ -72,6 +72,9 @@ vol_format storage_vol_record_format(storage_state *st, const char *pool, int di
 void storage_vol_record_set(storage_state *st, const char *pool, const char *name,
                             vol_format format);
 void storage_vol_record_remove(storage_state *st, const char *pool, const char *name);
+/* Forgets every record of pool: a new pool of that name, or a pool moved to
+ * another directory, judges its files afresh. */
+void storage_vol_records_drop(storage_state *st, const char *pool);
 
 /* storage_file.c: the host side, every path relative to the pool's directory */
 /* The pool's directory, opened O_DIRECTORY; -1 with the error set. */

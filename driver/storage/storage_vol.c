@@ -199,6 +199,26 @@ void storage_vol_record_set(storage_state *st, const char *pool, const char *nam
         }
 }
 
+void storage_vol_records_drop(storage_state *st, const char *pool)
+{
+        g_autofree char *dir = NULL;
+        g_autoptr(GDir) d = NULL;
+        const char *ent;
+
+        if (st->mem)
+                return;
+        dir = g_build_filename(st->record_dir, pool, NULL);
+        d = g_dir_open(dir, 0, NULL);
+        while (d && (ent = g_dir_read_name(d))) {
+                g_autofree char *path = g_build_filename(dir, ent, NULL);
+
+                if (unlink(path) < 0)
+                        log_warning("cannot remove '%s': %s", path, g_strerror(errno));
+        }
+        if (d && rmdir(dir) < 0 && errno != ENOENT)
+                log_warning("cannot remove '%s': %s", dir, g_strerror(errno));
+}
+
 void storage_vol_record_remove(storage_state *st, const char *pool, const char *name)
 {
         g_autofree char *path = NULL;
