@@ -250,6 +250,33 @@ else
         tap_not_ok "vctld restarts"
 fi
 
+# ---- domains name volumes: refused before any QEMU runs ----
+vdom() { # NAME POOL VOLUME [DRIVER-TYPE]
+        cat <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+  <devices>
+    <disk type='volume' device='disk'>
+      ${4:+<driver name='qemu' type='$4'/>}
+      <source pool='$2' volume='$3'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+  </devices>
+</domain>
+XML
+}
+vdom vd1 nopool x.raw >"$TEST_TMP/vd1.xml"
+vdom vd2 p1 nosuch.qcow2 >"$TEST_TMP/vd2.xml"
+vdom vd3 p1 ov.qcow2 raw >"$TEST_TMP/vd3.xml"
+for d in vd1 vd2 vd3; do Q define "$TEST_TMP/$d.xml" >/dev/null; done
+tap_check "a guest on a missing pool is refused, naming it" fails Q start vd1 "storage pool 'nopool' does not exist"
+tap_check "a guest on a missing volume is refused, naming it" fails Q start vd2 "no volume 'nosuch.qcow2' in pool 'p1'"
+tap_check "a disk format contradicting the volume's is refused" fails Q start vd3 "says format 'raw' but volume 'ov.qcow2' of pool 'p1' is qcow2"
+for d in vd1 vd2 vd3; do Q undefine "$d" >/dev/null; done
+
 # ---- the read-only socket ----
 tap_check "the read-only socket refuses vol-create-as" \
         fails timeout 30 "$VCTL" -c "qemu+unix:///system?socket=$SOCK-ro" vol-create-as p1 ro.raw 1M "read-only"
