@@ -50,6 +50,18 @@ int storage_pool_save_status(storage_state *st, storage_pool_obj *obj);
 void storage_pool_remove_files(storage_state *st, const char *name, gboolean config);
 
 /* storage_vol.c */
+vol_def *storage_vol_by_path_locked(storage_state *st, const char *path, gboolean by_key,
+                                    storage_pool_obj **ret_obj);
+/* 0 when need bytes fit in obj's pool (mem_used: the memory pool's use, or
+ * G_MAXUINT64 for a directory pool, whose file system is asked), else -1
+ * with an error naming vol, the pool and both sizes. */
+int storage_check_space(const storage_pool_obj *obj, const char *vol, unsigned long long need,
+                        unsigned long long mem_used);
+unsigned long long storage_mem_used(const storage_pool_obj *obj);
+/* qemu-img create of def (qcow2, its backing with explicit formats) as tmp
+ * in dirfd. */
+int storage_qcow2_create(int dirfd, const char *tmp, const vol_def *def);
+
 drv_vol *storage_vol_to_drv(const storage_pool_obj *obj, const vol_def *def);
 vol_def *storage_vol_find_locked(storage_state *st, const drv_vol *vol, storage_pool_obj **ret_obj);
 int storage_vol_list(storage_state *st, const drv_pool *pool, unsigned int flags, GPtrArray **ret);
