@@ -62,8 +62,9 @@ if ! start_vctld; then
 fi
 
 # ---- the default pool, made on first use ----
-tap_is "pool-list: the default pool, active, autostarted" " Name      State     Autostart
- default   running   yes" "$(Q pool-list | sed '/^---/d;/^$/d')"
+tap_is "pool-list: the default pool, active, autostarted (virsh's layout)" " Name      State    Autostart
+ default   active   yes" "$(Q pool-list | sed '/^---/d;/^$/d')"
+tap_check "pool-list --details names the state" sh -c "timeout 30 '$VCTL' -c '$URI' pool-list --details | grep -q '^ default *running *yes *yes'"
 tap_check "default's directory is the images directory" test -d "$IMAGES"
 tap_is "default's target" "$IMAGES" "$(Q pool-dumpxml default | sed -n 's|.*<path>\(.*\)</path>|\1|p')"
 tap_check "default is defined on disk, with an autostart link" \
@@ -240,7 +241,7 @@ XML
 Q pool-create "$TEST_TMP/tr.xml" --build >/dev/null
 stop_vctld
 if start_vctld; then
-        tap_is "after a restart p1 is active and autostarted" " p1        running   yes" "$(Q pool-list | grep ' p1 ')"
+        tap_is "after a restart p1 is active and autostarted" " p1        active   yes" "$(Q pool-list | grep ' p1 ')"
         tap_check "its volumes are back" sh -c "timeout 30 '$VCTL' -c '$URI' vol-list p1 | grep -q ov.qcow2"
         tap_is "the UUID survives too" "$p1_uuid" "$(Q pool-info p1 | sed -n 's/^UUID: *//p')"
         tap_is "a running transient pool is back, still transient" "Persistent:     no" "$(Q pool-info tr | grep Persistent)"
@@ -419,7 +420,7 @@ fi
 
 # ---- test:///default: libvirt's in-memory default-pool ----
 TU="test:///default"
-tap_is "test:///default has default-pool" " default-pool   running   no" \
+tap_is "test:///default has default-pool" " default-pool   active   no" \
         "$(timeout 30 "$VCTL" -c "$TU" pool-list | grep default-pool)"
 tap_check "test:///default over the daemon too" sh -c "timeout 30 '$VCTL' -c 'test+unix:///default?socket=$SOCK' pool-list | grep -q default-pool"
 tap_check "test driver: create, list and delete a volume in one process" sh -c "

@@ -122,7 +122,12 @@ static int pool_list_run(int argc, char **argv)
 
                         vctl_storage_pool_get_info(pools[i], &info);
                         vctl_storage_pool_get_autostart(pools[i], &autostart);
-                        state = vctl_storage_pool_state_name(info.state);
+                        /* as virsh: active/inactive, the state's name with --details */
+                        if (details)
+                                state = vctl_storage_pool_state_name(info.state);
+                        else
+                                state = info.state == VCTL_STORAGE_POOL_INACTIVE ? "inactive"
+                                                                                 : "active";
                         if (details) {
                                 gboolean act = info.state == VCTL_STORAGE_POOL_RUNNING;
                                 g_autofree char *cap =
