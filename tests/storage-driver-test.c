@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "driver/storage/storage_driver.h"
+#include "driver/storage/storage_priv.h"
 #include "lib/util/error.h"
 
 #include <fcntl.h>
@@ -339,6 +340,36 @@ static void test_dir_concurrent_info(void)
         g_assert_cmpint(dir->vol_delete(NULL, v, 0), ==, 0);
 }
 
+/* qemu-img runs are bounded: in time, in output, in descriptors. */
+static void test_run_bounds(void)
+{
+        const char *slow[] = {"sleep", "10", NULL};
+        const char *chatty[] = {"head", "-c", "2000000", "/dev/zero", NULL};
+        g_autofree char *out = NULL;
+        gint64 t0 = g_get_monotonic_time();
+        int keep = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+        g_assert_cmpint(storage_run(slow, NULL, 0, 1, NULL), ==, -1);
+        assert_error(VCTL_ERR_OPERATION_TIMEOUT, "did not finish within 1 seconds");
+        g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+        g_assert_cmpint(storage_run(chatty, NULL, 0, 10, NULL), ==, -1);
+        assert_error(VCTL_ERR_OPERATION_FAILED, "wrote more than");
+        /* the child gets the descriptor handed to it, as 3, and not another
+         * one left open without O_CLOEXEC */
+        {
+                int leak = open("/dev/null", O_RDONLY);
+                g_autofree char *script = g_strdup_printf(
+                        "readlink /proc/self/fd/3; test -e /proc/self/fd/%d && echo leaked; true",
+                        leak);
+                const char *fds[] = {"sh", "-c", script, NULL};
+
+                g_assert_cmpint(storage_run(fds, &keep, 1, 10, &out), ==, 0);
+                g_assert_cmpstr(g_strstrip(out), ==, "/dev/null");
+                close(leak);
+        }
+        close(keep);
+}
+
 int main(int argc, char **argv)
 {
         g_autoptr(vctl_paths) paths = NULL;
@@ -358,6 +389,7 @@ int main(int argc, char **argv)
         g_test_add_func("/storage/dir/concurrent-create", test_dir_concurrent_create);
         g_test_add_func("/storage/dir/qcow2-backing", test_dir_qcow2_backing);
         g_test_add_func("/storage/dir/concurrent-info", test_dir_concurrent_info);
+        g_test_add_func("/storage/run-bounds", test_run_bounds);
         r = g_test_run();
         dir->state_cleanup();
         {

@@ -71,8 +71,10 @@ char *storage_child_path(int i, const char *name)
                     : g_strdup_printf("/proc/self/fd/%d", 3 + i);
 }
 
-int storage_run(const char *const *argv, const int *fds, int n_fds, char **ret_out)
+int storage_run(const char *const *argv, const int *fds, int n_fds, int timeout_s, char **ret_out)
 {
+        gint64 deadline = timeout_s > 0 ? g_get_monotonic_time() + timeout_s * G_USEC_PER_SEC : 0;
+        gboolean late = FALSE;
         int targets[STORAGE_RUN_FDS_MAX];
         const char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                               "LC_ALL=C", NULL};
@@ -98,9 +100,21 @@ int storage_run(const char *const *argv, const int *fds, int n_fds, char **ret_o
                 struct pollfd pfd[2] = {{out_open ? out_fd : -1, POLLIN, 0},
                                         {err_open ? err_fd : -1, POLLIN, 0}};
 
-                if (poll(pfd, 2, -1) < 0) {
-                        if (errno == EINTR)
-                                continue;
+                int wait_ms = -1, n;
+
+                if (deadline) {
+                        gint64 left = deadline - g_get_monotonic_time();
+
+                        wait_ms = left > 0 ? (int)MIN(left / 1000 + 1, G_MAXINT) : 0;
+                }
+                n = poll(pfd, 2, wait_ms);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        break;
+                if (n == 0 && deadline && g_get_monotonic_time() >= deadline) {
+                        late = TRUE;
+                        kill(pid, SIGKILL);
                         break;
                 }
                 if (pfd[0].revents && !storage_drain(out_fd, out, STORAGE_OUT_MAX, &over))
@@ -121,6 +135,10 @@ int storage_run(const char *const *argv, const int *fds, int n_fds, char **ret_o
                 return STORAGE_ERR(VCTL_ERR_OPERATION_FAILED,
                                    _("'%s' wrote more than %d bytes; stopped it"), cmd,
                                    STORAGE_OUT_MAX);
+        if (late)
+                return STORAGE_ERR(VCTL_ERR_OPERATION_TIMEOUT,
+                                   _("'%s' did not finish within %d seconds; stopped it"), cmd,
+                                   timeout_s);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
                 g_strstrip(err->str);
                 return STORAGE_ERR(VCTL_ERR_OPERATION_FAILED, _("'%s' failed: %s"), cmd,
@@ -176,7 +194,7 @@ int storage_file_info(int dirfd, vol_def *def)
         {
                 const char *argv[] = {"qemu-img", "info", "--output=json", "-U", "-f", "qcow2",
                                       proc,       NULL};
-                int r = storage_run(argv, &fd, 1, &out);
+                int r = storage_run(argv, &fd, 1, STORAGE_RUN_TIMEOUT, &out);
 
                 close(fd);
                 if (r < 0)

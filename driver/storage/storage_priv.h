@@ -95,10 +95,13 @@ int storage_dir_open(const pool_def *def);
 int storage_fs_info(const char *path, vctl_storage_pool_info *ret);
 /* Runs argv (argv[0] found in PATH) with a clean environment and, of our
  * descriptors, only fds[0..n_fds) (as 3, 4, ...: name them in argv with
- * storage_child_path), collecting at most 1 MiB of its standard output; -1
- * with its stderr in the error on failure. */
+ * storage_child_path), collecting at most 1 MiB of its standard output and
+ * killing it after timeout_s seconds (0: never); -1 with its stderr in the
+ * error on failure. */
 #define STORAGE_RUN_FDS_MAX 4
-int storage_run(const char *const *argv, const int *fds, int n_fds, char **ret_out);
+int storage_run(const char *const *argv, const int *fds, int n_fds, int timeout_s, char **ret_out);
+/* the bound of every qemu-img run but a copy (timeout_s 0: none) */
+#define STORAGE_RUN_TIMEOUT 120
 /* The child's name for its i-th descriptor of storage_run, and for name in
  * it when that descriptor is a directory (name NULL: the file itself). */
 char *storage_child_path(int i, const char *name);

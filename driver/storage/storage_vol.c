@@ -327,7 +327,7 @@ int storage_qcow2_create(int dirfd, const char *tmp, const vol_def *def)
         argv[n++] = path;
         argv[n++] = size;
         argv[n] = NULL;
-        return storage_run(argv, &dirfd, 1, NULL);
+        return storage_run(argv, &dirfd, 1, STORAGE_RUN_TIMEOUT, NULL);
 }
 
 /* ---- the other operations on one volume ---- */
@@ -659,7 +659,7 @@ int storage_vol_resize(storage_state *st, const drv_vol *vol, unsigned long long
                         argv[n++] = "--preallocation=falloc";
                 argv[n++] = path;
                 argv[n++] = size;
-                r = storage_run(argv, &fd, 1, NULL);
+                r = storage_run(argv, &fd, 1, STORAGE_RUN_TIMEOUT, NULL);
                 close(fd);
                 goto out;
         }

@@ -55,7 +55,7 @@ static int storage_convert(int dirfd, const char *tmp, int src_fd, const storage
                               path,
                               NULL};
 
-        if (storage_run(argv, fds, 2, NULL) < 0)
+        if (storage_run(argv, fds, 2, 0, NULL) < 0)
                 return -1;
         if (job->def->capacity > job->src_capacity) {
                 g_autofree char *size = g_strdup_printf("%llu", job->def->capacity);
@@ -63,7 +63,7 @@ static int storage_convert(int dirfd, const char *tmp, int src_fd, const storage
                         "qemu-img", "resize", "-q", "-f", vol_format_name(job->def->target_format),
                         path,       size,     NULL};
 
-                return storage_run(rs, fds, 1, NULL);
+                return storage_run(rs, fds, 1, STORAGE_RUN_TIMEOUT, NULL);
         }
         return 0;
 }
