@@ -3,6 +3,7 @@
 
 #include "vctl.h"
 #include "kmod/hostcheck.h"
+#include "lib/util/i18n.h"
 
 #include <stdio.h>
 
@@ -34,10 +35,10 @@ static int host_check_run(int argc, char **argv)
 const vctl_cmd vctl_cmd_host_check = {
         .name = "host-check",
         .synopsis = "[--json] [--quick]",
-        .summary = "check that this host can run guests (KVM, modules, QEMU)",
-        .help = "  Runs each check and prints PASS, INFO, WARN or FAIL with a hint on what\n"
-                "  to do. The deep probe runs a tiny guest on /dev/kvm to prove KVM really\n"
-                "  works; --quick leaves it out. Exits 1 when any check failed.",
+        .summary = N_("check that this host can run guests (KVM, modules, QEMU)"),
+        .help = N_("  Runs each check and prints PASS, INFO, WARN or FAIL with a hint on what\n"
+                   "  to do. The deep probe runs a tiny guest on /dev/kvm to prove KVM really\n"
+                   "  works; --quick leaves it out. Exits 1 when any check failed."),
         .run = host_check_run,
         .options = host_check_options,
 };
