@@ -115,9 +115,12 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
         case KEY_INT:
                 if (vctl_parse_ll(value, k->min, k->max, &n) < 0 || (k->kind == KEY_INT && n == 0))
                         return config_error(
-                                path, data, k->name, _("%s: '%s' is not %s between %lld and %lld"),
-                                k->name, value, k->kind == KEY_INT ? "-1 or a number" : "a number",
-                                k->kind == KEY_INT ? 1 : k->min, k->max);
+                                path, data, k->name,
+                                k->kind == KEY_INT ? _("%s: '%s' is not -1 or a number between "
+                                                       "%lld and %lld")
+                                                   : _("%s: '%s' is not a number between %lld "
+                                                       "and %lld"),
+                                k->name, value, k->kind == KEY_INT ? 1 : k->min, k->max);
                 if (k->kind == KEY_INT)
                         *(int *)field = (int)n;
                 else

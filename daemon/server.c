@@ -277,8 +277,12 @@ static int server_add_listener(vctld_server *srv, int fd, const char *path, gboo
         g_source_set_callback(l->src, G_SOURCE_FUNC(server_on_accept), l, NULL);
         g_source_attach(l->src, srv->ctx);
         g_ptr_array_add(srv->listeners, l);
-        log_info(_("listening on %s (%s)"), path ? path : "a socket from systemd",
-                 readonly ? "read-only" : "read-write");
+        if (readonly)
+                log_info(_("listening on %s (read-only)"),
+                         path ? path : _("a socket from systemd"));
+        else
+                log_info(_("listening on %s (read-write)"),
+                         path ? path : _("a socket from systemd"));
         return 0;
 }
 

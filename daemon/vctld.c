@@ -51,6 +51,7 @@ static int vctld_parse_options(int argc, char **argv, vctld_options *o)
         g_option_context_set_summary(octx, N_("Serves libvirt's remote protocol on a Unix socket "
                                               "for virsh, vctl and the libvirt bindings."));
         g_option_context_add_main_entries(octx, entries, VCTL_TEXTDOMAIN);
+        g_option_context_set_translation_domain(octx, VCTL_TEXTDOMAIN);
         if (!g_option_context_parse(octx, &argc, &argv, &err)) {
                 g_printerr(_("vctld: %s (see 'vctld --help')\n"), err->message);
                 return -1;
