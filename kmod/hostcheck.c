@@ -418,14 +418,17 @@ char *hostcheck_format_table(const GPtrArray *results)
 
         for (guint i = 0; i < results->len; i++) {
                 const hostcheck_result *r = g_ptr_array_index((GPtrArray *)results, i);
+                /* %-*s pads bytes: count a translation's multibyte characters once */
+                int width = TABLE_CHECK_COLS +
+                            (int)(strlen(r->check) - (size_t)g_utf8_strlen(r->check, -1));
 
-                g_string_append_printf(out, "  QEMU: %-*s : %s", TABLE_CHECK_COLS, r->check,
+                g_string_append_printf(out, "  QEMU: %-*s : %s", width, r->check,
                                        hostcheck_status_to_string(r->status));
                 if (r->status != HOSTCHECK_PASS && r->message)
                         g_string_append_printf(out, " (%s)", r->message);
                 g_string_append_c(out, '\n');
                 if (r->status != HOSTCHECK_PASS && r->hint)
-                        g_string_append_printf(out, "        hint: %s\n", r->hint);
+                        g_string_append_printf(out, _("        hint: %s\n"), r->hint);
         }
         return g_string_free(out, FALSE);
 }

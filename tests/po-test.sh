@@ -173,6 +173,10 @@ tap_is "a whole-sentence CLI message in German" "Domain 'test' zerstört" \
 # shellcheck disable=SC2086
 tap_is "--json stays untranslated" '"state" : "running"' \
         "$(de "$VCTL" $T list --json | grep -o '"state" : "[a-z]*"')"
+tap_is "host-check's table in German" "  QEMU: Prüfe auf Hardware-Virtualisierung" \
+        "$(de "$VCTL" host-check --quick | grep -o '^  QEMU: Prüfe auf Hardware-Virtualisierung')"
+tap_is "host-check --json stays English" '"check" : "Checking for hardware virtualization"' \
+        "$(de "$VCTL" host-check --quick --json | grep -o '"check" : "Checking for hardware virtualization"')"
 tap_is "vctl help in German" "Befehle:" "$(de "$VCTL" help | grep -x 'Befehle:')"
 tap_is "vctld --help in German" "- der vctl-Daemon" \
         "$(de "$VCTLD" --help | sed -n 's/^  vctld .* \(- der vctl-Daemon\)$/\1/p')"

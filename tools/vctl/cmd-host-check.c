@@ -5,6 +5,7 @@
 #include "kmod/hostcheck.h"
 #include "lib/util/i18n.h"
 
+#include <locale.h>
 #include <stdio.h>
 
 static const char *const host_check_options[] = { "--json", "--quick", NULL };
@@ -20,6 +21,10 @@ static int host_check_run(int argc, char **argv)
                 return r == 2 ? 0 : 1;
         /* --quick leaves out the deep probe, which starts a tiny KVM guest */
         opts.skip_deep_probe = vctl_arg_flag(&args, "--quick");
+        /* --json is for programs: its texts stay English, like its keys (in
+         * the C locale, gettext ignores $LANGUAGE) */
+        if (vctl_arg_flag(&args, "--json"))
+                setlocale(LC_MESSAGES, "C");
         results = hostcheck_run(&opts);
         if (vctl_arg_flag(&args, "--json")) {
                 g_autofree char *json = hostcheck_format_json(results);
