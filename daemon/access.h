@@ -2,7 +2,9 @@
  *
  * Permissions are libvirt's, named org.vctl.api.<object>.<perm> (object one
  * of connect, domain, network, storage_pool, storage_vol; perm getattr, read,
- * write, save, delete, start, stop, search_domains, ...). Without an access
+ * write, save, delete, start, stop, search_domains, ...; polkit sees libvirt's
+ * spelling with '-' for '_': org.vctl.api.storage-pool.search-storage-vols).
+ * Without an access
  * driver configured (vctld.conf access_drivers) every authenticated caller
  * may do everything its socket allows; with access_drivers = polkit each
  * check asks polkit (daemon/access.c). */
@@ -35,3 +37,17 @@ int access_check(const access_subject *subj, const char *object, const char *per
 /* Whether an access driver is configured at all: listings are filtered only
  * then. */
 gboolean access_enabled(void);
+
+/* Turns the polkit access driver on or off (vctld.conf access_drivers; at
+ * start and on SIGHUP). */
+void access_set_polkit(gboolean on);
+
+/* The polkit action of a permission: "org.vctl.api.domain.start"; free it. */
+char *access_action_name(const char *object, const char *perm);
+
+/* Whether subj may use a socket at all (AUTH_POLKIT): polkit's
+ * org.vctl.unix.manage for the read-write socket, org.vctl.unix.monitor for
+ * the read-only one; root always may. 0 when allowed; -1 with
+ * VCTL_ERR_AUTH_FAILED set (naming the user, the action and what to do)
+ * when not, or VCTL_ERR_AUTH_UNAVAILABLE when polkit could not be asked. */
+int access_check_socket(const access_subject *subj, gboolean readonly);

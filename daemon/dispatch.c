@@ -5,6 +5,7 @@
 #include "daemon/dispatch_priv.h"
 #include "daemon/server.h"
 #include "daemon/stream.h"
+#include "lib/util/i18n.h"
 #include "lib/util/log.h"
 
 #include <string.h>
@@ -15,6 +16,7 @@ enum {
         MUTATING = 1 << 1,  /* refused on the read-only socket */
         BLOCKING = 1 << 2,  /* may take a while: runs on a worker thread */
         STREAM = 1 << 3,    /* opens a stream with the call's serial */
+        NO_AUTH = 1 << 4,   /* served before the client authenticated */
 };
 
 typedef struct dispatch_entry {
@@ -32,8 +34,8 @@ typedef struct dispatch_entry {
 static const dispatch_entry dispatch_table[DISPATCH_TABLE_SIZE] = {
         E(CONNECT_OPEN, dispatch_connect_open, 0),
         E(CONNECT_CLOSE, dispatch_connect_close, 0),
-        E(AUTH_LIST, dispatch_auth_list, 0),
-        E(AUTH_POLKIT, NULL, 0),
+        E(AUTH_LIST, dispatch_auth_list, NO_AUTH),
+        E(AUTH_POLKIT, dispatch_auth_polkit, NO_AUTH | BLOCKING),
         E(CONNECT_SUPPORTS_FEATURE, dispatch_connect_supports_feature, 0),
         E(CONNECT_GET_URI, dispatch_connect_get_uri, NEED_CONN),
         E(CONNECT_GET_TYPE, dispatch_connect_get_type, NEED_CONN),
@@ -125,22 +127,47 @@ gboolean dispatch_proc_is_mutating(int proc)
         return proc >= 0 && proc < DISPATCH_TABLE_SIZE && (dispatch_table[proc].flags & MUTATING);
 }
 
+void dispatch_proc_foreach(void (*fn)(int proc, const char *name, gboolean mutating, void *opaque),
+                           void *opaque)
+{
+        for (int proc = 0; proc < DISPATCH_TABLE_SIZE; proc++) {
+                const vctl_rpc_proc_info *info = vctl_rpc_proc_lookup(proc);
+
+                if (dispatch_table[proc].fn && info)
+                        fn(proc, info->name, (dispatch_table[proc].flags & MUTATING) != 0, opaque);
+        }
+}
+
 static void dispatch_subject(dispatch_ctx *ctx, access_subject *ret)
 {
         *ret = (access_subject){.uid = (uid_t)-1, .pid = 0};
         if (ctx->cl && ctx->cl->have_cred) {
                 ret->uid = ctx->cl->cred.uid;
                 ret->pid = ctx->cl->cred.pid;
+                ret->start_time = ctx->cl->start_time;
         }
 }
+
+/* Bound on the details one check passes, connect_driver included. */
+#define DISPATCH_MAX_DETAILS 16
 
 int dispatch_access(dispatch_ctx *ctx, const char *object, const char *perm,
                     const access_detail *details)
 {
+        access_detail all[DISPATCH_MAX_DETAILS + 1];
         access_subject subj;
+        int n = 0;
 
+        if (!access_enabled())
+                return 0;
         dispatch_subject(ctx, &subj);
-        return access_check(&subj, object, perm, details);
+        /* libvirt's rules can tell the drivers apart */
+        if (ctx->conn)
+                all[n++] = (access_detail){"connect_driver", ctx->conn->drv->type};
+        for (const access_detail *d = details; d && d->key && n < DISPATCH_MAX_DETAILS; d++)
+                all[n++] = *d;
+        all[n] = (access_detail){NULL, NULL};
+        return access_check(&subj, object, perm, all);
 }
 
 gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
@@ -280,6 +307,14 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
                           h->proc);
                 vctl_rpc_encode_unsupported(out, h, cl->max_message);
                 client_send(cl, out->data, out->len);
+                return 0;
+        }
+        if (!(entry->flags & NO_AUTH) && !dispatch_auth_done(cl)) {
+                vctl_error_set(VCTL_ERR_AUTH_FAILED, VCTL_FROM_RPC,
+                               _("authentication required before %s: this socket asks users other "
+                                 "than root to pass polkit first (AUTH_LIST, then AUTH_POLKIT)"),
+                               info->name);
+                dispatch_send_error(cl, h);
                 return 0;
         }
         if (cl->readonly && (entry->flags & MUTATING)) {

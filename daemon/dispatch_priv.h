@@ -33,7 +33,6 @@ int dispatch_unsupported(dispatch_ctx *ctx, const char *what);
 /* dispatch_connect.c */
 DISPATCH_HANDLER(dispatch_connect_open);
 DISPATCH_HANDLER(dispatch_connect_close);
-DISPATCH_HANDLER(dispatch_auth_list);
 DISPATCH_HANDLER(dispatch_connect_supports_feature);
 DISPATCH_HANDLER(dispatch_connect_get_uri);
 DISPATCH_HANDLER(dispatch_connect_get_type);
@@ -49,6 +48,10 @@ DISPATCH_HANDLER(dispatch_connect_event_register_any);
 DISPATCH_HANDLER(dispatch_connect_event_deregister_any);
 DISPATCH_HANDLER(dispatch_connect_register_close_callback);
 DISPATCH_HANDLER(dispatch_connect_unregister_close_callback);
+
+/* dispatch_auth.c */
+DISPATCH_HANDLER(dispatch_auth_list);
+DISPATCH_HANDLER(dispatch_auth_polkit);
 
 /* dispatch_domain.c */
 DISPATCH_HANDLER(dispatch_connect_list_all_domains);
