@@ -93,6 +93,28 @@ int access_check(const access_subject *subj, const char *object, const char *per
                               res == POLKIT_CHALLENGE ? _(", which asks for a password") : "");
 }
 
+int access_check_many(const access_subject *subj, const char *object, const char *perm,
+                      const access_detail *const *details, guint n, gboolean *ret_allowed)
+{
+        g_autofree polkit_result *res = NULL;
+        g_autofree char *action = NULL;
+
+        if (!access_enabled() || access_is_root(subj)) {
+                for (guint i = 0; i < n; i++)
+                        ret_allowed[i] = TRUE;
+                return 0;
+        }
+        action = access_action_name(object, perm);
+        if (subj->uid == (uid_t)-1 && !subj->bus_name)
+                return access_unidentified(action);
+        res = g_new0(polkit_result, MAX(n, 1));
+        if (polkit_check_many(subj, action, details, n, res) < 0)
+                return -1;
+        for (guint i = 0; i < n; i++)
+                ret_allowed[i] = res[i] == POLKIT_ALLOWED;
+        return 0;
+}
+
 int access_check_socket(const access_subject *subj, gboolean readonly)
 {
         const char *action = readonly ? ACCESS_UNIX_MONITOR : ACCESS_UNIX_MANAGE;

@@ -34,6 +34,12 @@ typedef struct access_detail {
 int access_check(const access_subject *subj, const char *object, const char *perm,
                  const access_detail *details);
 
+/* access_check for n objects at once (a listing: perm "getattr"), asked
+ * concurrently: ret_allowed[i] says whether details[i]'s object is allowed.
+ * 0, or -1 with the error set when the answers could not be had. */
+int access_check_many(const access_subject *subj, const char *object, const char *perm,
+                      const access_detail *const *details, guint n, gboolean *ret_allowed);
+
 /* Whether an access driver is configured at all: listings are filtered only
  * then. */
 gboolean access_enabled(void);

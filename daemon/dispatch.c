@@ -170,6 +170,35 @@ int dispatch_access(dispatch_ctx *ctx, const char *object, const char *perm,
         return access_check(&subj, object, perm, all);
 }
 
+int dispatch_access_filter(dispatch_ctx *ctx, const char *object,
+                           const access_detail *const *details, guint n, gboolean *ret_visible)
+{
+        g_autoptr(GPtrArray) all = NULL;
+        access_subject subj;
+
+        if (!access_enabled()) {
+                for (guint i = 0; i < n; i++)
+                        ret_visible[i] = TRUE;
+                return 0;
+        }
+        dispatch_subject(ctx, &subj);
+        /* each object's details with connect_driver first, as dispatch_access */
+        all = g_ptr_array_new_full(n, g_free);
+        for (guint i = 0; i < n; i++) {
+                access_detail *d = g_new0(access_detail, DISPATCH_MAX_DETAILS + 1);
+                int k = 0;
+
+                if (ctx->conn)
+                        d[k++] = (access_detail){"connect_driver", ctx->conn->drv->type};
+                for (const access_detail *s = details[i]; s && s->key && k < DISPATCH_MAX_DETAILS;
+                     s++)
+                        d[k++] = *s;
+                g_ptr_array_add(all, d);
+        }
+        return access_check_many(&subj, object, "getattr", (const access_detail *const *)all->pdata,
+                                 n, ret_visible);
+}
+
 gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
                                  const access_detail *details)
 {

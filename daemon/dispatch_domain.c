@@ -106,22 +106,36 @@ static int dispatch_def_access(dispatch_ctx *ctx, const char *xml, const char *p
 }
 
 /* Keeps only the domains the caller may getattr (libvirt's @aclfilter). */
-static void dispatch_filter_visible(dispatch_ctx *ctx, GPtrArray *doms)
+static int dispatch_filter_visible(dispatch_ctx *ctx, GPtrArray *doms)
 {
-        if (!access_enabled())
-                return;
-        for (guint i = doms->len; i-- > 0;) {
-                const drv_domain *d = g_ptr_array_index(doms, i);
-                char uuidstr[VCTL_UUID_STRING_LEN];
-                access_detail details[] = {
-                        {"domain_name", d->name},
-                        {"domain_uuid", vctl_uuid_format(d->uuid, uuidstr)},
-                        {NULL, NULL},
-                };
+        g_autofree access_detail *details = NULL;
+        g_autofree const access_detail **each = NULL;
+        g_autofree char *uuids = NULL;
+        g_autofree gboolean *visible = NULL;
+        guint n = doms->len;
 
-                if (!dispatch_access_visible(ctx, "domain", details))
-                        g_ptr_array_remove_index(doms, i);
+        if (!access_enabled() || n == 0)
+                return 0;
+        /* three details per domain: name, UUID, end */
+        details = g_new0(access_detail, 3 * n);
+        each = g_new0(const access_detail *, n);
+        uuids = g_malloc0((gsize)n * VCTL_UUID_STRING_LEN);
+        visible = g_new0(gboolean, n);
+        for (guint i = 0; i < n; i++) {
+                const drv_domain *d = g_ptr_array_index(doms, i);
+                char *uuidstr = uuids + (gsize)i * VCTL_UUID_STRING_LEN;
+
+                details[3 * i] = (access_detail){"domain_name", d->name};
+                details[3 * i + 1] =
+                        (access_detail){"domain_uuid", vctl_uuid_format(d->uuid, uuidstr)};
+                each[i] = &details[3 * i];
         }
+        if (dispatch_access_filter(ctx, "domain", each, n, visible) < 0)
+                return -1;
+        for (guint i = n; i-- > 0;)
+                if (!visible[i])
+                        g_ptr_array_remove_index(doms, i);
+        return 0;
 }
 
 static int dispatch_list(dispatch_ctx *ctx, unsigned int flags, GPtrArray **ret)
@@ -132,7 +146,8 @@ static int dispatch_list(dispatch_ctx *ctx, unsigned int flags, GPtrArray **ret)
         if (dispatch_access(ctx, "connect", "search_domains", NULL) < 0 ||
             DRV(ctx)->list_all_domains(DC(ctx), flags, &doms) < 0)
                 return -1;
-        dispatch_filter_visible(ctx, doms);
+        if (dispatch_filter_visible(ctx, doms) < 0)
+                return -1;
         *ret = g_steal_pointer(&doms);
         return 0;
 }

@@ -27,6 +27,12 @@ int dispatch_access(dispatch_ctx *ctx, const char *object, const char *perm,
 gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
                                  const access_detail *details);
 
+/* For listings of n objects: ret_visible[i] whether the caller may see
+ * (getattr) the object of details[i]; the checks run concurrently. 0, or -1
+ * with the error set when polkit could not answer. */
+int dispatch_access_filter(dispatch_ctx *ctx, const char *object,
+                           const access_detail *const *details, guint n, gboolean *ret_visible);
+
 /* Refuses an entry the driver does not implement. */
 int dispatch_unsupported(dispatch_ctx *ctx, const char *what);
 

@@ -109,35 +109,130 @@ static GVariant *polkit_subject(const access_subject *subj)
         return g_variant_new("(sa{sv})", "unix-process", &b);
 }
 
-int polkit_check(const access_subject *subj, const char *action, const access_detail *details,
-                 gboolean allow_interaction, polkit_result *ret_result)
+static GVariant *polkit_args(const access_subject *subj, const char *action,
+                             const access_detail *details, gboolean allow_interaction)
 {
-        g_autoptr(GDBusConnection) bus = NULL;
-        g_autoptr(GVariant) reply = NULL;
-        g_autoptr(GError) err = NULL;
         GVariantBuilder db;
-        gboolean authorized = FALSE, challenge = FALSE;
 
-        bus = polkit_bus_get(&err);
-        if (!bus)
-                return vctl_error_set(VCTL_ERR_AUTH_UNAVAILABLE, VCTL_FROM_POLKIT,
-                                      _("cannot reach polkit at the system bus: %s"), err->message);
         g_variant_builder_init(&db, G_VARIANT_TYPE("a{ss}"));
         for (const access_detail *d = details; d && d->key; d++)
                 g_variant_builder_add(&db, "{ss}", d->key, d->value ? d->value : "");
-        reply = g_dbus_connection_call_sync(
-                bus, POLKIT_BUS_NAME, POLKIT_PATH, POLKIT_INTERFACE, "CheckAuthorization",
-                g_variant_new("(@(sa{sv})sa{ss}us)", polkit_subject(subj), action, &db,
-                              allow_interaction ? POLKIT_FLAG_ALLOW_USER_INTERACTION : 0, ""),
-                G_VARIANT_TYPE("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE, POLKIT_TIMEOUT_MS, NULL,
-                &err);
-        if (!reply) {
-                g_dbus_error_strip_remote_error(err);
-                return vctl_error_set(VCTL_ERR_AUTH_UNAVAILABLE, VCTL_FROM_POLKIT,
-                                      _("cannot ask polkit at the system bus about %s: %s"), action,
-                                      err->message);
-        }
+        return g_variant_new("(@(sa{sv})sa{ss}us)", polkit_subject(subj), action, &db,
+                             allow_interaction ? POLKIT_FLAG_ALLOW_USER_INTERACTION : 0, "");
+}
+
+static polkit_result polkit_parse_reply(GVariant *reply)
+{
+        gboolean authorized = FALSE, challenge = FALSE;
+
         g_variant_get(reply, "((bb@a{ss}))", &authorized, &challenge, NULL);
-        *ret_result = authorized ? POLKIT_ALLOWED : challenge ? POLKIT_CHALLENGE : POLKIT_DENIED;
+        return authorized ? POLKIT_ALLOWED : challenge ? POLKIT_CHALLENGE : POLKIT_DENIED;
+}
+
+static int polkit_call_error(const char *action, GError *err)
+{
+        g_dbus_error_strip_remote_error(err);
+        return vctl_error_set(VCTL_ERR_AUTH_UNAVAILABLE, VCTL_FROM_POLKIT,
+                              _("cannot ask polkit at the system bus about %s: %s"), action,
+                              err->message);
+}
+
+static GDBusConnection *polkit_bus_or_error(void)
+{
+        g_autoptr(GError) err = NULL;
+        GDBusConnection *bus = polkit_bus_get(&err);
+
+        if (!bus)
+                vctl_error_set(VCTL_ERR_AUTH_UNAVAILABLE, VCTL_FROM_POLKIT,
+                               _("cannot reach polkit at the system bus: %s"), err->message);
+        return bus;
+}
+
+int polkit_check(const access_subject *subj, const char *action, const access_detail *details,
+                 gboolean allow_interaction, polkit_result *ret_result)
+{
+        g_autoptr(GDBusConnection) bus = polkit_bus_or_error();
+        g_autoptr(GVariant) reply = NULL;
+        g_autoptr(GError) err = NULL;
+
+        if (!bus)
+                return -1;
+        reply = g_dbus_connection_call_sync(bus, POLKIT_BUS_NAME, POLKIT_PATH, POLKIT_INTERFACE,
+                                            "CheckAuthorization",
+                                            polkit_args(subj, action, details, allow_interaction),
+                                            G_VARIANT_TYPE("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE,
+                                            POLKIT_TIMEOUT_MS, NULL, &err);
+        if (!reply)
+                return polkit_call_error(action, err);
+        *ret_result = polkit_parse_reply(reply);
         return 0;
+}
+
+typedef struct polkit_batch {
+        guint pending;
+        polkit_result *results;
+        GError *error; /* the first failure */
+} polkit_batch;
+
+typedef struct polkit_batch_call {
+        polkit_batch *batch;
+        guint index;
+} polkit_batch_call;
+
+static void polkit_batch_done(GObject *source, GAsyncResult *res, gpointer data)
+{
+        polkit_batch_call *call = data;
+        polkit_batch *batch = call->batch;
+        g_autoptr(GVariant) reply = NULL;
+        GError *err = NULL;
+
+        reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &err);
+        if (reply)
+                batch->results[call->index] = polkit_parse_reply(reply);
+        else if (!batch->error)
+                batch->error = err;
+        else
+                g_error_free(err);
+        batch->pending--;
+        g_free(call);
+}
+
+int polkit_check_many(const access_subject *subj, const char *action,
+                      const access_detail *const *details, guint n, polkit_result *ret_results)
+{
+        g_autoptr(GDBusConnection) bus = NULL;
+        g_autoptr(GMainContext) ctx = NULL;
+        polkit_batch batch = {.results = ret_results};
+        int r = 0;
+
+        if (n == 0)
+                return 0;
+        bus = polkit_bus_or_error();
+        if (!bus)
+                return -1;
+        /* the replies come to a context of our own, on this thread */
+        ctx = g_main_context_new();
+        g_main_context_push_thread_default(ctx);
+        for (guint i = 0; i < n; i++) {
+                polkit_batch_call *call = g_new0(polkit_batch_call, 1);
+
+                call->batch = &batch;
+                call->index = i;
+                batch.pending++;
+                g_dbus_connection_call(
+                        bus, POLKIT_BUS_NAME, POLKIT_PATH, POLKIT_INTERFACE, "CheckAuthorization",
+                        polkit_args(subj, action, details[i], FALSE), G_VARIANT_TYPE("((bba{ss}))"),
+                        G_DBUS_CALL_FLAGS_NONE, POLKIT_TIMEOUT_MS, NULL, polkit_batch_done, call);
+                /* every call has its own timeout, so these loops end */
+                while (batch.pending >= POLKIT_BATCH)
+                        g_main_context_iteration(ctx, TRUE);
+        }
+        while (batch.pending > 0)
+                g_main_context_iteration(ctx, TRUE);
+        g_main_context_pop_thread_default(ctx);
+        if (batch.error) {
+                r = polkit_call_error(action, batch.error);
+                g_error_free(batch.error);
+        }
+        return r;
 }

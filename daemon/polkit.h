@@ -22,6 +22,14 @@ typedef enum {
 int polkit_check(const access_subject *subj, const char *action, const access_detail *details,
                  gboolean allow_interaction, polkit_result *ret_result);
 
+/* The same question for n sets of details at once (a listing): the calls
+ * are in flight together, at most POLKIT_BATCH at a time, which polkitd
+ * answers faster than one after the other. ret_results gets n answers.
+ * 0, or -1 (error set) when any could not be asked. */
+#define POLKIT_BATCH 32
+int polkit_check_many(const access_subject *subj, const char *action,
+                      const access_detail *const *details, guint n, polkit_result *ret_results);
+
 /* The start time of pid (field 22 of /proc/PID/stat, in clock ticks since
  * boot), which polkit uses to tell a pid from a recycled one; 0 when
  * unknown. */
