@@ -17,6 +17,9 @@ enum {
         BLOCKING = 1 << 2,  /* may take a while: runs on a worker thread */
         STREAM = 1 << 3,    /* opens a stream with the call's serial */
         NO_AUTH = 1 << 4,   /* served before the client authenticated */
+        /* inline, but on a worker when it may ask polkit (access_drivers):
+         * the main loop must not wait for polkitd */
+        CHECKED = 1 << 5,
 };
 
 typedef struct dispatch_entry {
@@ -37,16 +40,16 @@ static const dispatch_entry dispatch_table[DISPATCH_TABLE_SIZE] = {
         E(AUTH_LIST, dispatch_auth_list, NO_AUTH),
         E(AUTH_POLKIT, dispatch_auth_polkit, NO_AUTH | BLOCKING),
         E(CONNECT_SUPPORTS_FEATURE, dispatch_connect_supports_feature, 0),
-        E(CONNECT_GET_URI, dispatch_connect_get_uri, NEED_CONN),
-        E(CONNECT_GET_TYPE, dispatch_connect_get_type, NEED_CONN),
+        E(CONNECT_GET_URI, dispatch_connect_get_uri, NEED_CONN | CHECKED),
+        E(CONNECT_GET_TYPE, dispatch_connect_get_type, NEED_CONN | CHECKED),
         E(CONNECT_GET_VERSION, dispatch_connect_get_version, NEED_CONN | BLOCKING),
-        E(CONNECT_GET_LIB_VERSION, dispatch_connect_get_lib_version, 0),
-        E(CONNECT_GET_HOSTNAME, dispatch_connect_get_hostname, NEED_CONN),
-        E(CONNECT_IS_SECURE, dispatch_connect_is_secure, NEED_CONN),
+        E(CONNECT_GET_LIB_VERSION, dispatch_connect_get_lib_version, CHECKED),
+        E(CONNECT_GET_HOSTNAME, dispatch_connect_get_hostname, NEED_CONN | CHECKED),
+        E(CONNECT_IS_SECURE, dispatch_connect_is_secure, NEED_CONN | CHECKED),
         E(CONNECT_GET_CAPABILITIES, dispatch_connect_get_capabilities, NEED_CONN | BLOCKING),
         E(CONNECT_GET_DOMAIN_CAPABILITIES, dispatch_connect_get_domain_capabilities,
           NEED_CONN | BLOCKING),
-        E(CONNECT_GET_MAX_VCPUS, dispatch_connect_get_max_vcpus, NEED_CONN),
+        E(CONNECT_GET_MAX_VCPUS, dispatch_connect_get_max_vcpus, NEED_CONN | CHECKED),
         E(NODE_GET_INFO, dispatch_node_get_info, NEED_CONN | BLOCKING),
         E(CONNECT_LIST_ALL_DOMAINS, dispatch_connect_list_all_domains, DOM_READ),
         E(CONNECT_NUM_OF_DOMAINS, dispatch_connect_num_of_domains, DOM_READ),
@@ -83,8 +86,10 @@ static const dispatch_entry dispatch_table[DISPATCH_TABLE_SIZE] = {
           NEED_CONN),
         E(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, dispatch_connect_event_deregister_any,
           NEED_CONN),
-        E(CONNECT_REGISTER_CLOSE_CALLBACK, dispatch_connect_register_close_callback, NEED_CONN),
-        E(CONNECT_UNREGISTER_CLOSE_CALLBACK, dispatch_connect_unregister_close_callback, NEED_CONN),
+        E(CONNECT_REGISTER_CLOSE_CALLBACK, dispatch_connect_register_close_callback,
+          NEED_CONN | CHECKED),
+        E(CONNECT_UNREGISTER_CLOSE_CALLBACK, dispatch_connect_unregister_close_callback,
+          NEED_CONN | CHECKED),
 };
 
 typedef struct dispatch_job {
@@ -316,6 +321,7 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
         const vctl_rpc_header *h = &msg->header;
         const dispatch_entry *entry = NULL;
         const vctl_rpc_proc_info *info;
+        gboolean on_worker;
         char desc[128];
 
         if (h->type == VCTL_RPC_STREAM || h->type == VCTL_RPC_STREAM_HOLE)
@@ -364,9 +370,11 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
                 dispatch_send_error(cl, h);
                 return 0;
         }
+        on_worker = (entry->flags & BLOCKING) || ((entry->flags & CHECKED) && access_enabled() &&
+                                                  !(cl->have_cred && cl->cred.uid == 0));
         log_debug("%s: %s (serial %u)%s", client_describe(cl, desc, sizeof(desc)), info->name,
-                  h->serial, entry->flags & BLOCKING ? " on a worker" : "");
-        if (entry->flags & BLOCKING) {
+                  h->serial, on_worker ? " on a worker" : "");
+        if (on_worker) {
                 dispatch_job *job = g_new0(dispatch_job, 1);
                 g_autoptr(GError) err = NULL;
 

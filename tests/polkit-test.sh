@@ -35,8 +35,10 @@ ALICE=vctltalice$$ BOB=vctltbob$$ CAROL=vctltcarol$$
 unset VCTL_DEFAULT_URI LIBVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI
 
 vctld_pid=
+event_pid=
 cleanup() {
         local f pid
+        [ -n "$event_pid" ] && kill "$event_pid" 2>/dev/null
         [ -n "$vctld_pid" ] && kill -KILL "$vctld_pid" 2>/dev/null
         for f in "$STATUS_DIR"/*.xml; do
                 [ -f "$f" ] || continue
@@ -200,10 +202,23 @@ tap_is "root sees every guest" "alpha apple bravo charlie" \
         "$(timeout 30 "$VCTL" -c "$URI" list --all --name | xargs)"
 tap_is "$ALICE sees only the guests starting with 'a'" "alpha apple" \
         "$(V "$ALICE" list --all --name 2>&1 | xargs)"
+# her event listener hears of her domains only
+pk_as "$ALICE" timeout 200 "$VCTL" -c "$URI" event --loop --timeout 180 >"$TEST_TMP/events" 2>&1 &
+event_pid=$!
+tap_check "$ALICE listens for events" pk_wait 30 grep -q \
+        "uid $(id -u "$ALICE")).*CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY" "$LOG"
+tap_check "root starts bravo" timeout 60 "$VCTL" -c "$URI" start bravo
+tap_check "and destroys it" timeout 60 "$VCTL" -c "$URI" destroy bravo
 tap_check "$ALICE starts alpha (a real QEMU)" V "$ALICE" start alpha
 tap_is "alpha runs" running "$(V "$ALICE" domstate alpha 2>&1)"
 tap_is "her list of running guests has it" "alpha" "$(V "$ALICE" list --name 2>&1 | xargs)"
 tap_check "$ALICE destroys alpha" V "$ALICE" destroy alpha
+tap_check "her listener saw alpha stop" pk_wait 30 grep -q "domain 'alpha': Stopped" "$TEST_TMP/events"
+kill "$event_pid" 2>/dev/null
+wait "$event_pid" 2>/dev/null
+event_pid=
+tap_check "and saw nothing of bravo" sh -c "! grep -q bravo '$TEST_TMP/events'"
+sed 's/^/# /' "$TEST_TMP/events"
 V "$ALICE" start bravo >"$TEST_TMP/alice-bravo.out" 2>&1
 rc=$?
 tap_check "$ALICE may not start bravo (exit $rc)" test $rc -ne 0
