@@ -133,10 +133,10 @@ int access_check_socket(const access_subject *subj, gboolean readonly)
         if (res == POLKIT_CHALLENGE)
                 return vctl_error_set(
                         VCTL_ERR_AUTH_FAILED, VCTL_FROM_POLKIT,
-                        _("polkit: user '%s' is not allowed %s: the policy asks for an "
-                          "administrator's password, which a socket connection cannot give (an "
-                          "administrator can add the user to group 'vctl' or write a polkit "
-                          "rule; see docs/polkit.md)"),
+                        _("polkit: user '%s' is not allowed %s: the policy asks for a "
+                          "password, which vctld does not prompt for (an administrator can add "
+                          "the user to group 'vctl' or write a polkit rule; see "
+                          "docs/polkit.md)"),
                         user, action);
         return vctl_error_set(VCTL_ERR_AUTH_FAILED, VCTL_FROM_POLKIT,
                               _("polkit: user '%s' is not allowed %s: the policy refuses it (an "

@@ -89,6 +89,8 @@ char *polkit_user_name(uid_t uid)
         struct passwd pw, *res = NULL;
         char buf[4096];
 
+        if (uid == (uid_t)-1)
+                return g_strdup(_("(unknown)"));
         if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res && res->pw_name)
                 return g_strdup(res->pw_name);
         return g_strdup_printf(_("uid %ld"), (long)uid);
@@ -132,7 +134,7 @@ static polkit_result polkit_parse_reply(GVariant *reply)
 static int polkit_call_error(const char *action, GError *err)
 {
         g_dbus_error_strip_remote_error(err);
-        return vctl_error_set(VCTL_ERR_AUTH_UNAVAILABLE, VCTL_FROM_POLKIT,
+        return vctl_error_set(VCTL_ERR_AUTH_UNAVAILABLE, VCTL_FROM_ACCESS,
                               _("cannot ask polkit at the system bus about %s: %s"), action,
                               err->message);
 }
@@ -143,7 +145,7 @@ static GDBusConnection *polkit_bus_or_error(void)
         GDBusConnection *bus = polkit_bus_get(&err);
 
         if (!bus)
-                vctl_error_set(VCTL_ERR_AUTH_UNAVAILABLE, VCTL_FROM_POLKIT,
+                vctl_error_set(VCTL_ERR_AUTH_UNAVAILABLE, VCTL_FROM_ACCESS,
                                _("cannot reach polkit at the system bus: %s"), err->message);
         return bus;
 }

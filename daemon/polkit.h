@@ -17,8 +17,13 @@ typedef enum {
 /* *ret_result gets polkit's answer for action and subj (a unix-process
  * subject {pid, start-time, uid}, or system-bus-name when subj->bus_name is
  * set); details go to polkit and rules see them (action.lookup()). Returns
- * 0, or -1 with a VCTL_ERR_AUTH_UNAVAILABLE-style error set ("cannot reach
- * polkit at the system bus: ...") when polkit could not answer. */
+ * 0, or -1 with VCTL_ERR_AUTH_UNAVAILABLE set ("cannot reach polkit at the
+ * system bus: ...") when polkit could not answer; its domain is
+ * VCTL_FROM_ACCESS, not POLKIT, since from VIR_FROM_POLKIT virsh would
+ * start a password agent and retry, which cannot help here.
+ *
+ * vctld passes allow_interaction FALSE: a password prompt would hold a
+ * worker thread for as long as a user cares to wait; rules grant instead. */
 int polkit_check(const access_subject *subj, const char *action, const access_detail *details,
                  gboolean allow_interaction, polkit_result *ret_result);
 

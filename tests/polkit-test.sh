@@ -147,7 +147,7 @@ V "$CAROL" list --all >"$TEST_TMP/carol.out" 2>&1
 rc=$?
 tap_check "$CAROL (not in group vctl) is refused (exit $rc)" test $rc -ne 0
 tap_check "with a message naming her, the action and the fix" grep -q \
-        "polkit: user '$CAROL' is not allowed org.vctl.unix.manage: the policy asks for an administrator's password, which a socket connection cannot give (an administrator can add the user to group 'vctl'" \
+        "polkit: user '$CAROL' is not allowed org.vctl.unix.manage: the policy asks for a password, which vctld does not prompt for (an administrator can add the user to group 'vctl'" \
         "$TEST_TMP/carol.out"
 sed 's/^/# /' "$TEST_TMP/carol.out"
 V "$CAROL" define "$TEST_TMP/bravo.xml" >/dev/null 2>&1
@@ -190,11 +190,27 @@ fi
 stop_vctld
 
 # ---- access_drivers = ["polkit"]: a check per call ----
+# a group that does not exist is refused at start, by name
+printf '[vctld]\nunix_sock_group = "vctltnosuchgroup"\n' >"$TEST_TMP/badgroup.conf"
+timeout 30 "$VCTLD" --system --root "$TEST_TMP/root2" --config "$TEST_TMP/badgroup.conf" \
+        >"$TEST_TMP/badgroup.out" 2>&1
+rc=$?
+tap_check "unix_sock_group naming no group stops vctld (exit $rc) with the reason" sh -c \
+        "[ $rc -ne 0 ] && grep -q \"unix_sock_group: no group 'vctltnosuchgroup' on this host\" '$TEST_TMP/badgroup.out'"
+
 cat >"$ROOT/etc/vctl/vctld.conf" <<EOF
 [vctld]
 access_drivers = [ "polkit" ]
+# only group vctl reaches the read-write socket at all now
+unix_sock_group = "vctl"
+unix_sock_rw_perms = "0660"
 EOF
 start_vctld || { echo "Bail out! vctld did not start again"; sed 's/^/# /' "$LOG"; exit 1; }
+tap_is "the read-write socket belongs to group vctl, mode 0660" "660 vctl" \
+        "$(stat -c '%a %G' "$SOCK")"
+V "$CAROL" list >"$TEST_TMP/carol-perm.out" 2>&1
+tap_check "$CAROL cannot even connect to it" grep -qi "permission denied" "$TEST_TMP/carol-perm.out"
+sed 's/^/# /' "$TEST_TMP/carol-perm.out"
 for n in alpha apple charlie; do
         timeout 30 "$VCTL" -c "$URI" define "$TEST_TMP/$n.xml" >/dev/null
 done
@@ -250,12 +266,29 @@ else
         tap_skip "virsh is not installed (Debian: libvirt-clients)"
 fi
 
+# SIGHUP: access_drivers off again, at once
+sed -i '/^access_drivers/d' "$ROOT/etc/vctl/vctld.conf"
+kill -HUP "$vctld_pid"
+alice_sees_all() {
+        [ "$(V "$ALICE" list --all --name 2>&1 | xargs)" = "alpha apple bravo charlie" ]
+}
+tap_check "after SIGHUP without access_drivers, $ALICE sees every guest" pk_wait 10 alice_sees_all
+
 # ---- polkit gone ----
 pk_stop_polkitd
 V "$BOB" list >"$TEST_TMP/nopolkit.out" 2>&1
 tap_check "without polkitd, $BOB is refused: vctld cannot ask polkit" grep -q \
         "cannot ask polkit at the system bus about org.vctl.unix.manage" "$TEST_TMP/nopolkit.out"
 sed 's/^/# /' "$TEST_TMP/nopolkit.out"
+if command -v virsh >/dev/null; then
+        VIRSH "$BOB" list >"$TEST_TMP/virsh-nopolkit.out" 2>&1
+        tap_check "virsh says the same" grep -q \
+                "cannot ask polkit at the system bus about org.vctl.unix.manage" \
+                "$TEST_TMP/virsh-nopolkit.out"
+        sed 's/^/# /' "$TEST_TMP/virsh-nopolkit.out"
+else
+        tap_skip "virsh is not installed (Debian: libvirt-clients)"
+fi
 tap_is "root still manages (never asks polkit)" "alpha apple bravo charlie" \
         "$(timeout 30 "$VCTL" -c "$URI" list --all --name | xargs)"
 stop_vctld
