@@ -37,11 +37,22 @@ char *access_action_name(const char *object, const char *perm)
         return action;
 }
 
-/* The object's name among the details ("domain_name", "pool_name", ...). */
-static const char *access_object_name(const access_detail *details)
+/* The object's name among the details, for messages: libvirt's keys. */
+static const char *access_object_name(const char *object, const access_detail *details)
 {
-        for (const access_detail *d = details; d && d->key; d++)
-                if (g_str_has_suffix(d->key, "_name") && !g_str_equal(d->key, "connect_name"))
+        static const char *const keys[][2] = {
+                {"domain", "domain_name"},
+                {"network", "network_name"},
+                {"storage_pool", "pool_name"},
+                {"storage_vol", "vol_name"},
+        };
+        const char *key = NULL;
+
+        for (gsize i = 0; i < G_N_ELEMENTS(keys); i++)
+                if (g_str_equal(object, keys[i][0]))
+                        key = keys[i][1];
+        for (const access_detail *d = details; key && d && d->key; d++)
+                if (g_str_equal(d->key, key))
                         return d->value;
         return NULL;
 }
@@ -54,9 +65,12 @@ static int access_unidentified(const char *what)
                               what);
 }
 
+/* A D-Bus caller is always put to polkit, which resolves the bus name to
+ * its uid itself (and always allows root): a subject struct left zeroed
+ * must not pass for root. */
 static gboolean access_is_root(const access_subject *subj)
 {
-        return subj->uid == 0;
+        return !subj->bus_name && subj->uid == 0;
 }
 
 int access_check(const access_subject *subj, const char *object, const char *perm,
@@ -77,7 +91,7 @@ int access_check(const access_subject *subj, const char *object, const char *per
         if (res == POLKIT_ALLOWED)
                 return 0;
         user = polkit_user_name(subj->uid);
-        name = access_object_name(details);
+        name = access_object_name(object, details);
         if (name)
                 return vctl_error_set(VCTL_ERR_ACCESS_DENIED, VCTL_FROM_ACCESS,
                                       _("access denied: user '%s' may not %s %s '%s' (polkit "

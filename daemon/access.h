@@ -13,7 +13,10 @@
 #include <glib.h>
 #include <sys/types.h>
 
-/* Who is asking: a socket peer (SO_PEERCRED) or a D-Bus caller. */
+/* Who is asking: a socket peer (SO_PEERCRED) or a D-Bus caller. With
+ * bus_name set, polkit is asked about the system-bus-name subject (it finds
+ * the uid itself; root too is put to polkit, which always allows root), and
+ * uid (or (uid_t)-1) only names the user in messages. */
 typedef struct access_subject {
         uid_t uid;
         pid_t pid;
@@ -21,8 +24,11 @@ typedef struct access_subject {
         const char *bus_name; /* unique D-Bus name of the caller, or NULL */
 } access_subject;
 
-/* One key/value detail polkit sees (domain_name, domain_uuid,
- * network_name, pool_name, ...); arrays end with {NULL, NULL}. */
+/* One key/value detail polkit sees; arrays end with {NULL, NULL}. libvirt's
+ * keys: domain_name, domain_uuid; network_name, network_uuid; pool_name,
+ * pool_uuid; for volumes pool_name, pool_uuid, vol_name, vol_key
+ * (dispatch_access adds connect_driver). Messages name the object by
+ * domain_name, network_name, pool_name or vol_name. */
 typedef struct access_detail {
         const char *key;
         const char *value;

@@ -100,6 +100,14 @@ static void test_no_bus(void)
         g_assert_cmpint(access_check_many(&bob, "domain", "getattr", each, 1, allowed), ==, -1);
         g_assert_cmpint(vctl_error_last()->code, ==, VCTL_ERR_AUTH_UNAVAILABLE);
 
+        /* a D-Bus caller goes to polkit even with uid 0 (a zeroed struct) */
+        {
+                access_subject bus = {.uid = 0, .bus_name = ":1.42"};
+
+                g_assert_cmpint(access_check(&bus, "domain", "start", d), ==, -1);
+                g_assert_cmpint(vctl_error_last()->code, ==, VCTL_ERR_AUTH_UNAVAILABLE);
+        }
+
         g_assert_cmpint(access_check(&nobody, "domain", "start", d), ==, -1);
         g_assert_cmpint(vctl_error_last()->code, ==, VCTL_ERR_ACCESS_DENIED);
         g_assert_nonnull(strstr(vctl_error_message(), "org.vctl.api.domain.start"));
