@@ -89,6 +89,7 @@ pk_stop_polkitd() {
 # vctl's group comes from its sysusers snippet, as on an installed host; it
 # stays (other tests and the host use it)
 pk_ensure_group() {
+        mkdir -p "$(dirname "$PK_LOCK")"
         flock -w 60 "$PK_LOCK" systemd-sysusers "$top_srcdir/systemd/vctl.sysusers.conf"
 }
 
