@@ -263,11 +263,20 @@ static int server_bind_unix(const char *path, guint mode)
 static int server_socket_group(const vctld_config *cfg, const char *path)
 {
         struct group gr, *res = NULL;
-        char buf[4096];
+        g_autofree char *buf = NULL;
+        gsize size = 16384;
+        int r;
 
         if (!cfg->unix_sock_group[0] || !path)
                 return 0;
-        if (getgrnam_r(cfg->unix_sock_group, &gr, buf, sizeof(buf), &res) != 0 || !res)
+        /* a group with many members needs a bigger buffer; 4 MiB is plenty */
+        do {
+                g_free(buf);
+                buf = g_malloc(size);
+                r = getgrnam_r(cfg->unix_sock_group, &gr, buf, size, &res);
+                size *= 2;
+        } while (r == ERANGE && size <= 4 * 1024 * 1024);
+        if (r != 0 || !res)
                 return vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_CONF,
                                       _("unix_sock_group: no group '%s' on this host (create it, "
                                         "or change vctld.conf)"),
