@@ -9,6 +9,8 @@
 #   pk_missing                  prints what is missing, if anything
 #   pk_start RULES_FILE         starts both; exports DBUS_SYSTEM_BUS_ADDRESS
 #   pk_stop_polkitd             stops polkitd only (the bus stays)
+#   pk_start_polkitd            starts it again
+#   pk_stop                     stops both
 #   pk_add_user NAME [GROUP]    a user with a home of its own under TEST_TMP
 #   pk_cleanup                  stops what we started, deletes our users
 
@@ -71,12 +73,17 @@ EOF
         dbus-daemon --config-file="$PK_DIR/bus.conf" --nofork >"$PK_DIR/dbus.log" 2>&1 &
         pk_dbus_pid=$!
         pk_wait 10 test -S "$PK_DIR/bus/system_bus_socket" || return 1
+        pk_start_polkitd
+}
+
+# (again, after pk_stop_polkitd)
+pk_start_polkitd() {
         # unshare execs sh, which execs polkitd: $! is polkitd's pid
         unshare -m --propagation private sh -c '
                 mount --bind "$1/actions" /usr/share/polkit-1/actions &&
                 mount --bind "$1/empty" /usr/share/polkit-1/rules.d &&
                 mount --bind "$1/rules" /etc/polkit-1/rules.d &&
-                exec "$2" --no-debug' sh "$PK_DIR" "$POLKITD" >"$PK_DIR/polkitd.log" 2>&1 &
+                exec "$2" --no-debug' sh "$PK_DIR" "$POLKITD" >>"$PK_DIR/polkitd.log" 2>&1 &
         pk_polkitd_pid=$!
         pk_wait 20 pk_polkit_answers
 }
@@ -112,11 +119,16 @@ pk_as() {
                 ${top_builddir:+top_builddir="$top_builddir"} "$@"
 }
 
+# both polkitd and the bus (pk_start starts them again)
+pk_stop() {
+        pk_stop_polkitd
+        [ -n "$pk_dbus_pid" ] && kill "$pk_dbus_pid" 2>/dev/null && wait "$pk_dbus_pid" 2>/dev/null
+        pk_dbus_pid=
+}
+
 pk_cleanup() {
         local u
-        pk_stop_polkitd
-        [ -n "$pk_dbus_pid" ] && kill "$pk_dbus_pid" 2>/dev/null
-        pk_dbus_pid=
+        pk_stop
         for u in "${pk_users[@]}"; do
                 flock -w 60 "$PK_LOCK" userdel "$u" 2>/dev/null
         done

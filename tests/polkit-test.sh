@@ -8,7 +8,7 @@
 # procedures is served before polkit said yes. Then access_drivers =
 # ["polkit"]: a rule giving alice only the domains whose names start with
 # 'a' is honoured by every call and by the listings, for vctl and virsh.
-# Last, polkit gone: the refusal says polkit cannot be reached.
+# Last, polkit gone: the refusal says polkit cannot be reached; and back.
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 . "$top_srcdir/tests/polkit-lib.sh"
 
@@ -291,5 +291,13 @@ else
 fi
 tap_is "root still manages (never asks polkit)" "alpha apple bravo charlie" \
         "$(timeout 30 "$VCTL" -c "$URI" list --all --name | xargs)"
+pk_start_polkitd
+tap_check "polkitd back: $BOB is let in again, without restarting vctld" \
+        V "$BOB" list --all
+# a new bus: vctld's connection to the old one closed; it opens another
+pk_stop
+rm -f "$PK_DIR/bus/system_bus_socket"
+pk_start "$TEST_TMP/test.rules" || echo "# the bus and polkitd did not start again"
+tap_check "a restarted system bus: $BOB is let in too" V "$BOB" list --all
 stop_vctld
 tap_done
