@@ -84,8 +84,9 @@ DISPATCH_HANDLER(dispatch_connect_supports_feature)
         remote_connect_supports_feature_args *args = args_;
         remote_connect_supports_feature_ret *ret = ret_;
 
-        if (dispatch_access(ctx, "connect", "getattr", NULL) < 0)
-                return -1;
+        /* like libvirtd: the features of the protocol itself are answered
+         * without an access check (keepalive is asked before CONNECT_OPEN);
+         * only the driver's own are the connection's attributes */
         switch (args->feature) {
         case FEATURE_PROGRAM_KEEPALIVE:
                 /* asked before CONNECT_OPEN: the client will answer our PINGs */
@@ -97,6 +98,8 @@ DISPATCH_HANDLER(dispatch_connect_supports_feature)
                 ret->supported = 1;
                 break;
         default:
+                if (dispatch_access(ctx, "connect", "getattr", NULL) < 0)
+                        return -1;
                 ret->supported = 0;
         }
         return 0;
