@@ -68,8 +68,7 @@ typedef struct vctl_error {
 int vctl_error_set(int code, int domain, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
 /* Like vctl_error_set, appends ": strerror(errnum)" and returns -errnum. */
-int vctl_error_set_errno(int errnum, int code, int domain, const char *fmt, ...)
-        G_GNUC_PRINTF(4, 5);
+int vctl_error_set_errno(int errnum, int code, int domain, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
 /* The calling thread's last error, or NULL when none is set. */
 const vctl_error *vctl_error_last(void);
