@@ -12,6 +12,9 @@ vctl_packages=(
         libvirt0 libvirt-clients virtinst python3
         qemu-system-x86 qemu-utils ovmf busybox-static linux-image-amd64 cpio
 )
+# polkit: a private system bus and polkitd, real users and group vctl
+# (tests/polkit-test.sh)
+vctl_packages+=(polkitd dbus-daemon dbus-bin systemd passwd util-linux)
 
 # vctl_install_packages WHO PACKAGE...: installs those not installed yet;
 # WHO prefixes the messages ("run-tests"). 0, or 1 when some are missing and
