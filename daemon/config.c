@@ -14,7 +14,15 @@
 #define CONFIG_GROUP    "vctld"
 #define CONFIG_MAX_SIZE (1024 * 1024)
 
-typedef enum { KEY_UINT, KEY_INT, KEY_LEVEL, KEY_PERMS } config_key_kind;
+typedef enum {
+        KEY_UINT,
+        KEY_INT,
+        KEY_LEVEL,
+        KEY_PERMS,
+        KEY_STR,
+        KEY_PATH,
+        KEY_DNLIST
+} config_key_kind;
 
 typedef struct config_key {
         const char *name;
@@ -38,6 +46,16 @@ static const config_key config_keys[] = {
         KEY(log_level, KEY_LEVEL, 0, 0),
         KEY(unix_sock_rw_perms, KEY_PERMS, 0, 0777),
         KEY(unix_sock_ro_perms, KEY_PERMS, 0, 0777),
+        KEY(listen_tls, KEY_UINT, 0, 1),
+        KEY(tls_port, KEY_UINT, 1, 65535),
+        KEY(listen_addr, KEY_STR, 0, CONFIG_STR_MAX),
+        KEY(ca_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(crl_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(cert_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(key_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(tls_no_verify_certificate, KEY_UINT, 0, 1),
+        KEY(tls_allowed_dn_list, KEY_DNLIST, 0, CONFIG_LIST_MAX),
+        KEY(tls_priority, KEY_STR, 1, CONFIG_STR_MAX),
 };
 
 void config_init_defaults(vctld_config *cfg)
@@ -52,6 +70,8 @@ void config_init_defaults(vctld_config *cfg)
                 .log_level = VCTL_LOG_WARNING,
                 .unix_sock_rw_perms = 0600,
                 .unix_sock_ro_perms = 0666,
+                .tls_port = 16514,
+                .tls_priority = "NORMAL",
         };
 }
 
@@ -102,6 +122,41 @@ static char *config_unquote(const char *value)
         return g_strdup(value);
 }
 
+/* libvirt's list syntax, ["a", "b"], to "a\nb". */
+static int config_parse_dn_list(const char *raw, char **ret_list)
+{
+        g_autoptr(GString) out = g_string_new(NULL);
+        const char *p = raw + strspn(raw, " \t");
+
+        if (*p++ != '[')
+                return -1;
+        for (;;) {
+                const char *end;
+
+                p += strspn(p, " \t");
+                if (*p == ']')
+                        break;
+                if (*p != '"')
+                        return -1;
+                end = strchr(p + 1, '"');
+                if (!end || end == p + 1 || memchr(p + 1, '\n', (gsize)(end - p - 1)))
+                        return -1;
+                if (out->len)
+                        g_string_append_c(out, '\n');
+                g_string_append_len(out, p + 1, end - p - 1);
+                p = end + 1 + strspn(end + 1, " \t");
+                if (*p == ',')
+                        p++;
+                else if (*p != ']')
+                        return -1;
+        }
+        p++;
+        if (p[strspn(p, " \t")])
+                return -1;
+        *ret_list = g_string_free(g_steal_pointer(&out), FALSE);
+        return 0;
+}
+
 static int config_set_key(vctld_config *cfg, const config_key *k, const char *raw, const char *path,
                           const char *data)
 {
@@ -140,6 +195,33 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
                                             "%s: '%s' is not an octal file mode such as \"0600\"",
                                             k->name, value);
                 *(guint *)field = (guint)mode;
+                return 0;
+        }
+        case KEY_STR:
+        case KEY_PATH:
+                if (strlen(value) >= (gsize)k->max || strlen(value) < (gsize)k->min)
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is empty or longer than %lld bytes", k->name,
+                                            value, k->max - 1);
+                if (k->kind == KEY_PATH && !g_path_is_absolute(value))
+                        return config_error(path, data, k->name, "%s: '%s' is not an absolute path",
+                                            k->name, value);
+                g_strlcpy(field, value, (gsize)k->max);
+                return 0;
+        case KEY_DNLIST: {
+                g_autofree char *list = NULL;
+
+                if (config_parse_dn_list(raw, &list) < 0)
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not a list of quoted strings such as "
+                                            "[\"C=GB,O=Example,CN=*\"]",
+                                            k->name, raw);
+                if (strlen(list) >= (gsize)k->max)
+                        return config_error(path, data, k->name,
+                                            "%s: the list is longer than %lld bytes", k->name,
+                                            k->max - 1);
+                g_strlcpy(field, list, (gsize)k->max);
+                cfg->has_dn_list = TRUE;
                 return 0;
         }
         }
@@ -224,6 +306,10 @@ static char *config_value_string(const vctld_config *cfg, const config_key *k)
                 return g_strdup(levels[CLAMP(*(const int *)field, 0, 3)]);
         case KEY_PERMS:
                 return g_strdup_printf("%04o", *(const guint *)field);
+        case KEY_STR:
+        case KEY_PATH:
+        case KEY_DNLIST:
+                return g_strdup_printf("\"%s\"", (const char *)field);
         }
         g_assert_not_reached();
 }

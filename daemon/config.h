@@ -5,6 +5,10 @@
 
 #include "lib/util/log.h"
 
+#define CONFIG_STR_MAX  256
+#define CONFIG_PATH_MAX 1024
+#define CONFIG_LIST_MAX 8192
+
 typedef struct vctld_config {
         guint max_clients;         /* connected clients at once */
         guint max_client_requests; /* calls in flight per client */
@@ -15,6 +19,21 @@ typedef struct vctld_config {
         vctl_log_level log_level;
         guint unix_sock_rw_perms; /* mode of the read-write socket */
         guint unix_sock_ro_perms; /* mode of the read-only socket */
+
+        /* TLS (daemon/tls.c); the files are prefixed by --root, "" means
+         * libvirt's default path. Fixed-size, so the struct copies by value. */
+        guint listen_tls;                 /* 0/1: listen on tls_port */
+        guint tls_port;                   /* 16514 */
+        char listen_addr[CONFIG_STR_MAX]; /* "" all addresses */
+        char ca_file[CONFIG_PATH_MAX];    /* /etc/pki/CA/cacert.pem */
+        char crl_file[CONFIG_PATH_MAX];   /* /etc/pki/CA/cacrl.pem, optional */
+        char cert_file[CONFIG_PATH_MAX];  /* /etc/pki/vctl/servercert.pem */
+        char key_file[CONFIG_PATH_MAX];   /* /etc/pki/vctl/private/serverkey.pem */
+        guint tls_no_verify_certificate;  /* 1: accept clients without a valid certificate */
+        /* globs on the client's DN, one per line; "" with has_dn_list: nobody */
+        char tls_allowed_dn_list[CONFIG_LIST_MAX];
+        gboolean has_dn_list;
+        char tls_priority[CONFIG_STR_MAX]; /* GnuTLS priority string, "NORMAL" */
 } vctld_config;
 
 void config_init_defaults(vctld_config *cfg);

@@ -7,12 +7,14 @@
 #include "daemon/events.h"
 #include "daemon/sd.h"
 #include "daemon/server.h"
+#include "daemon/tls.h"
 #include "driver/driver.h"
 #include "lib/util/error.h"
 #include "lib/util/log.h"
 
 #include <errno.h>
 #include <glib-unix.h>
+#include <netdb.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,8 +31,9 @@ struct server_listener {
         vctld_server *srv;
         GSocket *sock;
         GSource *src;
-        char *path; /* NULL for a socket systemd passed */
+        char *path; /* NULL for a socket systemd passed, or TCP */
         gboolean readonly;
+        gboolean tls; /* TCP, clients speak TLS (srv->tls) */
 };
 
 static void server_listener_free(server_listener *l)
@@ -79,6 +82,7 @@ void server_free(vctld_server *srv)
         }
         g_main_loop_unref(srv->loop);
         g_main_context_unref(srv->ctx);
+        tls_server_free(srv->tls);
         vctl_paths_free(srv->paths);
         g_free(srv->config_path);
         g_free(srv);
@@ -140,6 +144,20 @@ static void server_update_idle(vctld_server *srv)
 
 /* ---- clients ---- */
 
+/* "192.0.2.1:4321" or "[2001:db8::1]:4321" */
+static char *server_peer_name(int fd)
+{
+        struct sockaddr_storage sa;
+        socklen_t len = sizeof(sa);
+        char host[NI_MAXHOST], port[NI_MAXSERV];
+
+        if (getpeername(fd, (struct sockaddr *)&sa, &len) < 0 ||
+            getnameinfo((struct sockaddr *)&sa, len, host, sizeof(host), port, sizeof(port),
+                        NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+                return g_strdup("an unknown address");
+        return g_strdup_printf(sa.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+}
+
 static void server_accept_one(server_listener *l, int fd)
 {
         vctld_server *srv = l->srv;
@@ -154,6 +172,20 @@ static void server_accept_one(server_listener *l, int fd)
         cl = client_new(srv, fd, l->readonly);
         if (!cl)
                 return;
+        if (l->tls) {
+                g_autofree char *peer = server_peer_name(fd);
+                tls_session *ts = tls_session_new(srv->tls, fd);
+
+                if (!ts) {
+                        log_warning("refusing a TLS connection from %s: %s", peer,
+                                    vctl_error_message());
+                        vctl_error_clear();
+                        client_close(cl, "no TLS session");
+                        client_unref(cl);
+                        return;
+                }
+                client_set_tls(cl, ts, peer);
+        }
         g_hash_table_add(srv->clients, cl);
         if (vctl_log_get_level() <= VCTL_LOG_DEBUG) {
                 char desc[128];
@@ -254,6 +286,58 @@ static int server_bind_unix(const char *path, guint mode)
         return fd;
 }
 
+static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly);
+
+/* Binds listen_addr (every address when empty) on tls_port. */
+static int server_listen_tls(vctld_server *srv)
+{
+        struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+                                 .ai_socktype = SOCK_STREAM};
+        g_autofree char *port = g_strdup_printf("%u", srv->cfg.tls_port);
+        const char *addr = *srv->cfg.listen_addr ? srv->cfg.listen_addr : NULL;
+        struct addrinfo *res = NULL;
+        int r, bound = 0, last_errno = 0;
+
+        r = getaddrinfo(addr, port, &hints, &res);
+        if (r != 0)
+                return vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_RPC,
+                                      "listen_addr '%s': %s", addr ? addr : "", gai_strerror(r));
+        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+                int one = 1;
+                int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                                ai->ai_protocol);
+
+                if (fd < 0) {
+                        last_errno = errno;
+                        continue;
+                }
+                setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+                /* the IPv4 result binds the same port for IPv4 */
+                if (ai->ai_family == AF_INET6)
+                        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+                if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, SOMAXCONN) < 0) {
+                        last_errno = errno;
+                        close(fd);
+                        continue;
+                }
+                if (server_add_listener(srv, fd, NULL, FALSE) < 0) {
+                        freeaddrinfo(res);
+                        return -1;
+                }
+                ((server_listener *)g_ptr_array_index(srv->listeners, srv->listeners->len - 1))
+                        ->tls = TRUE;
+                bound++;
+        }
+        freeaddrinfo(res);
+        if (bound == 0)
+                return vctl_error_set_errno(last_errno ? last_errno : EADDRNOTAVAIL,
+                                            VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_RPC,
+                                            "cannot listen for TLS on %s port %s",
+                                            addr ? addr : "every address", port);
+        log_info("listening for TLS on %s port %s", addr ? addr : "every address", port);
+        return 0;
+}
+
 static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly)
 {
         g_autoptr(GError) err = NULL;
@@ -283,10 +367,26 @@ static int server_add_listener(vctld_server *srv, int fd, const char *path, gboo
 
 int server_listen(vctld_server *srv)
 {
-        int rw_fd, ro_fd;
+        int rw_fd, ro_fd, tls_fd;
 
-        if (sd_listen_fds_take(&rw_fd, &ro_fd) < 0)
+        if (sd_listen_fds_take(&rw_fd, &ro_fd, &tls_fd) < 0)
                 return -1;
+        if (tls_fd >= 0 || srv->cfg.listen_tls) {
+                srv->tls = tls_server_new(&srv->cfg, srv->paths);
+                if (!srv->tls) {
+                        if (tls_fd >= 0)
+                                close(tls_fd);
+                        return -1;
+                }
+        }
+        if (tls_fd >= 0) {
+                if (server_add_listener(srv, tls_fd, NULL, FALSE) < 0)
+                        return -1;
+                ((server_listener *)g_ptr_array_index(srv->listeners, srv->listeners->len - 1))
+                        ->tls = TRUE;
+        } else if (srv->cfg.listen_tls && server_listen_tls(srv) < 0) {
+                return -1;
+        }
         if (rw_fd >= 0 && server_add_listener(srv, rw_fd, NULL, FALSE) < 0)
                 return -1;
         if (ro_fd >= 0 && server_add_listener(srv, ro_fd, NULL, TRUE) < 0)
