@@ -14,6 +14,8 @@ vctl_packages=(
 )
 # TLS tests: certtool and gnutls-cli
 vctl_packages+=(gnutls-bin)
+# confined QEMU tests: systemd-sysusers creates the vctl-qemu account
+vctl_packages+=(systemd)
 
 # vctl_install_packages WHO PACKAGE...: installs those not installed yet;
 # WHO prefixes the messages ("run-tests"). 0, or 1 when some are missing and
