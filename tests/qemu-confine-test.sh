@@ -204,6 +204,12 @@ pid=$(status_pid c1)
 tap_is "the image is vctl-qemu's (mode 0440 widened to 640 for writing)" "vctl-qemu:vctl-qemu 640" "$(owner_mode "$IMG")"
 kill -KILL "$vctld_pid"
 { wait "$vctld_pid"; } 2>/dev/null
+start_vctld || tap_not_ok "vctld starts again"
+tap_is "a restarted vctld takes the running c1 over" "running" "$(Q domstate c1 2>&1)"
+tap_check "its status file still remembers the image's owner and mode" \
+        grep -q "<owner path='$IMG' uid='0' gid='0' mode='0440'" "$STATUS_DIR/c1.xml"
+kill -KILL "$vctld_pid"
+{ wait "$vctld_pid"; } 2>/dev/null
 vctld_pid=
 kill -KILL "$pid"
 wait_for 10 test ! -d "/proc/$pid"

@@ -78,6 +78,9 @@ ca other
 CLIENT=(tls_www_client encryption_key signing_key)
 cert good "$PKI/server" 'organization = vctl test' 'cn = localhost' 'dns_name = localhost' \
         'ip_address = 127.0.0.1' tls_www_server encryption_key signing_key 'expiration_days = 30'
+# a server certificate for another name (the activated vctld below)
+cert good "$PKI/elsewhere" 'organization = vctl test' 'cn = other.example' \
+        'dns_name = other.example' tls_www_server encryption_key signing_key 'expiration_days = 30'
 cert good "$PKI/client1" 'country = GB' 'organization = vctl test' 'cn = client1' "${CLIENT[@]}" \
         'expiration_days = 30'
 cert other "$PKI/foreign" 'country = GB' 'organization = vctl test' 'cn = client2' "${CLIENT[@]}" \
@@ -145,6 +148,25 @@ unix_caps=$(timeout 60 virsh -c "qemu+unix:///system?socket=$SOCK" domcapabiliti
 tls_caps=$(vsh -c "$(uri good)" domcapabilities --virttype qemu 2>&1)
 tap_is "virsh over TLS: a large reply is the same as over the unix socket" "$unix_caps" "$tls_caps"
 tap_check "vctl over TLS: undefine" vc -c "$(uri good)" undefine minimal
+tap_is "the host name in the URI is checked too: localhost" "qemu:///system" \
+        "$(vc -c "qemu+tls://localhost:$PORT/system?pkipath=$PKI/good" uri 2>&1)"
+
+# a 4 MiB definition (kept <metadata>) both ways: many records, partial sends
+python3 - "$TEST_TMP/big.xml" <<'EOF'
+import sys
+pad = "x" * 1000
+items = "".join("<i n='%d'>%s</i>" % (i, pad) for i in range(4096))
+open(sys.argv[1], "w").write(
+    "<domain type='qemu'><name>big</name><memory unit='MiB'>64</memory>"
+    "<metadata><b:blob xmlns:b='http://example.org/b'>%s</b:blob></metadata>"
+    "<os><type arch='x86_64'>hvm</type></os></domain>" % items)
+EOF
+tap_check "vctl over TLS: define a 4 MiB definition" vc -c "$(uri good)" define "$TEST_TMP/big.xml"
+big_unix=$(timeout 60 virsh -c "qemu+unix:///system?socket=$SOCK" dumpxml big 2>&1 | md5sum)
+big_tls=$(vsh -c "$(uri good)" dumpxml big 2>&1 | md5sum)
+tap_is "virsh over TLS: its dumpxml is the same as over the unix socket" "$big_unix" "$big_tls"
+tap_check "its size is over 4 MB" sh -c "[ \$(timeout 60 '$VCTL' -c '$(uri good)' dumpxml big | wc -c) -gt 4000000 ]"
+tap_check "vctl over TLS: undefine it" vc -c "$(uri good)" undefine big
 
 # ---- refusals: vctl's message, virsh refused, the server's log ----
 expect_fail() { # expect_fail DESC PATTERN COMMAND...
@@ -248,6 +270,8 @@ tap_check "vctld still serves a valid client" vc -c "$(uri good)" list
 ACT="$TEST_TMP/act"
 mkdir -p "$ACT/etc"
 cp -r "$ROOT/etc/pki" "$ACT/etc/pki"
+cp "$PKI/elsewhere-cert.pem" "$ACT/etc/pki/vctl/servercert.pem"
+cp "$PKI/elsewhere-key.pem" "$ACT/etc/pki/vctl/private/serverkey.pem"
 python3 - "$VCTLD" "$ACT" "$TEST_TMP/act-port" <<'EOF' >>"$TEST_TMP/act.log" 2>&1 &
 import os, socket, sys
 s = socket.socket()
@@ -271,8 +295,13 @@ act_up() {
         [ -S "$ACT/run/vctl/vctld-sock" ]
 }
 wait_for 20 act_up
-tap_is "socket activation: vctl over the passed TLS socket" "qemu:///system" \
-        "$(vc -c "qemu+tls://127.0.0.1:$ACT_PORT/system?pkipath=$PKI/good" uri 2>&1)"
+tap_is "socket activation: vctl over the passed TLS socket (no_verify=1)" "qemu:///system" \
+        "$(vc -c "qemu+tls://127.0.0.1:$ACT_PORT/system?pkipath=$PKI/good&no_verify=1" uri 2>&1)"
+expect_fail "a server certificate for another name is refused (hostname mismatch)" \
+        "the server certificate of 127.0.0.1:$ACT_PORT (subject 'O=vctl test,CN=other.example') is not valid for the host name '127.0.0.1'" \
+        vc -c "qemu+tls://127.0.0.1:$ACT_PORT/system?pkipath=$PKI/good" uri
+expect_fail "virsh refuses it too" "error" \
+        vsh -c "qemu+tls://127.0.0.1:$ACT_PORT/system?pkipath=$PKI/good" uri
 kill -TERM "$ACT_PID" 2>/dev/null
 
 # ---- the configuration refuses what it cannot use ----
