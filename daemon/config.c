@@ -331,3 +331,31 @@ char *config_describe_changes(const vctld_config *old_cfg, const vctld_config *n
                 return NULL;
         return g_string_free(g_steal_pointer(&out), FALSE);
 }
+
+gboolean config_tls_differs(const vctld_config *a, const vctld_config *b)
+{
+        return a->listen_tls != b->listen_tls || a->tls_port != b->tls_port ||
+               strcmp(a->listen_addr, b->listen_addr) != 0 || strcmp(a->ca_file, b->ca_file) != 0 ||
+               strcmp(a->crl_file, b->crl_file) != 0 || strcmp(a->cert_file, b->cert_file) != 0 ||
+               strcmp(a->key_file, b->key_file) != 0 ||
+               a->tls_no_verify_certificate != b->tls_no_verify_certificate ||
+               a->has_dn_list != b->has_dn_list ||
+               strcmp(a->tls_allowed_dn_list, b->tls_allowed_dn_list) != 0 ||
+               strcmp(a->tls_priority, b->tls_priority) != 0;
+}
+
+void config_copy_tls(vctld_config *dst, const vctld_config *src)
+{
+        dst->listen_tls = src->listen_tls;
+        dst->tls_port = src->tls_port;
+        memcpy(dst->listen_addr, src->listen_addr, sizeof(dst->listen_addr));
+        memcpy(dst->ca_file, src->ca_file, sizeof(dst->ca_file));
+        memcpy(dst->crl_file, src->crl_file, sizeof(dst->crl_file));
+        memcpy(dst->cert_file, src->cert_file, sizeof(dst->cert_file));
+        memcpy(dst->key_file, src->key_file, sizeof(dst->key_file));
+        dst->tls_no_verify_certificate = src->tls_no_verify_certificate;
+        memcpy(dst->tls_allowed_dn_list, src->tls_allowed_dn_list,
+               sizeof(dst->tls_allowed_dn_list));
+        dst->has_dn_list = src->has_dn_list;
+        memcpy(dst->tls_priority, src->tls_priority, sizeof(dst->tls_priority));
+}

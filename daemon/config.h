@@ -46,5 +46,10 @@ int config_parse_data(const char *data, gsize len, const char *path, vctld_confi
 /* Loads path. A missing file gives the defaults unless required. */
 int config_load(const char *path, gboolean required, vctld_config *ret_cfg);
 
+/* Whether the TLS keys (listen_tls ... tls_priority) differ; a copy of
+ * those keys from src into dst (they apply only at start). */
+gboolean config_tls_differs(const vctld_config *a, const vctld_config *b);
+void config_copy_tls(vctld_config *dst, const vctld_config *src);
+
 /* "max_clients 120 -> 50, ..." for what differs; NULL when nothing does. */
 char *config_describe_changes(const vctld_config *old_cfg, const vctld_config *new_cfg);

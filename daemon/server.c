@@ -450,6 +450,11 @@ void server_reload(vctld_server *srv)
         changes = config_describe_changes(&srv->cfg, &cfg);
         log_info("configuration reloaded from %s: %s", srv->config_path,
                  changes ? changes : "nothing changed");
+        if (config_tls_differs(&srv->cfg, &cfg)) {
+                log_warning("the TLS settings in %s changed; they apply when vctld restarts",
+                            srv->config_path);
+                config_copy_tls(&cfg, &srv->cfg);
+        }
         srv->cfg = cfg;
         if (!srv->verbose)
                 vctl_log_set_level(cfg.log_level);

@@ -147,6 +147,20 @@ static void test_tls_keys(void)
         g_assert_cmpstr(cfg.tls_allowed_dn_list, ==, "C=GB,O=Example,CN=*\nCN=admin");
         g_assert_cmpstr(cfg.tls_priority, ==, "NORMAL:-VERS-TLS1.0");
 
+        /* a reload keeps the TLS keys of the start */
+        {
+                vctld_config defaults, copy;
+
+                config_init_defaults(&defaults);
+                g_assert_true(config_tls_differs(&defaults, &cfg));
+                copy = defaults;
+                copy.max_clients = 7;
+                config_copy_tls(&copy, &cfg);
+                g_assert_false(config_tls_differs(&copy, &cfg));
+                g_assert_cmpuint(copy.max_clients, ==, 7);
+                g_assert_cmpstr(copy.tls_priority, ==, "NORMAL:-VERS-TLS1.0");
+        }
+
         /* an empty list lets nobody in */
         g_assert_cmpint(parse("[vctld]\ntls_allowed_dn_list = [ ]\n", &cfg), ==, 0);
         g_assert_true(cfg.has_dn_list);

@@ -266,6 +266,13 @@ tap_check "... after the handshake time limit (10 s), logged" sh -c \
 
 tap_check "vctld still serves a valid client" vc -c "$(uri good)" list
 
+# SIGHUP: TLS settings apply at the next start only, and it says so
+sed -i "s/^tls_port = .*/tls_port = 1/" "$ROOT/etc/vctl/vctld.conf"
+kill -HUP "$VCTLD_PID"
+tap_check "SIGHUP with changed TLS settings: logged as applying at the next start" \
+        wait_for 10 log_has "the TLS settings in .* changed; they apply when vctld restarts"
+tap_check "... and TLS goes on where it was" vc -c "$(uri good)" list
+
 # ---- socket activation: systemd's vctld-tls.socket, listen_tls unset ----
 ACT="$TEST_TMP/act"
 mkdir -p "$ACT/etc"
