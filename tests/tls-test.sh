@@ -89,7 +89,13 @@ cert good "$PKI/expired" 'country = GB' 'organization = vctl test' 'cn = client3
         'activation_date = "2020-01-01 00:00:00"' 'expiration_date = "2020-02-01 00:00:00"'
 cert good "$PKI/intruder" 'country = GB' 'organization = elsewhere' 'cn = intruder' "${CLIENT[@]}" \
         'expiration_days = 30'
+cert good "$PKI/revoked" 'country = GB' 'organization = vctl test' 'cn = client4' "${CLIENT[@]}" \
+        'expiration_days = 30'
+printf 'crl_next_update = 30\ncrl_number = 1\n' >"$PKI/crl.info"
+certtool --generate-crl --load-ca-privkey "$PKI/good-cakey.pem" --load-ca-certificate "$PKI/good-cacert.pem" \
+        --load-certificate "$PKI/revoked-cert.pem" --template "$PKI/crl.info" --outfile "$PKI/cacrl.pem" >/dev/null 2>&1
 client_dir good good "$PKI/client1"
+client_dir revoked good "$PKI/revoked"
 client_dir nocert good ""
 client_dir foreign good "$PKI/foreign"
 client_dir expired good "$PKI/expired"
@@ -102,6 +108,7 @@ mkdir -p "$ROOT/etc/pki/CA" "$ROOT/etc/pki/vctl/private" "$ROOT/etc/vctl"
 cp "$PKI/good-cacert.pem" "$ROOT/etc/pki/CA/cacert.pem"
 cp "$PKI/server-cert.pem" "$ROOT/etc/pki/vctl/servercert.pem"
 cp "$PKI/server-key.pem" "$ROOT/etc/pki/vctl/private/serverkey.pem"
+cp "$PKI/cacrl.pem" "$ROOT/etc/pki/CA/cacrl.pem"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$ROOT/etc/vctl/vctld.conf" <<EOF
@@ -225,6 +232,12 @@ expect_fail "virsh with a DN outside tls_allowed_dn_list is refused" "error" \
         vsh -c "$(uri intruder)" list
 tap_check "server: the DN outside tls_allowed_dn_list is logged" \
         log_has "DN 'C=GB,O=elsewhere,CN=intruder' is not in tls_allowed_dn_list"
+
+expect_fail "vctl with a revoked certificate is refused, saying why" \
+        "refused our client certificate '$PKI/revoked/clientcert.pem' (subject 'C=GB,O=vctl test,CN=client4'): it was revoked" \
+        vc -c "$(uri revoked)" list
+tap_check "server: the revoked certificate is logged (CRL at /etc/pki/CA/cacrl.pem)" \
+        log_has "client certificate 'C=GB,O=vctl test,CN=client4' is refused: it was revoked"
 
 # ---- plaintext on the TLS port: libvirt's AUTH_LIST call in the clear ----
 plain=$(python3 - "$PORT" <<'EOF'
