@@ -106,6 +106,50 @@ static void test_plan(void)
         g_rmdir(dir);
 }
 
+static void test_plan_chardevs(void)
+{
+        g_autofree char *dir = g_dir_make_tmp("vctl-confine-XXXXXX", NULL);
+        g_autofree char *log = g_build_filename(dir, "serial.log", NULL);
+        g_autofree char *sock = g_build_filename(dir, "agent.sock", NULL);
+        g_autofree char *xml = NULL;
+        g_autoptr(GPtrArray) owners =
+                g_ptr_array_new_with_free_func((GDestroyNotify)qemu_owner_free);
+        g_autoptr(domain_def) def = NULL;
+        const qemu_owner *o;
+
+        g_assert_cmpint(g_chmod(dir, 0755), ==, 0);
+        xml = g_strdup_printf("<domain type='qemu'><name>c2</name><memory unit='MiB'>64</memory>"
+                              "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+                              "<serial type='file'><source path='%s'/><target port='0'/></serial>"
+                              "<channel type='unix'><source mode='bind' path='%s'/>"
+                              "<target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+                              "</devices></domain>",
+                              log, sock);
+        def = domain_def_parse(xml, strlen(xml), NULL);
+        if (!def)
+                g_error("%s", vctl_error_message());
+        /* the serial's file does not exist: created at grant, then handed over;
+         * the agent's socket needs a directory vctl-qemu may write */
+        vctl_error_clear();
+        g_assert_cmpint(qemu_confine_plan("c2", def, FALSE, &fake, owners), ==, -1);
+        g_assert_nonnull(strstr(vctl_error_message(), "cannot create the socket"));
+        g_assert_nonnull(strstr(vctl_error_message(), sock));
+        g_assert_nonnull(strstr(vctl_error_message(), "is not writable for it"));
+        g_assert_cmpuint(owners->len, ==, 1);
+        o = g_ptr_array_index(owners, 0);
+        g_assert_cmpstr(o->path, ==, log);
+        g_assert_true(o->create);
+        g_assert_cmpuint(o->mode, ==, 0600);
+        g_assert_cmpuint(o->uid, ==, geteuid());
+        g_assert_false(g_file_test(log, G_FILE_TEST_EXISTS));
+
+        g_assert_cmpint(g_chmod(dir, 0777), ==, 0);
+        g_ptr_array_set_size(owners, 0);
+        g_assert_cmpint(qemu_confine_plan("c2", def, FALSE, &fake, owners), ==, 0);
+        g_assert_cmpuint(owners->len, ==, 1);
+        g_rmdir(dir);
+}
+
 static void test_status_owners(void)
 {
         const char *xml = "<domain type='qemu'><name>c1</name>"
@@ -180,6 +224,7 @@ int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/qemu/confine/plan", test_plan);
+        g_test_add_func("/qemu/confine/plan-chardevs", test_plan_chardevs);
         g_test_add_func("/qemu/confine/status-owners", test_status_owners);
         return g_test_run();
 }

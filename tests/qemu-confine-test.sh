@@ -83,7 +83,7 @@ tap_is "vctl-qemu is in no other group" "vctl-qemu" "$(id -Gn vctl-qemu)"
 
 # vctl-qemu must get through our temporary directory, as through /run and /var
 chmod 0711 "$TEST_TMP"
-mkdir -p "$TEST_TMP/images"
+mkdir -p "$TEST_TMP/images" "$TEST_TMP/logs"
 truncate -s 16M "$IMG"
 chmod 0600 "$IMG"
 tap_is "the image is root's, mode 600" "root:root 600" "$(owner_mode "$IMG")"
@@ -107,6 +107,7 @@ guest_xml() { # NAME IMAGE
       <target dev='vda' bus='virtio'/>
     </disk>
     <serial type='pty'><target port='0'/></serial>
+    <serial type='file'><source path='$TEST_TMP/logs/$1-ttyS1.log'/><target port='1'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>
   </devices>
 </domain>
@@ -182,6 +183,8 @@ tap_is "while it runs the image is vctl-qemu's" "vctl-qemu:vctl-qemu 600" "$(own
 tap_check "the status file remembers the image's owner and mode" \
         grep -q "<owner path='$IMG' uid='0' gid='0' mode='0600' as-uid='$QUID' as-gid='$QGID'" "$STATUS_DIR/c1.xml"
 tap_is "its runtime directory is vctl-qemu's" "vctl-qemu:vctl-qemu 700" "$(owner_mode "$STATUS_DIR/c1")"
+tap_is "the file of its second serial port was created for vctl-qemu" "vctl-qemu:vctl-qemu 600" \
+        "$(owner_mode "$TEST_TMP/logs/c1-ttyS1.log")"
 tap_is "the status file stays root's" "root:root 600" "$(owner_mode "$STATUS_DIR/c1.xml")"
 
 console_has() { grep -a -q "$1" "$TEST_TMP/console"; }
@@ -196,6 +199,7 @@ kill "$cat_pid" 2>/dev/null
 cat_pid=
 tap_check "QEMU is gone" wait_for 10 test ! -d "/proc/$pid"
 tap_is "after destroy the image is root's again, mode 600" "root:root 600" "$(owner_mode "$IMG")"
+tap_is "and the serial port's file is root's" "root:root 600" "$(owner_mode "$TEST_TMP/logs/c1-ttyS1.log")"
 
 # ---- vctld killed while the guest runs, QEMU gone before it comes back ----
 chmod 0440 "$IMG"

@@ -106,11 +106,13 @@ static gboolean qemu_confine_planned(GPtrArray *owners, const char *path)
 }
 
 /* One file QEMU opens: reachable, and handed over unless user may already
- * use it as needed (want: 4 read, 6 read-write). */
-static int qemu_confine_plan_file(const char *name, const char *path, int want,
+ * use it as needed (want: 4 read, 6 read-write). create: a missing file is
+ * created empty (by vctld, mode 0600) and handed over. */
+static int qemu_confine_plan_path(const char *name, const char *path, int want, gboolean create,
                                   const qemu_confine_user *user, GPtrArray *owners)
 {
         int owner_bits = want << 6;
+        gboolean missing;
         qemu_owner *o;
         struct stat st;
 
@@ -118,13 +120,17 @@ static int qemu_confine_plan_file(const char *name, const char *path, int want,
                 return 0;
         if (qemu_confine_check_dirs(name, path, user) < 0)
                 return -1;
-        /* a missing file is QEMU's to report, with its own words */
-        if (stat(path, &st) < 0 || qemu_confine_allowed(&st, user, want))
+        missing = stat(path, &st) < 0;
+        if (missing && errno == ENOENT && create)
+                /* what vctld creates at grant time */
+                st = (struct stat){.st_uid = geteuid(), .st_gid = getegid(), .st_mode = 0600};
+        else if (missing || qemu_confine_allowed(&st, user, want))
+                /* a missing file is QEMU's to report, with its own words */
                 return 0;
-        if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+        else if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) && !S_ISSOCK(st.st_mode))
                 return vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_QEMU,
                                       _("domain '%s': QEMU runs as the user '%s' and cannot "
-                                        "open '%s', which is neither a file nor a block device "
+                                        "open '%s', which is not a file, block device or socket "
                                         "vctl could hand over"),
                                       name, QEMU_CONFINE_USER, path);
         o = g_new0(qemu_owner, 1);
@@ -136,7 +142,57 @@ static int qemu_confine_plan_file(const char *name, const char *path, int want,
         o->as_gid = user->gid;
         /* no set-id bits survive a chown anyway; keep them off */
         o->as_mode = (o->mode | (mode_t)owner_bits) & 0777;
+        o->create = missing;
         g_ptr_array_add(owners, o);
+        return 0;
+}
+
+static int qemu_confine_plan_file(const char *name, const char *path, int want,
+                                  const qemu_confine_user *user, GPtrArray *owners)
+{
+        return qemu_confine_plan_path(name, path, want, FALSE, user, owners);
+}
+
+/* A socket QEMU creates (listening, mode bind) needs a directory vctl-qemu
+ * may write; one it connects to is handed over like a file. */
+static int qemu_confine_plan_socket(const char *name, const domain_chr *chr,
+                                    const qemu_confine_user *user, GPtrArray *owners)
+{
+        g_autofree char *dir = NULL;
+        struct stat st;
+
+        if (chr->mode == DOMAIN_CHR_MODE_CONNECT)
+                return qemu_confine_plan_file(name, chr->path, 6, user, owners);
+        if (qemu_confine_check_dirs(name, chr->path, user) < 0)
+                return -1;
+        dir = g_path_get_dirname(chr->path);
+        if (stat(dir, &st) == 0 && !qemu_confine_allowed(&st, user, 3))
+                return vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_QEMU,
+                                      _("domain '%s': QEMU runs as the user '%s' and cannot "
+                                        "create the socket '%s': the directory '%s' (owner %u, "
+                                        "mode %04o) is not writable for it (leave out the "
+                                        "path of an agent channel: it then lives in the "
+                                        "domain's own directory)"),
+                                      name, QEMU_CONFINE_USER, chr->path, dir, (unsigned)st.st_uid,
+                                      (unsigned)(st.st_mode & 07777));
+        return 0;
+}
+
+static int qemu_confine_plan_chrs(const char *name, const GPtrArray *chrs,
+                                  const qemu_confine_user *user, GPtrArray *owners)
+{
+        for (guint i = 0; chrs && i < chrs->len; i++) {
+                const domain_chr *chr = g_ptr_array_index(chrs, i);
+
+                if (!chr->path)
+                        continue;
+                if (chr->type == DOMAIN_CHR_FILE &&
+                    qemu_confine_plan_path(name, chr->path, 6, TRUE, user, owners) < 0)
+                        return -1;
+                if (chr->type == DOMAIN_CHR_UNIX &&
+                    qemu_confine_plan_socket(name, chr, user, owners) < 0)
+                        return -1;
+        }
         return 0;
 }
 
@@ -170,7 +226,10 @@ int qemu_confine_plan(const char *name, const domain_def *def, gboolean kvm,
                                            ? 6
                                            : 4,
                                    user, owners) < 0 ||
-            qemu_confine_plan_file(name, os->nvram, 6, user, owners) < 0)
+            qemu_confine_plan_file(name, os->nvram, 6, user, owners) < 0 ||
+            qemu_confine_plan_chrs(name, def->devices.serials, user, owners) < 0 ||
+            qemu_confine_plan_chrs(name, def->devices.consoles, user, owners) < 0 ||
+            qemu_confine_plan_chrs(name, def->devices.channels, user, owners) < 0)
                 return -1;
         if (kvm) {
                 struct stat st;
@@ -192,6 +251,15 @@ int qemu_confine_grant(const char *name, GPtrArray *owners)
         for (guint i = 0; i < owners->len; i++) {
                 const qemu_owner *o = g_ptr_array_index(owners, i);
 
+                if (o->create) {
+                        int fd = open(o->path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+                        if (fd < 0)
+                                return vctl_error_set_errno(
+                                        errno, VCTL_ERR_OPERATION_FAILED, VCTL_FROM_QEMU,
+                                        _("domain '%s': cannot create '%s'"), name, o->path);
+                        close(fd);
+                }
                 if (chown(o->path, o->as_uid, o->as_gid) < 0 || chmod(o->path, o->as_mode) < 0)
                         return vctl_error_set_errno(errno, VCTL_ERR_OPERATION_FAILED,
                                                     VCTL_FROM_QEMU,

@@ -29,6 +29,7 @@ typedef struct qemu_owner {
         uid_t as_uid; /* whom it was given to */
         gid_t as_gid;
         mode_t as_mode;
+        gboolean create; /* not on disk yet: created empty (a chardev's file) at grant */
 } qemu_owner;
 
 void qemu_owner_free(qemu_owner *owner); /* accepts NULL */
