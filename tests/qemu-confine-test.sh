@@ -64,8 +64,9 @@ wait_for() { # SECONDS COMMAND...
 }
 answers() { kill -0 "$vctld_pid" 2>/dev/null && timeout 5 "$VCTL" -c "$URI" uri >/dev/null 2>&1; }
 start_vctld() {
-        "$VCTLD" --system --root "$ROOT" --verbose >>"$LOG" 2>&1 &
-        vctld_pid=$!
+        # not a job of this shell: killing it with SIGKILL stays quiet
+        vctld_pid=$(sh -c '"$0" --system --root "$1" --verbose >>"$2" 2>&1 & echo $!' \
+                "$VCTLD" "$ROOT" "$LOG")
         wait_for 20 answers
 }
 status_pid() { sed -n "s/^<domstatus .* pid='\([0-9]*\)'.*/\1/p" "$STATUS_DIR/$1.xml" 2>/dev/null; }
@@ -207,13 +208,13 @@ tap_check "start c1 again" Q start c1
 pid=$(status_pid c1)
 tap_is "the image is vctl-qemu's (mode 0440 widened to 640 for writing)" "vctl-qemu:vctl-qemu 640" "$(owner_mode "$IMG")"
 kill -KILL "$vctld_pid"
-{ wait "$vctld_pid"; } 2>/dev/null
+wait_for 10 sh -c "! kill -0 $vctld_pid 2>/dev/null"
 start_vctld || tap_not_ok "vctld starts again"
 tap_is "a restarted vctld takes the running c1 over" "running" "$(Q domstate c1 2>&1)"
 tap_check "its status file still remembers the image's owner and mode" \
         grep -q "<owner path='$IMG' uid='0' gid='0' mode='0440'" "$STATUS_DIR/c1.xml"
 kill -KILL "$vctld_pid"
-{ wait "$vctld_pid"; } 2>/dev/null
+wait_for 10 sh -c "! kill -0 $vctld_pid 2>/dev/null"
 vctld_pid=
 kill -KILL "$pid"
 wait_for 10 test ! -d "/proc/$pid"
