@@ -286,7 +286,9 @@ static int server_bind_unix(const char *path, guint mode)
         return fd;
 }
 
-static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly);
+/* tls: clients on fd (TCP) speak TLS with srv->tls */
+static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly,
+                               gboolean tls);
 
 /* Binds listen_addr (every address when empty) on tls_port. */
 static int server_listen_tls(vctld_server *srv)
@@ -320,12 +322,10 @@ static int server_listen_tls(vctld_server *srv)
                         close(fd);
                         continue;
                 }
-                if (server_add_listener(srv, fd, NULL, FALSE) < 0) {
+                if (server_add_listener(srv, fd, NULL, FALSE, TRUE) < 0) {
                         freeaddrinfo(res);
                         return -1;
                 }
-                ((server_listener *)g_ptr_array_index(srv->listeners, srv->listeners->len - 1))
-                        ->tls = TRUE;
                 bound++;
         }
         freeaddrinfo(res);
@@ -338,7 +338,8 @@ static int server_listen_tls(vctld_server *srv)
         return 0;
 }
 
-static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly)
+static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly,
+                               gboolean tls)
 {
         g_autoptr(GError) err = NULL;
         server_listener *l;
@@ -356,12 +357,14 @@ static int server_add_listener(vctld_server *srv, int fd, const char *path, gboo
         l->sock = sock;
         l->path = g_strdup(path);
         l->readonly = readonly;
+        l->tls = tls;
         l->src = g_socket_create_source(sock, G_IO_IN, NULL);
         g_source_set_callback(l->src, G_SOURCE_FUNC(server_on_accept), l, NULL);
         g_source_attach(l->src, srv->ctx);
         g_ptr_array_add(srv->listeners, l);
-        log_info("listening on %s (%s)", path ? path : "a socket from systemd",
-                 readonly ? "read-only" : "read-write");
+        if (!tls)
+                log_info("listening on %s (%s)", path ? path : "a socket from systemd",
+                         readonly ? "read-only" : "read-write");
         return 0;
 }
 
@@ -380,27 +383,26 @@ int server_listen(vctld_server *srv)
                 }
         }
         if (tls_fd >= 0) {
-                if (server_add_listener(srv, tls_fd, NULL, FALSE) < 0)
+                if (server_add_listener(srv, tls_fd, NULL, FALSE, TRUE) < 0)
                         return -1;
-                ((server_listener *)g_ptr_array_index(srv->listeners, srv->listeners->len - 1))
-                        ->tls = TRUE;
+                log_info("listening for TLS on a socket from systemd (vctld-tls.socket)");
         } else if (srv->cfg.listen_tls && server_listen_tls(srv) < 0) {
                 return -1;
         }
-        if (rw_fd >= 0 && server_add_listener(srv, rw_fd, NULL, FALSE) < 0)
+        if (rw_fd >= 0 && server_add_listener(srv, rw_fd, NULL, FALSE, FALSE) < 0)
                 return -1;
-        if (ro_fd >= 0 && server_add_listener(srv, ro_fd, NULL, TRUE) < 0)
+        if (ro_fd >= 0 && server_add_listener(srv, ro_fd, NULL, TRUE, FALSE) < 0)
                 return -1;
         if (rw_fd < 0) {
                 rw_fd = server_bind_unix(srv->paths->socket_path, srv->cfg.unix_sock_rw_perms);
                 if (rw_fd < 0 ||
-                    server_add_listener(srv, rw_fd, srv->paths->socket_path, FALSE) < 0)
+                    server_add_listener(srv, rw_fd, srv->paths->socket_path, FALSE, FALSE) < 0)
                         return -1;
         }
         if (ro_fd < 0) {
                 ro_fd = server_bind_unix(srv->paths->socket_ro_path, srv->cfg.unix_sock_ro_perms);
                 if (ro_fd < 0 ||
-                    server_add_listener(srv, ro_fd, srv->paths->socket_ro_path, TRUE) < 0)
+                    server_add_listener(srv, ro_fd, srv->paths->socket_ro_path, TRUE, FALSE) < 0)
                         return -1;
         }
         return 0;
