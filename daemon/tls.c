@@ -97,7 +97,7 @@ tls_session *tls_session_new(tls_server *t, int fd)
         int r;
 
         ts->t = t;
-        r = gnutls_init(&ts->s, GNUTLS_SERVER | GNUTLS_NONBLOCK);
+        r = gnutls_init(&ts->s, GNUTLS_SERVER | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL);
         if (r == 0)
                 r = gnutls_priority_set(ts->s, t->prio);
         if (r == 0)

@@ -246,7 +246,8 @@ int remote_tls_connect(const vctl_uri *uri, remote_tls **ret_tls, int *ret_fd)
         }
         if (remote_tls_dial(host, uri->port, &fd) < 0)
                 goto fail;
-        r = gnutls_init(&t->s, GNUTLS_CLIENT);
+        /* a server gone must not kill the application with SIGPIPE */
+        r = gnutls_init(&t->s, GNUTLS_CLIENT | GNUTLS_NO_SIGNAL);
         if (r == 0)
                 r = gnutls_set_default_priority(t->s);
         if (r == 0)
