@@ -287,6 +287,18 @@ static int network_store_check_locked(network_store *s, network_def *def)
                                       _("network '%s': forward mode 'bridge' needs the host "
                                         "bridge in <bridge name='...'/>"),
                                       def->name);
+        if (!def->has_mac && def->forward_mode != NETWORK_FORWARD_BRIDGE) {
+                /* a fixed bridge address, so it does not follow its ports' */
+                guint32 r = g_random_int();
+
+                def->mac[0] = 0x52;
+                def->mac[1] = 0x54;
+                def->mac[2] = 0x00;
+                def->mac[3] = (unsigned char)(r >> 16);
+                def->mac[4] = (unsigned char)(r >> 8);
+                def->mac[5] = (unsigned char)r;
+                def->has_mac = TRUE;
+        }
         if (!def->bridge_name)
                 return network_store_pick_bridge_locked(s, def);
         return 0;
@@ -801,8 +813,17 @@ int netstore_domain_interface_addresses(network_store *s, const vctl_driver *drv
                 return -1;
         }
         xml = drv->get_xml_desc(conn, dom, 0);
-        if (!xml || !(def = domain_def_parse(xml, strlen(xml), NULL)))
+        if (!xml)
                 return -1;
+        {
+                /* the live XML says id='N', which a definition may not */
+                g_autoptr(GRegex) re = g_regex_new("^(<domain[^>]*?) id='[0-9]+'", 0, 0, NULL);
+                g_autofree char *plain =
+                        g_regex_replace(re, xml, -1, 0, "\\1", G_REGEX_MATCH_DEFAULT, NULL);
+
+                if (!plain || !(def = domain_def_parse(plain, strlen(plain), NULL)))
+                        return -1;
+        }
         out = g_ptr_array_new_with_free_func((GDestroyNotify)drv_iface_free);
         for (guint i = 0; i < def->devices.nets->len; i++) {
                 const domain_net *n = g_ptr_array_index(def->devices.nets, i);
