@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define QEMU_IFACE_ADDR_MAX 64
+#define QEMU_IFACE_ADDR_MAX 4096 /* sysfs reports a page as the size */
 
 /* libvirt's tap MAC: the guest's with 0xfe first, so the bridge never
  * takes the guest's address as its own. */
