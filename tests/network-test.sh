@@ -20,7 +20,9 @@ fi
 # ---- a NAT network ----
 net_xml vctltnat vctltbr0 198.51.100.1 25 198.51.100.10 198.51.100.60 nat \
         "
-      <host mac='52:54:00:12:34:56' name='fixed1' ip='198.51.100.5'/>" >"$TEST_TMP/nat.xml"
+      <host mac='52:54:00:12:34:56' name='fixed1' ip='198.51.100.5'/>" |
+        sed "s|<name>vctltnat</name>|&<domain name='vctlt.test' localOnly='yes'/><dns><host ip='198.51.100.7'><hostname>vctltdb</hostname></host></dns>|" \
+                >"$TEST_TMP/nat.xml"
 tap_is "net-define" "Network vctltnat defined from $TEST_TMP/nat.xml" \
         "$(Q net-define "$TEST_TMP/nat.xml" | sed '/^$/d')"
 tap_is "a defined network is inactive and persistent" " vctltnat   inactive   no          yes" \
@@ -52,6 +54,9 @@ tap_check "its config has the static host" grep -qx 'dhcp-host=52:54:00:12:34:56
 tap_check "its config names the lease and pid files" \
         eval 'grep -qx "dhcp-leasefile=$NETRUN/vctltnat.leases" "$NETRUN/vctltnat.conf" && grep -qx "pid-file=$NETRUN/vctltnat.pid" "$NETRUN/vctltnat.conf"'
 tap_check "dnsmasq listens for DHCP" eval 'ss -lunp 2>/dev/null | grep ":67 " | grep -q "pid=$(dnsmasq_pid vctltnat),"'
+tap_check "its config has the DNS host entry" grep -qx 'host-record=vctltdb,vctltdb.vctlt.test,198.51.100.7' "$NETRUN/vctltnat.conf"
+tap_check "dnsmasq answers for them on the bridge address" \
+        eval '/bin/busybox nslookup vctltdb.vctlt.test 198.51.100.1 >"$TEST_TMP/dns" 2>&1; cat "$TEST_TMP/dns"; grep -q "Address: 198.51.100.7" "$TEST_TMP/dns"'
 tap_is "net-info" "Name:           vctltnat
 Active:         yes
 Persistent:     yes
@@ -109,6 +114,15 @@ tap_check "net-destroy removes a transient network" Q net-destroy vctltroute
 tap_check "it is gone from the list and the host" eval '! Q net-list --all | grep -q vctltroute && ! ip link show vctltbr4 2>/dev/null && ! nft list table ip vctl-vctltbr4 2>/dev/null'
 tap_is "IP forwarding stays on while the NAT network runs" 1 "$(cat /proc/sys/net/ipv4/ip_forward)"
 
+net_xml vctltopen vctltbr4 198.51.100.193 26 198.51.100.200 198.51.100.210 open >"$TEST_TMP/open.xml"
+tap_check "an open network starts" Q net-create "$TEST_TMP/open.xml"
+tap_check "open: no firewall table of its own" eval '! nft list table ip vctl-vctltbr4 2>/dev/null'
+tap_check "open: dnsmasq serves it" dnsmasq_runs vctltopen
+Q net-destroy vctltopen >/dev/null
+RO="qemu+unix:///system?socket=$SOCK-ro"
+fails "the read-only socket refuses net-destroy" "read-only" timeout 30 "$VCTL" -c "$RO" net-destroy vctltnat
+tap_check "the read-only socket lists networks" eval 'timeout 30 "$VCTL" -c "$RO" net-list | grep -q vctltnat'
+
 # ---- vctld restarts: running networks are found again ----
 Q net-autostart vctltnat >/dev/null
 pid_before=$(dnsmasq_pid vctltnat)
@@ -151,7 +165,6 @@ if command -v virsh >/dev/null; then
         tap_check "virsh net-undefine" V net-undefine vctltvirsh
         wait_for 10 eval 'grep -q "Undefined" "$TEST_TMP/events"'
         kill "$ev_pid" 2>/dev/null
-        sed "s/^/# events: /" "$TEST_TMP/events"
         tap_check "virsh net-event saw the network's life" \
                 eval 'grep -q "vctltvirsh: Started" "$TEST_TMP/events" && grep -q "vctltvirsh: Stopped" "$TEST_TMP/events"'
 else

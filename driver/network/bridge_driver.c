@@ -107,7 +107,7 @@ static int bridge_status_save(const network_obj *obj, const bridge_status *st)
 /* Undoes st for live (network name): dnsmasq, firewall, bridge, files. */
 static void bridge_teardown(const network_def *live, const bridge_status *st)
 {
-        const char *suffixes[] = {".conf", ".hosts", ".pid", ".leases", ".status", ".xml"};
+        const char *suffixes[] = {".conf", ".pid", ".leases", ".status", ".xml"};
         g_autofree char *pidf = bridge_file(live->name, ".pid");
         g_autofree char *conf = bridge_file(live->name, ".conf");
         pid_t pid = net_dnsmasq_find(pidf, conf);
@@ -162,16 +162,13 @@ static int bridge_check_host(const network_def *def)
 static int bridge_start_dnsmasq(const network_def *def, pid_t *ret_pid)
 {
         g_autofree char *conf = bridge_file(def->name, ".conf");
-        g_autofree char *hosts = bridge_file(def->name, ".hosts");
         g_autofree char *pidf = bridge_file(def->name, ".pid");
         g_autofree char *leases = bridge_file(def->name, ".leases");
         g_autofree char *text =
-                net_dnsmasq_config(def, def->bridge_name, pidf, leases, hosts, net_dnsmasq_user());
-        g_autofree char *htext = net_dnsmasq_hosts(def);
+                net_dnsmasq_config(def, def->bridge_name, pidf, leases, net_dnsmasq_user());
         pid_t pid;
 
-        if (vctl_file_write_atomic(conf, text, strlen(text), 0644) < 0 ||
-            vctl_file_write_atomic(hosts, htext, strlen(htext), 0644) < 0)
+        if (vctl_file_write_atomic(conf, text, strlen(text), 0644) < 0)
                 return -1;
         pid = net_dnsmasq_start(conf, pidf, def->name);
         if (pid < 0)
@@ -184,8 +181,10 @@ static int bridge_start(network_store *s, network_obj *obj)
 {
         network_def *def = obj->live;
         bridge_status st = {0};
+        /* as libvirt: every forwarding mode on a bridge of ours routes */
         gboolean forward = def->forward_mode == NETWORK_FORWARD_NAT ||
-                           def->forward_mode == NETWORK_FORWARD_ROUTE;
+                           def->forward_mode == NETWORK_FORWARD_ROUTE ||
+                           def->forward_mode == NETWORK_FORWARD_OPEN;
         g_autofree char *rules = NULL;
         pid_t pid = 0;
 

@@ -147,7 +147,7 @@ static void net_ip_str(struct in_addr a, char buf[INET_ADDRSTRLEN])
 }
 
 char *net_dnsmasq_config(const network_def *def, const char *bridge, const char *pid_file,
-                         const char *lease_file, const char *hosts_file, const char *user)
+                         const char *lease_file, const char *user)
 {
         g_autoptr(GString) c = g_string_new(NULL);
         guint leases = 0;
@@ -161,13 +161,29 @@ char *net_dnsmasq_config(const network_def *def, const char *bridge, const char 
                                "bind-dynamic\n"
                                "interface=%s\n"
                                "dhcp-leasefile=%s\n"
-                               "addn-hosts=%s\n"
                                "no-hosts\n",
-                               def->name, pid_file, user, bridge, lease_file, hosts_file);
+                               def->name, pid_file, user, bridge, lease_file);
         if (def->domain_name) {
                 g_string_append_printf(c, "domain=%s\nexpand-hosts\n", def->domain_name);
                 if (def->domain_local_only == 1)
                         g_string_append_printf(c, "local=/%s/\n", def->domain_name);
+        }
+        /* DNS host entries in the config, not an addn-hosts file: dnsmasq
+         * reads those after dropping root, and may not reach our directory */
+        for (guint i = 0; i < def->dns_hosts->len; i++) {
+                const network_dns_host *dh = g_ptr_array_index(def->dns_hosts, i);
+                char a[INET_ADDRSTRLEN];
+
+                net_ip_str(dh->ip, a);
+                g_string_append(c, "host-record=");
+                for (guint n = 0; n < dh->hostnames->len; n++) {
+                        const char *h = g_ptr_array_index(dh->hostnames, n);
+
+                        g_string_append_printf(c, "%s,", h);
+                        if (def->domain_name && !strchr(h, '.'))
+                                g_string_append_printf(c, "%s.%s,", h, def->domain_name);
+                }
+                g_string_append_printf(c, "%s\n", a);
         }
         for (guint i = 0; i < def->ips->len; i++) {
                 const network_ip *ip = g_ptr_array_index(def->ips, i);
@@ -206,24 +222,6 @@ char *net_dnsmasq_config(const network_def *def, const char *bridge, const char 
         if (leases)
                 g_string_append_printf(c, "dhcp-lease-max=%u\n", leases);
         return g_string_free(g_steal_pointer(&c), FALSE);
-}
-
-char *net_dnsmasq_hosts(const network_def *def)
-{
-        g_autoptr(GString) h = g_string_new(NULL);
-
-        for (guint i = 0; i < def->dns_hosts->len; i++) {
-                const network_dns_host *dh = g_ptr_array_index(def->dns_hosts, i);
-                char a[INET_ADDRSTRLEN];
-
-                net_ip_str(dh->ip, a);
-                g_string_append(h, a);
-                for (guint n = 0; n < dh->hostnames->len; n++)
-                        g_string_append_printf(h, " %s",
-                                               (char *)g_ptr_array_index(dh->hostnames, n));
-                g_string_append_c(h, '\n');
-        }
-        return g_string_free(g_steal_pointer(&h), FALSE);
 }
 
 const char *net_dnsmasq_user(void)

@@ -17,11 +17,10 @@ int net_nft_apply(const char *rules, const char *network);
 /* Deletes table (ip family); a missing table is not an error. */
 int net_nft_delete(const char *table);
 
-/* The dnsmasq configuration of def on bridge. */
+/* The dnsmasq configuration of def on bridge: DHCP ranges and static
+ * hosts, DNS host entries (host-record), domain, lease and pid files. */
 char *net_dnsmasq_config(const network_def *def, const char *bridge, const char *pid_file,
-                         const char *lease_file, const char *hosts_file, const char *user);
-/* The addn-hosts file content (DNS host entries), possibly empty. */
-char *net_dnsmasq_hosts(const network_def *def);
+                         const char *lease_file, const char *user);
 /* Starts dnsmasq with conf_file (it daemonizes and writes pid_file); returns
  * its pid or -1 with the last error set (dnsmasq's own message included). */
 pid_t net_dnsmasq_start(const char *conf_file, const char *pid_file, const char *network);

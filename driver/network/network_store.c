@@ -175,7 +175,8 @@ gboolean network_store_forwarding_locked(network_store *s, const network_obj *ex
 
                 if (obj != except && obj->active &&
                     (obj->live->forward_mode == NETWORK_FORWARD_NAT ||
-                     obj->live->forward_mode == NETWORK_FORWARD_ROUTE))
+                     obj->live->forward_mode == NETWORK_FORWARD_ROUTE ||
+                     obj->live->forward_mode == NETWORK_FORWARD_OPEN))
                         return TRUE;
         }
         return FALSE;

@@ -50,7 +50,7 @@ network_obj *network_store_find_name_locked(network_store *s, const char *name);
 /* Adds a parsed definition (takes def): persistent saves it. */
 network_obj *network_store_add_locked(network_store *s, network_def **def, gboolean persistent);
 void network_store_emit(network_store *s, const network_obj *obj, int event);
-/* Whether another active network than except forwards (nat or route). */
+/* Whether another active network than except forwards (nat, route, open). */
 gboolean network_store_forwarding_locked(network_store *s, const network_obj *except);
 
 /* The driver-table entries on a store. */
