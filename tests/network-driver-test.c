@@ -150,6 +150,10 @@ static void test_transient_and_clashes(void)
         g_assert_null(nd->define_xml(NULL, same_bridge, 0));
         assert_error(VCTL_ERR_OPERATION_FAILED,
                      "bridge 'virbr0' is already used by network 'default'");
+        g_assert_null(
+                nd->define_xml(NULL, "<network><name>q</name><bridge name='a\";x'/></network>", 0));
+        assert_error(VCTL_ERR_XML_ERROR,
+                     "network 'q': bridge name 'a\";x' may contain only letters, digits");
         g_assert_null(nd->define_xml(NULL, "<network><name>x</name><nope/></network>", 0));
         assert_error(VCTL_ERR_XML_ERROR, "nope");
         g_assert_null(nd->define_xml(NULL, NULL, 0));

@@ -4,7 +4,8 @@
 # net-dhcp-leases, domifaddr and domiflist show them (vctl and virsh); after
 # a vctld restart the network and its leases are still there; a guest whose
 # QEMU is killed loses its tap; a MAC already on the network and a network
-# that is not active are refused; type='bridge' onto an existing bridge.
+# that is not active are refused; type='bridge' onto an existing bridge;
+# type='user' (QEMU's user networking, no tap).
 # Afterwards the host's links, routes and firewall are exactly as before.
 # The network forwards only to a device that does not exist (vctltnowhere):
 # no guest packet can leave the machine.
@@ -151,6 +152,15 @@ ip link del vctltbr8
 guest_xml vctltg6 52:54:00:76:74:06 "" "<interface type='bridge'><source bridge='vctltnobridge'/><mac address='52:54:00:76:74:06'/></interface>" >"$TEST_TMP/g6.xml"
 fails "type='bridge' onto a missing bridge is refused" "host bridge 'vctltnobridge' does not exist" \
         Q create "$TEST_TMP/g6.xml"
+
+# ---- type='user': QEMU's own user networking, no tap ----
+guest_xml vctltg7 52:54:00:76:74:07 "" "<interface type='user'><mac address='52:54:00:76:74:07'/></interface>" >"$TEST_TMP/g7.xml"
+links_before=$(ip -o link show | wc -l)
+tap_check "type='user': the guest starts" Q create "$TEST_TMP/g7.xml"
+tap_check "QEMU runs with user networking" \
+        eval 'tr "\0" " " <"/proc/$(qemu_pid vctltg7)/cmdline" | grep -q -- "-netdev user,id=hostnet0"'
+tap_is "no tap or other link was made for it" "$links_before" "$(ip -o link show | wc -l)"
+Q destroy vctltg7 >/dev/null
 
 # ---- everything stopped: the host is as before ----
 Q net-destroy vctltgnet >/dev/null

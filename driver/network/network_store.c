@@ -254,10 +254,25 @@ static int network_store_pick_bridge_locked(network_store *s, network_def *def)
                               def->name, NETWORK_AUTO_BRIDGES - 1);
 }
 
+/* Device names go into nftables rules and dnsmasq's config: only the
+ * characters that need no quoting anywhere. */
+static int network_store_check_ifname(const network_def *def, const char *what, const char *v)
+{
+        for (const char *p = v; p && *p; p++)
+                if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
+                        return vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_NETWORK,
+                                              _("network '%s': %s '%s' may contain only letters, "
+                                                "digits, '-', '_' and '.'"),
+                                              def->name, what, v);
+        return 0;
+}
+
 /* Checks def against the other networks: name/UUID clashes and bridges. */
 static int network_store_check_locked(network_store *s, network_def *def)
 {
-        if (vctl_name_validate("network", def->name) < 0)
+        if (vctl_name_validate("network", def->name) < 0 ||
+            network_store_check_ifname(def, _("bridge name"), def->bridge_name) < 0 ||
+            network_store_check_ifname(def, _("forward dev"), def->forward_dev) < 0)
                 return -1;
         for (guint i = 0; i < s->objs->len; i++) {
                 network_obj *o = g_ptr_array_index(s->objs, i);
