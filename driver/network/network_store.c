@@ -98,6 +98,7 @@ network_store *network_store_new(const char *config_dir, const network_backend *
 {
         network_store *s = g_new0(network_store, 1);
 
+        s->refs = 1;
         g_mutex_init(&s->lock);
         s->objs = g_ptr_array_new_with_free_func((GDestroyNotify)network_obj_free);
         s->events = domain_event_registry_new();
@@ -108,9 +109,15 @@ network_store *network_store_new(const char *config_dir, const network_backend *
         return s;
 }
 
-void network_store_free(network_store *s)
+network_store *network_store_ref(network_store *s)
 {
-        if (!s)
+        g_atomic_int_inc(&s->refs);
+        return s;
+}
+
+void network_store_unref(network_store *s)
+{
+        if (!s || !g_atomic_int_dec_and_test(&s->refs))
                 return;
         g_ptr_array_unref(s->objs);
         domain_event_registry_free(s->events);
