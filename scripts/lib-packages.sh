@@ -11,6 +11,7 @@ vctl_packages=(
         libtirpc-dev rpcsvc-proto libkmod-dev libnl-3-dev libnl-route-3-dev libreadline-dev
         libvirt0 libvirt-clients virtinst python3
         qemu-system-x86 qemu-utils ovmf busybox-static linux-image-amd64 cpio
+        dnsmasq-base nftables iproute2
 )
 # polkit: a private system bus and polkitd, real users and group vctl
 # (tests/polkit-test.sh)
