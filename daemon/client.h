@@ -11,6 +11,7 @@
 typedef struct vctld_server vctld_server;
 typedef struct dispatch_conn dispatch_conn;
 typedef struct vctld_client vctld_client;
+typedef struct tls_session tls_session;
 
 struct vctld_client {
         gint refs;
@@ -20,7 +21,18 @@ struct vctld_client {
         gboolean readonly; /* came in on the read-only socket */
         gboolean closed;
         gboolean have_cred;
-        struct ucred cred; /* SO_PEERCRED, for access control */
+        struct ucred cred;  /* SO_PEERCRED, for access control */
+        guint64 start_time; /* of cred.pid, read at accept (daemon/polkit.h) */
+        /* authentication (dispatch_auth.c): the REMOTE_AUTH_* AUTH_LIST
+         * offers, and whether the client passed it (set from a worker) */
+        int auth_type;
+        gint authenticated;
+
+        /* TLS clients (daemon/tls.c): the session, the handshake's deadline
+         * and the peer's address */
+        tls_session *tls;
+        GSource *tls_timer;
+        char *peer_addr;
 
         GSource *in_src, *out_src;
         vctl_rpc_reader *reader;
@@ -56,6 +68,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vctld_client, client_unref)
 
 /* Starts reading. */
 void client_start(vctld_client *cl);
+/* Makes cl a TLS client (before client_start): takes ts; peer_addr names
+ * the peer in logs. The handshake must end within TLS_HANDSHAKE_TIMEOUT_S. */
+void client_set_tls(vctld_client *cl, tls_session *ts, const char *peer_addr);
 
 /* Closes the connection (idempotent); why is logged. */
 void client_close(vctld_client *cl, const char *why);

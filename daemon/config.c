@@ -7,6 +7,7 @@
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <string.h>
@@ -14,7 +15,18 @@
 #define CONFIG_GROUP    "vctld"
 #define CONFIG_MAX_SIZE (1024 * 1024)
 
-typedef enum { KEY_UINT, KEY_INT, KEY_LEVEL, KEY_PERMS } config_key_kind;
+typedef enum {
+        KEY_UINT,
+        KEY_INT,
+        KEY_LEVEL,
+        KEY_PERMS,
+        KEY_AUTH,
+        KEY_GROUP,
+        KEY_ACCESS_DRIVERS,
+        KEY_STR,
+        KEY_PATH,
+        KEY_DNLIST
+} config_key_kind;
 
 typedef struct config_key {
         const char *name;
@@ -38,6 +50,20 @@ static const config_key config_keys[] = {
         KEY(log_level, KEY_LEVEL, 0, 0),
         KEY(unix_sock_rw_perms, KEY_PERMS, 0, 0777),
         KEY(unix_sock_ro_perms, KEY_PERMS, 0, 0777),
+        KEY(auth_unix_rw, KEY_AUTH, 0, 0),
+        KEY(auth_unix_ro, KEY_AUTH, 0, 0),
+        KEY(unix_sock_group, KEY_GROUP, 0, 0),
+        {"access_drivers", KEY_ACCESS_DRIVERS, 0, 0, G_STRUCT_OFFSET(vctld_config, access_polkit)},
+        KEY(listen_tls, KEY_UINT, 0, 1),
+        KEY(tls_port, KEY_UINT, 1, 65535),
+        KEY(listen_addr, KEY_STR, 0, CONFIG_STR_MAX),
+        KEY(ca_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(crl_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(cert_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(key_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(tls_no_verify_certificate, KEY_UINT, 0, 1),
+        KEY(tls_allowed_dn_list, KEY_DNLIST, 0, CONFIG_LIST_MAX),
+        KEY(tls_priority, KEY_STR, 1, CONFIG_STR_MAX),
 };
 
 void config_init_defaults(vctld_config *cfg)
@@ -50,8 +76,13 @@ void config_init_defaults(vctld_config *cfg)
                 .keepalive_interval = 5,
                 .keepalive_count = 5,
                 .log_level = VCTL_LOG_WARNING,
-                .unix_sock_rw_perms = 0600,
+                /* open to everyone: polkit decides (auth_unix_rw) */
+                .unix_sock_rw_perms = 0666,
                 .unix_sock_ro_perms = 0666,
+                .auth_unix_rw = VCTLD_AUTH_POLKIT,
+                .auth_unix_ro = VCTLD_AUTH_POLKIT,
+                .tls_port = 16514,
+                .tls_priority = "NORMAL",
         };
 }
 
@@ -102,6 +133,75 @@ static char *config_unquote(const char *value)
         return g_strdup(value);
 }
 
+/* libvirt's list syntax: access_drivers = [ "polkit" ]; [] or "none" for
+ * none. */
+static int config_parse_access_drivers(const char *value, gboolean *ret, const char *path,
+                                       const char *data, const config_key *k)
+{
+        g_autofree char *inner = g_strstrip(g_strdup(value));
+        g_auto(GStrv) items = NULL;
+        gboolean polkit = FALSE;
+        gsize len = strlen(inner);
+
+        if (len >= 2 && inner[0] == '[' && inner[len - 1] == ']') {
+                inner[len - 1] = '\0';
+                memmove(inner, inner + 1, len - 1);
+        }
+        items = g_strsplit(inner, ",", 0);
+        for (int i = 0; items[i]; i++) {
+                g_autofree char *item = NULL;
+
+                g_strstrip(items[i]);
+                if (!*items[i] && !items[1])
+                        break; /* [] */
+                item = config_unquote(items[i]);
+                if (g_str_equal(item, "polkit"))
+                        polkit = TRUE;
+                else if (!g_str_equal(item, "none"))
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not an access driver vctld knows (use "
+                                            "[\"polkit\"] or [])",
+                                            k->name, item);
+        }
+        *ret = polkit;
+        return 0;
+}
+
+/* libvirt's list syntax, ["a", "b"], to "a\nb". */
+static int config_parse_dn_list(const char *raw, char **ret_list)
+{
+        g_autoptr(GString) out = g_string_new(NULL);
+        const char *p = raw + strspn(raw, " \t");
+
+        if (*p++ != '[')
+                return -1;
+        for (;;) {
+                const char *end;
+
+                p += strspn(p, " \t");
+                if (*p == ']')
+                        break;
+                if (*p != '"')
+                        return -1;
+                end = strchr(p + 1, '"');
+                if (!end || end == p + 1 || memchr(p + 1, '\n', (gsize)(end - p - 1)))
+                        return -1;
+                if (out->len)
+                        g_string_append_c(out, '\n');
+                g_string_append_len(out, p + 1, end - p - 1);
+                p = end + 1 + strspn(end + 1, " \t");
+                if (*p == ',')
+                        p++;
+                else if (*p != ']')
+                        return -1;
+        }
+        p++;
+        if (p[strspn(p, " \t")])
+                return -1;
+        *ret_list = g_string_free(g_steal_pointer(&out), FALSE);
+        return 0;
+}
+
 static int config_set_key(vctld_config *cfg, const config_key *k, const char *raw, const char *path,
                           const char *data)
 {
@@ -114,9 +214,12 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
         case KEY_INT:
                 if (vctl_parse_ll(value, k->min, k->max, &n) < 0 || (k->kind == KEY_INT && n == 0))
                         return config_error(
-                                path, data, k->name, "%s: '%s' is not %s between %lld and %lld",
-                                k->name, value, k->kind == KEY_INT ? "-1 or a number" : "a number",
-                                k->kind == KEY_INT ? 1 : k->min, k->max);
+                                path, data, k->name,
+                                k->kind == KEY_INT ? _("%s: '%s' is not -1 or a number between "
+                                                       "%lld and %lld")
+                                                   : _("%s: '%s' is not a number between %lld "
+                                                       "and %lld"),
+                                k->name, value, k->kind == KEY_INT ? 1 : k->min, k->max);
                 if (k->kind == KEY_INT)
                         *(int *)field = (int)n;
                 else
@@ -125,8 +228,8 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
         case KEY_LEVEL:
                 if (vctl_log_level_parse(value, (vctl_log_level *)field) < 0)
                         return config_error(path, data, k->name,
-                                            "%s: '%s' is not a log level (use debug, info, "
-                                            "warning or error)",
+                                            _("%s: '%s' is not a log level (use debug, info, "
+                                              "warning or error)"),
                                             k->name, value);
                 return 0;
         case KEY_PERMS: {
@@ -136,10 +239,58 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
                 errno = 0;
                 mode = strtoul(value, &end, 8);
                 if (!*value || *end || errno || mode > 0777 || value[0] == '-')
-                        return config_error(path, data, k->name,
-                                            "%s: '%s' is not an octal file mode such as \"0600\"",
-                                            k->name, value);
+                        return config_error(
+                                path, data, k->name,
+                                _("%s: '%s' is not an octal file mode such as \"0600\""), k->name,
+                                value);
                 *(guint *)field = (guint)mode;
+                return 0;
+        }
+        case KEY_AUTH:
+                if (g_str_equal(value, "none"))
+                        *(int *)field = VCTLD_AUTH_NONE;
+                else if (g_str_equal(value, "polkit"))
+                        *(int *)field = VCTLD_AUTH_POLKIT;
+                else
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not an authentication vctld knows (use "
+                                            "\"polkit\" or \"none\")",
+                                            k->name, value);
+                return 0;
+        case KEY_GROUP:
+                if (strlen(value) >= sizeof(((vctld_config *)NULL)->unix_sock_group) ||
+                    strpbrk(value, ": /\t\n"))
+                        return config_error(path, data, k->name, "%s: '%s' is not a group name",
+                                            k->name, value);
+                g_strlcpy(field, value, sizeof(((vctld_config *)NULL)->unix_sock_group));
+                return 0;
+        case KEY_ACCESS_DRIVERS:
+                return config_parse_access_drivers(value, (gboolean *)field, path, data, k);
+        case KEY_STR:
+        case KEY_PATH:
+                if (strlen(value) >= (gsize)k->max || strlen(value) < (gsize)k->min)
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is empty or longer than %lld bytes", k->name,
+                                            value, k->max - 1);
+                if (k->kind == KEY_PATH && !g_path_is_absolute(value))
+                        return config_error(path, data, k->name, "%s: '%s' is not an absolute path",
+                                            k->name, value);
+                g_strlcpy(field, value, (gsize)k->max);
+                return 0;
+        case KEY_DNLIST: {
+                g_autofree char *list = NULL;
+
+                if (config_parse_dn_list(raw, &list) < 0)
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not a list of quoted strings such as "
+                                            "[\"C=GB,O=Example,CN=*\"]",
+                                            k->name, raw);
+                if (strlen(list) >= (gsize)k->max)
+                        return config_error(path, data, k->name,
+                                            "%s: the list is longer than %lld bytes", k->name,
+                                            k->max - 1);
+                g_strlcpy(field, list, (gsize)k->max);
+                cfg->has_dn_list = TRUE;
                 return 0;
         }
         }
@@ -172,7 +323,7 @@ int config_parse_data(const char *data, gsize len, const char *path, vctld_confi
                         g_autofree char *header = g_strdup_printf("[%s]", groups[i]);
 
                         return config_error(path, text, header,
-                                            "unknown group [%s] (vctld.conf has only [%s])",
+                                            _("unknown group [%s] (vctld.conf has only [%s])"),
                                             groups[i], CONFIG_GROUP);
                 }
         }
@@ -184,7 +335,7 @@ int config_parse_data(const char *data, gsize len, const char *path, vctld_confi
 
                 if (!k)
                         return config_error(path, text, keys[i],
-                                            "unknown key '%s' in [%s] (see docs/vctld.conf)",
+                                            _("unknown key '%s' in [%s] (see docs/vctld.conf)"),
                                             keys[i], CONFIG_GROUP);
                 value = g_key_file_get_value(kf, CONFIG_GROUP, keys[i], NULL);
                 if (!value || config_set_key(&cfg, k, value, path, text) < 0)
@@ -224,6 +375,16 @@ static char *config_value_string(const vctld_config *cfg, const config_key *k)
                 return g_strdup(levels[CLAMP(*(const int *)field, 0, 3)]);
         case KEY_PERMS:
                 return g_strdup_printf("%04o", *(const guint *)field);
+        case KEY_AUTH:
+                return g_strdup(*(const int *)field == VCTLD_AUTH_POLKIT ? "polkit" : "none");
+        case KEY_GROUP:
+                return g_strdup_printf("\"%s\"", (const char *)field);
+        case KEY_ACCESS_DRIVERS:
+                return g_strdup(*(const gboolean *)field ? "[\"polkit\"]" : "[]");
+        case KEY_STR:
+        case KEY_PATH:
+        case KEY_DNLIST:
+                return g_strdup_printf("\"%s\"", (const char *)field);
         }
         g_assert_not_reached();
 }
@@ -244,4 +405,32 @@ char *config_describe_changes(const vctld_config *old_cfg, const vctld_config *n
         if (!out->len)
                 return NULL;
         return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+gboolean config_tls_differs(const vctld_config *a, const vctld_config *b)
+{
+        return a->listen_tls != b->listen_tls || a->tls_port != b->tls_port ||
+               strcmp(a->listen_addr, b->listen_addr) != 0 || strcmp(a->ca_file, b->ca_file) != 0 ||
+               strcmp(a->crl_file, b->crl_file) != 0 || strcmp(a->cert_file, b->cert_file) != 0 ||
+               strcmp(a->key_file, b->key_file) != 0 ||
+               a->tls_no_verify_certificate != b->tls_no_verify_certificate ||
+               a->has_dn_list != b->has_dn_list ||
+               strcmp(a->tls_allowed_dn_list, b->tls_allowed_dn_list) != 0 ||
+               strcmp(a->tls_priority, b->tls_priority) != 0;
+}
+
+void config_copy_tls(vctld_config *dst, const vctld_config *src)
+{
+        dst->listen_tls = src->listen_tls;
+        dst->tls_port = src->tls_port;
+        memcpy(dst->listen_addr, src->listen_addr, sizeof(dst->listen_addr));
+        memcpy(dst->ca_file, src->ca_file, sizeof(dst->ca_file));
+        memcpy(dst->crl_file, src->crl_file, sizeof(dst->crl_file));
+        memcpy(dst->cert_file, src->cert_file, sizeof(dst->cert_file));
+        memcpy(dst->key_file, src->key_file, sizeof(dst->key_file));
+        dst->tls_no_verify_certificate = src->tls_no_verify_certificate;
+        memcpy(dst->tls_allowed_dn_list, src->tls_allowed_dn_list,
+               sizeof(dst->tls_allowed_dn_list));
+        dst->has_dn_list = src->has_dn_list;
+        memcpy(dst->tls_priority, src->tls_priority, sizeof(dst->tls_priority));
 }

@@ -27,13 +27,18 @@ int dispatch_access(dispatch_ctx *ctx, const char *object, const char *perm,
 gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
                                  const access_detail *details);
 
+/* For listings of n objects: ret_visible[i] whether the caller may see
+ * (getattr) the object of details[i]; the checks run concurrently. 0, or -1
+ * with the error set when polkit could not answer. */
+int dispatch_access_filter(dispatch_ctx *ctx, const char *object,
+                           const access_detail *const *details, guint n, gboolean *ret_visible);
+
 /* Refuses an entry the driver does not implement. */
 int dispatch_unsupported(dispatch_ctx *ctx, const char *what);
 
 /* dispatch_connect.c */
 DISPATCH_HANDLER(dispatch_connect_open);
 DISPATCH_HANDLER(dispatch_connect_close);
-DISPATCH_HANDLER(dispatch_auth_list);
 DISPATCH_HANDLER(dispatch_connect_supports_feature);
 DISPATCH_HANDLER(dispatch_connect_get_uri);
 DISPATCH_HANDLER(dispatch_connect_get_type);
@@ -49,6 +54,10 @@ DISPATCH_HANDLER(dispatch_connect_event_register_any);
 DISPATCH_HANDLER(dispatch_connect_event_deregister_any);
 DISPATCH_HANDLER(dispatch_connect_register_close_callback);
 DISPATCH_HANDLER(dispatch_connect_unregister_close_callback);
+
+/* dispatch_auth.c */
+DISPATCH_HANDLER(dispatch_auth_list);
+DISPATCH_HANDLER(dispatch_auth_polkit);
 
 /* dispatch_domain.c */
 DISPATCH_HANDLER(dispatch_connect_list_all_domains);
@@ -120,3 +129,26 @@ DISPATCH_HANDLER(dispatch_storage_vol_resize);
 DISPATCH_HANDLER(dispatch_storage_vol_get_info);
 DISPATCH_HANDLER(dispatch_storage_vol_get_xml_desc);
 DISPATCH_HANDLER(dispatch_storage_vol_get_path);
+/* dispatch_network.c: virtual networks, their leases and events */
+DISPATCH_HANDLER(dispatch_connect_list_all_networks);
+DISPATCH_HANDLER(dispatch_connect_num_of_networks);
+DISPATCH_HANDLER(dispatch_connect_num_of_defined_networks);
+DISPATCH_HANDLER(dispatch_connect_list_networks);
+DISPATCH_HANDLER(dispatch_connect_list_defined_networks);
+DISPATCH_HANDLER(dispatch_network_lookup_by_name);
+DISPATCH_HANDLER(dispatch_network_lookup_by_uuid);
+DISPATCH_HANDLER(dispatch_network_define_xml);
+DISPATCH_HANDLER(dispatch_network_create_xml);
+DISPATCH_HANDLER(dispatch_network_create);
+DISPATCH_HANDLER(dispatch_network_destroy);
+DISPATCH_HANDLER(dispatch_network_undefine);
+DISPATCH_HANDLER(dispatch_network_get_xml_desc);
+DISPATCH_HANDLER(dispatch_network_get_bridge_name);
+DISPATCH_HANDLER(dispatch_network_get_autostart);
+DISPATCH_HANDLER(dispatch_network_set_autostart);
+DISPATCH_HANDLER(dispatch_network_is_active);
+DISPATCH_HANDLER(dispatch_network_is_persistent);
+DISPATCH_HANDLER(dispatch_network_get_dhcp_leases);
+DISPATCH_HANDLER(dispatch_domain_interface_addresses);
+DISPATCH_HANDLER(dispatch_connect_network_event_register_any);
+DISPATCH_HANDLER(dispatch_connect_network_event_deregister_any);

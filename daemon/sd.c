@@ -6,6 +6,7 @@
 #include "lib/util/error.h"
 #include "lib/util/log.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,21 +27,21 @@ static void sd_unset_env(void)
         g_unsetenv("LISTEN_FDNAMES");
 }
 
-int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd)
+int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd, int *ret_tls_fd)
 {
         const char *pid_s = g_getenv("LISTEN_PID");
         const char *fds_s = g_getenv("LISTEN_FDS");
         g_auto(GStrv) names = NULL;
         unsigned long long pid, n;
-        int rw = -1, ro = -1;
+        int rw = -1, ro = -1, tls = -1;
 
-        *ret_rw_fd = *ret_ro_fd = -1;
+        *ret_rw_fd = *ret_ro_fd = *ret_tls_fd = -1;
         if (!pid_s || !fds_s)
                 return 0;
         if (vctl_parse_ull(pid_s, G_MAXINT, &pid) < 0 || vctl_parse_ull(fds_s, SD_MAX_FDS, &n) < 0)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "malformed socket activation variables LISTEN_PID='%s' "
-                                      "LISTEN_FDS='%s'",
+                                      _("malformed socket activation variables LISTEN_PID='%s' "
+                                        "LISTEN_FDS='%s'"),
                                       pid_s, fds_s);
         if ((pid_t)pid != getpid())
                 return 0; /* meant for another process */
@@ -52,8 +53,13 @@ int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd)
 
                 if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
                         return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                                    "socket activation: bad descriptor %d", fd);
-                if (g_str_equal(name, "vctld.socket") && rw < 0)
+                                                    _("socket activation: bad descriptor %d"), fd);
+                if (g_str_equal(name, "vctld-tls.socket") && tls < 0)
+                        tls = fd;
+                else if (g_str_equal(name, "vctld-tls.socket"))
+                        log_warning(_("socket activation: ignoring extra descriptor %d ('%s')"), fd,
+                                    name);
+                else if (g_str_equal(name, "vctld.socket") && rw < 0)
                         rw = fd;
                 else if (g_str_equal(name, "vctld-ro.socket") && ro < 0)
                         ro = fd;
@@ -62,12 +68,13 @@ int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd)
                 else if (ro < 0)
                         ro = fd;
                 else
-                        log_warning("socket activation: ignoring extra descriptor %d ('%s')", fd,
+                        log_warning(_("socket activation: ignoring extra descriptor %d ('%s')"), fd,
                                     name);
         }
         sd_unset_env();
         *ret_rw_fd = rw;
         *ret_ro_fd = ro;
+        *ret_tls_fd = tls;
         return 0;
 }
 
@@ -95,6 +102,7 @@ int sd_notify_state(const char *state)
                 r = -errno;
         close(fd);
         if (r < 0)
-                log_warning("cannot notify systemd (%s) of '%s': %s", path, state, g_strerror(-r));
+                log_warning(_("cannot notify systemd (%s) of '%s': %s"), path, state,
+                            g_strerror(-r));
         return r;
 }

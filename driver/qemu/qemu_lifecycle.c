@@ -6,17 +6,21 @@
 #include "driver/driver_priv.h"
 #include "driver/qemu/qemu_storage.h"
 #include "driver/qemu/qemu_driver.h"
+#include "driver/qemu/qemu_confine.h"
+#include "driver/qemu/qemu_interface.h"
 #include "driver/qemu/qemu_lifecycle_priv.h"
 #include "driver/qemu/qemu_process.h"
 #include "driver/qemu/qemu_status.h"
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* one connection attempt while QEMU starts (then we look whether it died) */
@@ -33,7 +37,7 @@ static void qemu_vm_set_ptys(qemu_vm *vm, domain_def *live)
         JsonArray *a;
 
         if (qmp_execute(vm->mon, "query-chardev", NULL, QEMU_QMP_TIMEOUT_MS, &ret) < 0) {
-                log_warning("domain '%s': cannot learn its pty paths: %s", vm->name,
+                log_warning(_("domain '%s': cannot learn its pty paths: %s"), vm->name,
                             vctl_error_message());
                 vctl_error_clear();
                 return;
@@ -92,8 +96,8 @@ static int qemu_vm_exited_error(qemu_vm *vm)
                 qemu_process_log_tail(vm->log_path, vm->log_offset, QEMU_PROCESS_LOG_LINES);
 
         return vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_QEMU,
-                              "domain '%s': QEMU exited while starting: %s", vm->name,
-                              tail ? tail : "(its log is empty)");
+                              _("domain '%s': QEMU exited while starting: %s"), vm->name,
+                              tail ? tail : _("(its log is empty)"));
 }
 
 /* Connects to the monitor of a QEMU that is starting, giving up at once
@@ -115,8 +119,8 @@ static int qemu_vm_connect_starting(qemu_vm *vm)
                                                                       QEMU_PROCESS_LOG_LINES);
 
                         return vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_QEMU,
-                                              "domain '%s': QEMU did not answer on its monitor "
-                                              "'%s' within %d s (%s); its log: %s",
+                                              _("domain '%s': QEMU did not answer on its monitor "
+                                                "'%s' within %d s (%s); its log: %s"),
                                               vm->name, vm->monitor_path,
                                               QEMU_CONNECT_TIMEOUT_MS / 1000, vctl_error_message(),
                                               tail ? tail : "(empty)");
@@ -132,36 +136,80 @@ static int qemu_vm_launch(qemu_vm *vm, domain_def *live, unsigned int flags)
         qemu_state *st = vm->st;
         g_autoptr(qemu_caps) caps = NULL;
         g_auto(GStrv) argv = NULL;
-        qemu_launch launch = {.monitor_path = vm->monitor_path, .run_dir = vm->dir};
+        qemu_launch launch = {
+                .monitor_path = vm->monitor_path, .run_dir = vm->dir, .sandbox = st->confine};
         qemu_status status = {.state = VCTL_DOMAIN_PAUSED,
                               .reason = VCTL_DOMAIN_PAUSED_STARTING_UP,
                               .monitor = vm->monitor_path,
                               .id = vm->id,
-                              .live = live};
+                              .live = live,
+                              .owners = vm->owners};
+        qemu_confine_user user = {0};
         gboolean exited;
         int log_fd, r;
+
+        g_autoptr(GArray) taps = NULL;
+        g_autoptr(GArray) tap_nums = g_array_new(FALSE, FALSE, sizeof(int));
 
         caps = qemu_host_get_caps();
         if (!caps)
                 return -1;
-        argv = qemu_command_build(live, caps, &launch);
-        if (!argv)
+        /* taps first: their names go into the live definition */
+        if (qemu_interface_connect(vm->name, live, &taps) < 0)
                 return -1;
+        if (st->confine) {
+                /* qemu_confine_spawn keeps them at their own numbers */
+                g_array_append_vals(tap_nums, taps->data, taps->len);
+        } else {
+                for (guint i = 0; i < taps->len; i++) {
+                        int num = 3 + (int)i; /* where qemu_process_spawn_fds puts them */
+
+                        g_array_append_val(tap_nums, num);
+                }
+        }
+        launch.tap_fds = tap_nums;
+        if (st->confine &&
+            (qemu_confine_user_lookup(vm->name, &user) < 0 ||
+             qemu_confine_plan(vm->name, live,
+                               live->virt_type == DOMAIN_VIRT_KVM && caps->kvm_usable, &user,
+                               vm->owners) < 0)) {
+                g_ptr_array_set_size(vm->owners, 0);
+                qemu_interface_release(taps, NULL);
+                return -1;
+        }
+        argv = qemu_command_build(live, caps, &launch);
+        if (!argv) {
+                g_ptr_array_set_size(vm->owners, 0);
+                qemu_interface_release(taps, NULL);
+                return -1;
+        }
         qemu_process_remove_dir(vm->dir); /* a stale one of a crashed vctld */
         if (vctl_mkdir_p(vm->dir, 0700) < 0 || vctl_mkdir_p(st->log_dir, 0700) < 0)
-                return -1;
+                goto fail_taps;
+        if (st->confine && qemu_confine_own_dir(vm->name, vm->dir, &user) < 0)
+                goto fail_taps;
+        /* the owners are remembered before they change: a vctld killed from
+         * here on still gives the files back (the pid 0 is no QEMU) */
+        if (vm->owners->len > 0 && (qemu_status_save(vm->status_path, &status) < 0 ||
+                                    qemu_confine_grant(vm->name, vm->owners) < 0))
+                goto fail_taps;
         log_fd = qemu_process_log_open(vm->log_path, argv, &vm->log_offset);
         if (log_fd < 0)
-                goto fail_dir;
-        r = qemu_process_spawn(vm->name, argv, log_fd, &vm->pid);
+                goto fail_taps;
+        if (st->confine)
+                r = qemu_confine_spawn(vm->name, argv, log_fd, &user, taps, &vm->pid);
+        else
+                r = qemu_process_spawn_fds(vm->name, argv, log_fd, taps, &vm->pid);
         close(log_fd);
+        /* QEMU holds the taps now (or they go away with our fds) */
+        qemu_interface_release(taps, NULL);
         if (r < 0)
                 goto fail_dir;
         /* our unreaped child: the pidfd names it even if it already exited */
         vm->pidfd = pidfd_open(vm->pid, 0);
         if (vm->pidfd < 0) {
                 vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                     "domain '%s': cannot watch QEMU (pid %d)", vm->name,
+                                     _("domain '%s': cannot watch QEMU (pid %d)"), vm->name,
                                      (int)vm->pid);
                 kill(vm->pid, SIGKILL);
                 qemu_process_reap(vm->pid);
@@ -176,7 +224,7 @@ static int qemu_vm_launch(qemu_vm *vm, domain_def *live, unsigned int flags)
         status.start_time = vm->start_time;
         if (qemu_status_save(vm->status_path, &status) < 0)
                 goto fail_kill;
-        log_info("domain '%s': QEMU started (pid %d)", vm->name, (int)vm->pid);
+        log_info(_("domain '%s': QEMU started (pid %d)"), vm->name, (int)vm->pid);
         if (qemu_vm_connect_starting(vm) < 0)
                 goto fail_kill;
         qemu_vm_set_ptys(vm, live);
@@ -187,12 +235,15 @@ static int qemu_vm_launch(qemu_vm *vm, domain_def *live, unsigned int flags)
 fail_kill : {
         /* keep the first error; the kill's own is only logged */
         g_autofree char *msg = g_strdup(vctl_error_message());
+        /* the start of qemu_vm_exited_error's message, in the current language */
+        g_autofree char *exit_msg =
+                g_strdup_printf(_("domain '%s': QEMU exited while starting: %s"), vm->name, "");
         int code = vctl_error_last() ? vctl_error_last()->code : VCTL_ERR_OPERATION_FAILED;
 
         exited = qemu_process_wait_exit(vm->pidfd, 0);
         if (!exited && qemu_process_kill(vm->name, vm->pidfd, QEMU_START_KILL_MS, FALSE) < 0)
                 log_error("%s", vctl_error_message());
-        if (exited && !strstr(msg, "exited while starting")) {
+        if (exited && !g_str_has_prefix(msg, exit_msg)) {
                 qemu_vm_exited_error(vm);
         } else {
                 vctl_error_set(code, VCTL_FROM_QEMU, "%s", msg);
@@ -205,6 +256,9 @@ fail_dir : {
         /* removing the directory must not lose the error */
         vctl_error *err = vctl_error_copy(vctl_error_last());
 
+        qemu_confine_restore(vm->name, vm->owners);
+        g_ptr_array_set_size(vm->owners, 0);
+        unlink(vm->status_path);
         qemu_process_remove_dir(vm->dir);
         if (err) {
                 vctl_error_set(err->code, err->domain, "%s", err->message);
@@ -212,6 +266,10 @@ fail_dir : {
         }
 }
         return -1;
+
+fail_taps:
+        qemu_interface_release(taps, NULL);
+        goto fail_dir;
 }
 
 /* Starts the domain with uuid: its obj->live when set (create_xml), else a
@@ -229,7 +287,7 @@ static int qemu_start(qemu_state *st, const unsigned char *uuid, unsigned int fl
         domain_list_lock(st->domains);
         obj = domain_list_find_uuid_locked(st->domains, uuid);
         if (!obj) {
-                vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN, "no domain with UUID '%s'",
+                vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN, _("no domain with UUID '%s'"),
                                vctl_uuid_format(uuid, buf));
                 goto out_unlock;
         }
@@ -237,7 +295,7 @@ static int qemu_start(qemu_state *st, const unsigned char *uuid, unsigned int fl
                 goto out_unlock;
         if (g_hash_table_contains(st->vms, obj->name)) {
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is already being started or stopped", obj->name);
+                               _("domain '%s' is already being started or stopped"), obj->name);
                 goto out_unlock;
         }
         live = drv_domain_def_copy(obj->live ? obj->live : obj->def);
@@ -254,9 +312,10 @@ static int qemu_start(qemu_state *st, const unsigned char *uuid, unsigned int fl
         obj = domain_list_find_uuid_locked(st->domains, uuid);
         if (r == 0 && !obj) {
                 vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_DOMAIN,
-                               "domain '%s' was undefined while it started", vm->name);
+                               _("domain '%s' was undefined while it started"), vm->name);
                 qemu_process_kill(vm->name, vm->pidfd, QEMU_START_KILL_MS, FALSE);
                 qemu_process_reap(vm->pid);
+                qemu_confine_restore(vm->name, vm->owners);
                 unlink(vm->status_path);
                 qemu_process_remove_dir(vm->dir);
                 r = -1;
@@ -316,7 +375,7 @@ drv_domain *qemu_lifecycle_create_xml(qemu_state *st, domain_def **def, unsigned
         obj = domain_list_find_uuid_locked(st->domains, uuid);
         if (obj && g_hash_table_contains(st->vms, obj->name)) {
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is already being started or stopped", obj->name);
+                               _("domain '%s' is already being started or stopped"), obj->name);
                 obj = NULL;
         } else {
                 obj = domain_list_add_locked(st->domains, &owned, DOMAIN_LIST_ADD_LIVE, NULL);
@@ -341,7 +400,7 @@ static gpointer qemu_vm_restart_thread(gpointer data)
         memcpy(uuid, vm->uuid, VCTL_UUID_LEN);
         qemu_vm_unref(vm);
         if (!g_atomic_int_get(&st->quitting) && qemu_start(st, uuid, 0, NULL) < 0) {
-                log_error("domain '%s': cannot start it again: %s", name, vctl_error_message());
+                log_error(_("domain '%s': cannot start it again: %s"), name, vctl_error_message());
                 vctl_error_clear();
         }
         qemu_state_unref(st);
@@ -351,7 +410,7 @@ static gpointer qemu_vm_restart_thread(gpointer data)
 /* on_poweroff/on_crash=restart: a new QEMU, off the event thread */
 void qemu_vm_restart_later(qemu_vm *vm)
 {
-        log_info("domain '%s': starting it again, as its configuration asks", vm->name);
+        log_info(_("domain '%s': starting it again, as its configuration asks"), vm->name);
         qemu_state_ref(vm->st);
         g_thread_unref(g_thread_new("vctl-qemu-restart", qemu_vm_restart_thread, qemu_vm_ref(vm)));
 }
@@ -383,7 +442,7 @@ static qemu_vm *qemu_vm_acquire(qemu_state *st, const drv_domain *dom)
         domain_list_unlock(st->domains);
         if (!obj || !vm->mon) {
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is not running", vm->name);
+                               _("domain '%s' is not running"), vm->name);
                 g_mutex_unlock(&vm->job);
                 qemu_vm_unref(vm);
                 return NULL;
@@ -478,10 +537,10 @@ static int qemu_pause_op(qemu_state *st, const drv_domain *dom, gboolean pause)
         obj = qemu_vm_obj_locked(vm);
         if (obj && pause && obj->state == VCTL_DOMAIN_PAUSED)
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is already paused", vm->name);
+                               _("domain '%s' is already paused"), vm->name);
         else if (obj && !pause && obj->state != VCTL_DOMAIN_PAUSED)
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is not paused", vm->name);
+                               _("domain '%s' is not paused"), vm->name);
         else if (obj)
                 r = 0;
         domain_list_unlock(st->domains);
@@ -540,7 +599,13 @@ int qemu_lifecycle_init(qemu_state *st, const vctl_paths *paths)
         st->log_dir = g_build_filename(paths->log_dir, "qemu", NULL);
         st->vms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify)qemu_vm_unref);
-        if (vctl_mkdir_p(st->run_dir, 0700) < 0)
+        /* root in system mode: QEMU runs as vctl-qemu, which must get through
+         * RUN_DIR/qemu to its own directory (the status files stay 0600) */
+        st->confine = paths->system && geteuid() == 0;
+        if (vctl_mkdir_p(st->run_dir, st->confine ? 0711 : 0700) < 0 ||
+            (st->confine && chmod(st->run_dir, 0711) < 0 &&
+             vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
+                                  "cannot open '%s' to the QEMU user", st->run_dir) < 0))
                 return -1;
         st->ev_ctx = g_main_context_new();
         st->ev_thread = g_thread_new("vctl-qemu-events", qemu_event_thread, st);
@@ -569,11 +634,11 @@ void qemu_lifecycle_autostart(qemu_state *st)
                 const char *name = g_ptr_array_index(names, i);
 
                 if (qemu_start(st, g_ptr_array_index(uuids, i), 0, NULL) < 0) {
-                        log_error("cannot start domain '%s' automatically: %s", name,
+                        log_error(_("cannot start domain '%s' automatically: %s"), name,
                                   vctl_error_message());
                         vctl_error_clear();
                 } else {
-                        log_info("domain '%s' started automatically", name);
+                        log_info(_("domain '%s' started automatically"), name);
                 }
         }
 }

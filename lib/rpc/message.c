@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "lib/rpc/message.h"
+#include "lib/util/i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +61,8 @@ int vctl_rpc_encode(GByteArray *out, const vctl_rpc_header *hdr, xdrproc_t proc,
         }
         if (body_len > max - VCTL_RPC_HEADER_LEN)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot send procedure %d of program 0x%x: a %zu-byte "
-                                      "body exceeds the message limit of %u bytes",
+                                      _("cannot send procedure %d of program 0x%x: a %zu-byte "
+                                        "body exceeds the message limit of %u bytes"),
                                       hdr->proc, hdr->prog, body_len, max);
 
         g_byte_array_set_size(out, orig_len + VCTL_RPC_MIN_FRAME + body_len);
@@ -84,8 +85,8 @@ int vctl_rpc_encode(GByteArray *out, const vctl_rpc_header *hdr, xdrproc_t proc,
                 if (!ok) {
                         g_byte_array_set_size(out, orig_len);
                         return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                              "cannot encode the body of procedure %d of program "
-                                              "0x%x: a string or array is over its limit",
+                                              _("cannot encode the body of procedure %d of program "
+                                                "0x%x: a string or array is over its limit"),
                                               hdr->proc, hdr->prog);
                 }
         }
@@ -99,8 +100,8 @@ int vctl_rpc_encode_raw(GByteArray *out, const vctl_rpc_header *hdr, const void 
 
         if (len > effective_max(max_message) - VCTL_RPC_HEADER_LEN)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot send %zu bytes of stream data in one message: "
-                                      "over the limit of %u bytes",
+                                      _("cannot send %zu bytes of stream data in one message: "
+                                        "over the limit of %u bytes"),
                                       len, effective_max(max_message));
         if (vctl_rpc_encode(out, hdr, NULL, NULL, max_message) < 0)
                 return -1;
@@ -144,14 +145,15 @@ int vctl_rpc_decode_body(const guint8 *body, gsize body_len, xdrproc_t proc, voi
                 if (body_len == 0)
                         return 0;
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot decode a %zu-byte message body: this message "
-                                      "carries none",
+                                      _("cannot decode a %zu-byte message body: this message "
+                                        "carries none"),
                                       body_len);
         }
         memset(data, 0, data_size);
         if (body_len > G_MAXUINT32)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot decode a %zu-byte message body: too large", body_len);
+                                      _("cannot decode a %zu-byte message body: too large"),
+                                      body_len);
         xdrmem_create(&xdr, (char *)body, (u_int)body_len, XDR_DECODE);
         ok = proc(&xdr, data);
         used = xdr_getpos(&xdr);
@@ -160,16 +162,16 @@ int vctl_rpc_decode_body(const guint8 *body, gsize body_len, xdrproc_t proc, voi
                 xdr_free(proc, data);
                 memset(data, 0, data_size);
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot decode a %zu-byte message body: malformed XDR, or "
-                                      "a string or array over its limit",
+                                      _("cannot decode a %zu-byte message body: malformed XDR, or "
+                                        "a string or array over its limit"),
                                       body_len);
         }
         if (used != body_len) {
                 xdr_free(proc, data);
                 memset(data, 0, data_size);
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot decode a %zu-byte message body: %zu bytes left "
-                                      "over after the arguments",
+                                      _("cannot decode a %zu-byte message body: %zu bytes left "
+                                        "over after the arguments"),
                                       body_len, body_len - used);
         }
         return 0;
@@ -183,7 +185,7 @@ int vctl_rpc_msg_decode(const vctl_rpc_msg *msg, xdrproc_t proc, void *data, gsi
                                            : NULL;
                 g_autofree char *cause = g_strdup(vctl_error_message());
 
-                return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC, "procedure %d%s%s%s: %s",
+                return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC, _("procedure %d%s%s%s: %s"),
                                       msg->header.proc, name ? " (" : "", name ? name : "",
                                       name ? ")" : "", cause);
         }
@@ -196,19 +198,19 @@ int vctl_rpc_msg_check(const vctl_rpc_msg *msg, guint32 prog, guint32 vers)
 
         if (h->prog != prog)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "message for unknown program 0x%x (expected 0x%x)", h->prog,
-                                      prog);
+                                      _("message for unknown program 0x%x (expected 0x%x)"),
+                                      h->prog, prog);
         if (h->vers != vers)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "program 0x%x: protocol version %u is not supported "
-                                      "(expected %u)",
+                                      _("program 0x%x: protocol version %u is not supported "
+                                        "(expected %u)"),
                                       h->prog, h->vers, vers);
         if (h->type < VCTL_RPC_CALL || h->type > VCTL_RPC_STREAM_HOLE)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "procedure %d: unknown message type %d", h->proc, h->type);
+                                      _("procedure %d: unknown message type %d"), h->proc, h->type);
         if (h->status < VCTL_RPC_OK || h->status > VCTL_RPC_CONTINUE)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "procedure %d: unknown message status %d", h->proc,
+                                      _("procedure %d: unknown message status %d"), h->proc,
                                       h->status);
         return 0;
 }
@@ -282,15 +284,15 @@ int vctl_rpc_reader_feed(vctl_rpc_reader *reader, const guint8 *data, gsize len)
                         total = get_be32(reader->len_buf);
                         if (total < VCTL_RPC_MIN_FRAME) {
                                 vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                               "message length %u is too small: a message is "
-                                               "at least %u bytes",
+                                               _("message length %u is too small: a message is "
+                                                 "at least %u bytes"),
                                                total, VCTL_RPC_MIN_FRAME);
                                 return reader_fail(reader);
                         }
                         if (total - VCTL_RPC_LEN_LEN > reader->max_message) {
                                 vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                               "message length %u is too large: the limit is "
-                                               "%u bytes",
+                                               _("message length %u is too large: the limit is "
+                                                 "%u bytes"),
                                                total, reader->max_message + VCTL_RPC_LEN_LEN);
                                 return reader_fail(reader);
                         }
@@ -321,14 +323,14 @@ int vctl_rpc_reader_finish(vctl_rpc_reader *reader)
         }
         if (reader->frame)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "connection closed in the middle of a message (%u of %zu "
-                                      "bytes received)",
+                                      _("connection closed in the middle of a message (%u of %zu "
+                                        "bytes received)"),
                                       (guint)(reader->frame->len + VCTL_RPC_LEN_LEN),
                                       reader->frame_want + VCTL_RPC_LEN_LEN);
         if (reader->len_have > 0)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "connection closed in the middle of a message (%zu of 4 "
-                                      "length bytes received)",
+                                      _("connection closed in the middle of a message (%zu of 4 "
+                                        "length bytes received)"),
                                       reader->len_have);
         return 0;
 }
@@ -338,7 +340,7 @@ int vctl_rpc_encode_error(GByteArray *out, const vctl_rpc_header *call, const vc
 {
         vctl_rpc_header hdr = *call;
         remote_error rerr = {0};
-        char *message = err && err->message ? err->message : (char *)"unknown error";
+        char *message = err && err->message ? err->message : (char *)_("unknown error");
 
         hdr.type = VCTL_RPC_REPLY;
         hdr.status = VCTL_RPC_ERROR;
@@ -443,8 +445,23 @@ static const vctl_rpc_proc_info procs[] = {
         PROC_ARGS(DOMAIN_SHUTDOWN, domain_shutdown),
         PROC_ARGS(DOMAIN_SUSPEND, domain_suspend),
         PROC_ARGS(DOMAIN_UNDEFINE, domain_undefine),
+        PROC_BOTH(CONNECT_LIST_DEFINED_NETWORKS, connect_list_defined_networks),
         PROC_BOTH(CONNECT_LIST_DOMAINS, connect_list_domains),
+        PROC_BOTH(CONNECT_LIST_NETWORKS, connect_list_networks),
+        PROC_ARGS(NETWORK_CREATE, network_create),
+        PROC_BOTH(NETWORK_CREATE_XML, network_create_xml),
+        PROC_BOTH(NETWORK_DEFINE_XML, network_define_xml),
+        PROC_ARGS(NETWORK_DESTROY, network_destroy),
+        PROC_BOTH(NETWORK_GET_XML_DESC, network_get_xml_desc),
+        PROC_BOTH(NETWORK_GET_AUTOSTART, network_get_autostart),
+        PROC_BOTH(NETWORK_GET_BRIDGE_NAME, network_get_bridge_name),
+        PROC_BOTH(NETWORK_LOOKUP_BY_NAME, network_lookup_by_name),
+        PROC_BOTH(NETWORK_LOOKUP_BY_UUID, network_lookup_by_uuid),
+        PROC_ARGS(NETWORK_SET_AUTOSTART, network_set_autostart),
+        PROC_ARGS(NETWORK_UNDEFINE, network_undefine),
+        PROC_RET(CONNECT_NUM_OF_DEFINED_NETWORKS, connect_num_of_defined_networks),
         PROC_RET(CONNECT_NUM_OF_DOMAINS, connect_num_of_domains),
+        PROC_RET(CONNECT_NUM_OF_NETWORKS, connect_num_of_networks),
         PROC_RET(CONNECT_GET_HOSTNAME, connect_get_hostname),
         PROC_BOTH(CONNECT_SUPPORTS_FEATURE, connect_supports_feature),
         PROC_RET(AUTH_LIST, auth_list),
@@ -453,6 +470,8 @@ static const vctl_rpc_proc_info procs[] = {
         PROC_RET(CONNECT_IS_SECURE, connect_is_secure),
         PROC_BOTH(DOMAIN_IS_ACTIVE, domain_is_active),
         PROC_BOTH(DOMAIN_IS_PERSISTENT, domain_is_persistent),
+        PROC_BOTH(NETWORK_IS_ACTIVE, network_is_active),
+        PROC_BOTH(NETWORK_IS_PERSISTENT, network_is_persistent),
         PROC_RET(CONNECT_GET_LIB_VERSION, connect_get_lib_version),
         PROC_BOTH(DOMAIN_CREATE_WITH_FLAGS, domain_create_with_flags),
         PROC_ARGS(DOMAIN_OPEN_CONSOLE, domain_open_console),
@@ -462,6 +481,13 @@ static const vctl_rpc_proc_info procs[] = {
         PROC_ARGS(DOMAIN_RESET, domain_reset),
         PROC_ARGS(DOMAIN_SHUTDOWN_FLAGS, domain_shutdown_flags),
         PROC_BOTH(CONNECT_LIST_ALL_DOMAINS, connect_list_all_domains),
+        PROC_BOTH(CONNECT_LIST_ALL_NETWORKS, connect_list_all_networks),
+        PROC_BOTH(CONNECT_NETWORK_EVENT_REGISTER_ANY, connect_network_event_register_any),
+        PROC_ARGS(CONNECT_NETWORK_EVENT_DEREGISTER_ANY, connect_network_event_deregister_any),
+        /* an event, sent as a MESSAGE whose body is the _msg struct */
+        {REMOTE_PROC_NETWORK_EVENT_LIFECYCLE, "NETWORK_EVENT_LIFECYCLE",
+         (xdrproc_t)xdr_remote_network_event_lifecycle_msg,
+         sizeof(remote_network_event_lifecycle_msg), NULL, 0},
         PROC_BOTH(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
                   connect_domain_event_callback_register_any),
         PROC_ARGS(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
@@ -470,8 +496,10 @@ static const vctl_rpc_proc_info procs[] = {
         {REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, "DOMAIN_EVENT_CALLBACK_LIFECYCLE",
          (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
          sizeof(remote_domain_event_callback_lifecycle_msg), NULL, 0},
+        PROC_BOTH(NETWORK_GET_DHCP_LEASES, network_get_dhcp_leases),
         PROC_BOTH(CONNECT_GET_DOMAIN_CAPABILITIES, connect_get_domain_capabilities),
         PROC_BOTH(DOMAIN_DEFINE_XML_FLAGS, domain_define_xml_flags),
+        PROC_BOTH(DOMAIN_INTERFACE_ADDRESSES, domain_interface_addresses),
         PROC_NONE(CONNECT_REGISTER_CLOSE_CALLBACK),
         PROC_NONE(CONNECT_UNREGISTER_CLOSE_CALLBACK),
 };
