@@ -270,17 +270,17 @@ static void vol_parse_qcow2_options(conf_ctx *ctx, xmlNode *target, vol_def *def
         if (compat) {
                 if (strcmp(compat, "0.10") != 0 && strcmp(compat, "1.1") != 0)
                         conf_err(ctx, conf_first(target, "compat"),
-                                 "invalid <compat> '%s' (qcow2 knows 0.10 and 1.1)", compat);
+                                 _("invalid <compat> '%s' (qcow2 knows 0.10 and 1.1)"), compat);
                 else
                         def->compat = g_steal_pointer(&compat);
         }
         if (fn) {
                 def->lazy_refcounts = conf_child(ctx, fn, "lazy_refcounts", TRUE) != NULL;
                 if (def->lazy_refcounts && g_strcmp0(def->compat ? def->compat : "1.1", "1.1") != 0)
-                        conf_err(ctx, fn, "<lazy_refcounts/> needs <compat>1.1</compat>");
+                        conf_err(ctx, fn, _("<lazy_refcounts/> needs <compat>1.1</compat>"));
         }
         if ((def->compat || def->lazy_refcounts) && def->target_format != VOL_FORMAT_QCOW2)
-                conf_err(ctx, target, "<compat> and <features> apply to qcow2 volumes only");
+                conf_err(ctx, target, _("<compat> and <features> apply to qcow2 volumes only"));
 }
 
 static void *vol_parse_root(conf_ctx *ctx, xmlNode *root)

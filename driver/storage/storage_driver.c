@@ -254,7 +254,7 @@ static drv_pool *storage_pool_define(storage_state *st, const char *xml, unsigne
                         goto out;
                 }
                 ret = storage_pool_to_drv(added);
-                log_info("storage pool '%s' defined", def->name);
+                log_info(_("storage pool '%s' defined"), def->name);
         }
 out:
         g_mutex_unlock(&st->lock);
@@ -354,7 +354,7 @@ static int storage_pool_start(storage_state *st, const drv_pool *pool, unsigned 
         r = storage_pool_start_locked(st, obj, flags);
         g_mutex_unlock(&st->lock);
         if (r == 0)
-                log_info("storage pool '%s' started", pool->name);
+                log_info(_("storage pool '%s' started"), pool->name);
         return r;
 }
 
@@ -383,7 +383,7 @@ static int storage_pool_destroy(storage_state *st, const drv_pool *pool)
                 g_hash_table_remove(st->pools, pool->name);
         }
         g_mutex_unlock(&st->lock);
-        log_info("storage pool '%s' stopped", pool->name);
+        log_info(_("storage pool '%s' stopped"), pool->name);
         return 0;
 }
 
@@ -438,7 +438,7 @@ static int storage_pool_undefine(storage_state *st, const drv_pool *pool)
                 g_hash_table_remove(st->pools, pool->name);
         }
         g_mutex_unlock(&st->lock);
-        log_info("storage pool '%s' undefined", pool->name);
+        log_info(_("storage pool '%s' undefined"), pool->name);
         return 0;
 }
 

@@ -256,7 +256,7 @@ static void storage_copy_progress(const char *what, unsigned long long pos, unsi
         if (pct < *last_pct + 10 && !(pct == 100 && *last_pct < 100))
                 return;
         *last_pct = pct;
-        log_info("%s: %d%% (%llu bytes of data copied)", what, pct, done);
+        log_info(_("%s: %d%% (%llu bytes of data copied)"), what, pct, done);
 }
 
 int storage_copy_sparse(int src_fd, int dst_fd, unsigned long long len, const char *what)

@@ -199,7 +199,7 @@ static void storage_unlink_def(storage_state *st, const char *dir, const char *n
                 return;
         path = storage_def_path(dir, name);
         if (unlink(path) < 0 && errno != ENOENT)
-                log_warning("cannot remove '%s': %s", path, g_strerror(errno));
+                log_warning(_("cannot remove '%s': %s"), path, g_strerror(errno));
 }
 
 /* The status file (config FALSE) or the definition and autostart link. */
@@ -356,8 +356,8 @@ int storage_pool_refresh_locked(storage_state *st, storage_pool_obj *obj)
                 if (de->d_name[0] == '.') {
                         if (obj->ops == 0 && g_str_has_prefix(de->d_name, STORAGE_TMP_PREFIX) &&
                             unlinkat(fd, de->d_name, 0) == 0)
-                                log_info("storage pool '%s': removed '%s', left by an "
-                                         "interrupted operation",
+                                log_info(_("storage pool '%s': removed '%s', left by an "
+                                           "interrupted operation"),
                                          obj->def->name, de->d_name);
                         continue;
                 }
@@ -369,8 +369,8 @@ int storage_pool_refresh_locked(storage_state *st, storage_pool_obj *obj)
                         continue;
                 }
                 if (g_hash_table_size(found) >= STORAGE_VOLS_MAX) {
-                        log_warning("storage pool '%s': more than %d volumes; the rest are not "
-                                    "listed",
+                        log_warning(_("storage pool '%s': more than %d volumes; the rest are not "
+                                      "listed"),
                                     obj->def->name, STORAGE_VOLS_MAX);
                         break;
                 }
@@ -453,14 +453,14 @@ static GPtrArray *storage_read_dir(const char *dir)
                         continue;
                 def = storage_read_def(path);
                 if (!def) {
-                        log_warning("ignoring storage pool definition '%s': %s", path,
+                        log_warning(_("ignoring storage pool definition '%s': %s"), path,
                                     vctl_error_message());
                         vctl_error_clear();
                         continue;
                 }
                 want = g_strconcat(def->name, ".xml", NULL);
                 if (strcmp(want, ent) != 0) {
-                        log_warning("ignoring '%s': it defines pool '%s'", path, def->name);
+                        log_warning(_("ignoring '%s': it defines pool '%s'"), path, def->name);
                         pool_def_free(def);
                         continue;
                 }
@@ -486,10 +486,10 @@ static void storage_define_default(storage_state *st, const vctl_paths *paths)
         if (!obj || storage_pool_set_autostart_locked(st, obj, TRUE) < 0 ||
             storage_pool_build_dir(obj->def, 0) < 0 || storage_pool_start_locked(st, obj, 0) < 0)
                 goto fail;
-        log_info("storage pool 'default' created at '%s'", paths->images_dir);
+        log_info(_("storage pool 'default' created at '%s'"), paths->images_dir);
         return;
 fail:
-        log_warning("cannot set up the default storage pool: %s", vctl_error_message());
+        log_warning(_("cannot set up the default storage pool: %s"), vctl_error_message());
         vctl_error_clear();
 }
 
@@ -537,7 +537,7 @@ int storage_load(storage_state *st, const vctl_paths *paths)
                 if (!obj)
                         obj = storage_pool_add_locked(st, (pool_def **)&status->pdata[i], FALSE);
                 if (obj && !obj->active && storage_pool_start_locked(st, obj, 0) < 0) {
-                        log_warning("storage pool '%s' stays inactive: %s", obj->def->name,
+                        log_warning(_("storage pool '%s' stays inactive: %s"), obj->def->name,
                                     vctl_error_message());
                         vctl_error_clear();
                 }
@@ -550,7 +550,7 @@ int storage_load(storage_state *st, const vctl_paths *paths)
                 storage_pool_obj *obj = value;
 
                 if (obj->autostart && !obj->active && storage_pool_start_locked(st, obj, 0) < 0) {
-                        log_warning("cannot autostart storage pool '%s': %s", obj->def->name,
+                        log_warning(_("cannot autostart storage pool '%s': %s"), obj->def->name,
                                     vctl_error_message());
                         vctl_error_clear();
                 }

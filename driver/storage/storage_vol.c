@@ -192,8 +192,8 @@ void storage_vol_record_set(storage_state *st, const char *pool, const char *nam
         dir = g_path_get_dirname(path);
         f = vol_format_name(format);
         if (vctl_mkdir_p(dir, 0700) < 0 || vctl_file_write_atomic(path, f, strlen(f), 0600) < 0) {
-                log_warning("storage volume '%s' of pool '%s': cannot record its format: %s", name,
-                            pool, vctl_error_message());
+                log_warning(_("storage volume '%s' of pool '%s': cannot record its format: %s"),
+                            name, pool, vctl_error_message());
                 vctl_error_clear();
         }
 }
@@ -212,10 +212,10 @@ void storage_vol_records_drop(storage_state *st, const char *pool)
                 g_autofree char *path = g_build_filename(dir, ent, NULL);
 
                 if (unlink(path) < 0)
-                        log_warning("cannot remove '%s': %s", path, g_strerror(errno));
+                        log_warning(_("cannot remove '%s': %s"), path, g_strerror(errno));
         }
         if (d && rmdir(dir) < 0 && errno != ENOENT)
-                log_warning("cannot remove '%s': %s", dir, g_strerror(errno));
+                log_warning(_("cannot remove '%s': %s"), dir, g_strerror(errno));
 }
 
 void storage_vol_record_remove(storage_state *st, const char *pool, const char *name)
@@ -226,7 +226,7 @@ void storage_vol_record_remove(storage_state *st, const char *pool, const char *
                 return;
         path = storage_record_path(st, pool, name);
         if (unlink(path) < 0 && errno != ENOENT)
-                log_warning("cannot remove '%s': %s", path, g_strerror(errno));
+                log_warning(_("cannot remove '%s': %s"), path, g_strerror(errno));
 }
 
 vol_format storage_vol_record_format(storage_state *st, const char *pool, int dirfd,
@@ -432,7 +432,7 @@ static int storage_wipe_file(int dirfd, const vol_def *def, const char *pool)
                         return -1;
                 }
                 if (fchown(tfd, sb.st_uid, sb.st_gid) < 0)
-                        log_warning("%s: cannot keep its owner: %s", what, g_strerror(errno));
+                        log_warning(_("%s: cannot keep its owner: %s"), what, g_strerror(errno));
                 close(tfd);
                 return 0;
         }
@@ -476,7 +476,7 @@ int storage_vol_delete(storage_state *st, const drv_vol *vol, unsigned int flags
                 close(dirfd);
         if (r == 0) {
                 storage_vol_record_remove(st, vol->pool, vol->name);
-                log_info("storage volume '%s' of pool '%s' deleted", vol->name, vol->pool);
+                log_info(_("storage volume '%s' of pool '%s' deleted"), vol->name, vol->pool);
         }
         g_mutex_lock(&st->lock);
         if (r == 0)

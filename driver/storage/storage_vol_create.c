@@ -323,7 +323,7 @@ drv_vol *storage_vol_create(storage_state *st, const drv_pool *pool, const char 
                 r = storage_vol_build(&job);
         if (r == 0) {
                 storage_vol_record_set(st, job.pool, job.def->name, job.def->target_format);
-                log_info("storage volume '%s' created in pool '%s'", job.def->name, job.pool);
+                log_info(_("storage volume '%s' created in pool '%s'"), job.def->name, job.pool);
         }
 
         g_mutex_lock(&st->lock);

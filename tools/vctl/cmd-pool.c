@@ -6,6 +6,7 @@
 
 #include "vctl.h"
 #include "cmd-storage.h"
+#include "lib/util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +39,7 @@ vctl_storage_pool *vctl_pool_arg(vctl_conn *conn, const char *arg)
         if (!pool && strlen(arg) == 36)
                 pool = vctl_storage_pool_lookup_by_uuid_string(conn, arg);
         if (!pool)
-                vctl_fail("failed to get pool '%s': %s", arg, vctl_last_error_message());
+                vctl_fail(_("failed to get pool '%s': %s"), arg, vctl_last_error_message());
         return pool;
 }
 
@@ -90,7 +91,7 @@ static int pool_list_run(int argc, char **argv)
                 return 1;
         n = vctl_conn_list_all_storage_pools(conn, &pools, flags);
         if (n < 0)
-                return vctl_fail_api("failed to list pools");
+                return vctl_fail_api(_("failed to list pools"));
         if (vctl_arg_flag(&args, "--json")) {
                 g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -176,9 +177,9 @@ static int pool_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean c
         pool = create ? vctl_storage_pool_create_xml(conn, xml, flags)
                       : vctl_storage_pool_define_xml(conn, xml, 0);
         if (!pool)
-                return vctl_fail_api("failed to %s pool from %s", create ? "create" : "define",
+                return vctl_fail_api(_("failed to %s pool from %s"), create ? "create" : "define",
                                      file);
-        printf("Pool %s %s from %s\n\n", vctl_storage_pool_get_name(pool),
+        printf(_("Pool %s %s from %s\n\n"), vctl_storage_pool_get_name(pool),
                create ? "created" : "defined", file);
         vctl_storage_pool_free(pool);
         return 0;
@@ -209,11 +210,11 @@ static int pool_define_as_run(int argc, char **argv)
                 target = vctl_arg_pos(&args, 6);
         for (guint i = 2; i < MIN(args.pos->len, 6u); i++)
                 if (strcmp(vctl_arg_pos(&args, i), "-") != 0)
-                        return vctl_fail("pool type '%s' takes no source (use '-')", type);
+                        return vctl_fail(_("pool type '%s' takes no source (use '-')"), type);
         if (strcmp(type, "dir") != 0)
-                return vctl_fail("pool type '%s' is not supported (vctl supports 'dir')", type);
+                return vctl_fail(_("pool type '%s' is not supported (vctl supports 'dir')"), type);
         if (!target)
-                return vctl_fail("pool '%s': a directory pool needs --target PATH", name);
+                return vctl_fail(_("pool '%s': a directory pool needs --target PATH"), name);
         ename = g_markup_escape_text(name, -1);
         etarget = g_markup_escape_text(target, -1);
         g_string_append_printf(xml, "<pool type='dir'>\n  <name>%s</name>\n  <target>\n", ename);
@@ -241,8 +242,8 @@ static int pool_define_as_run(int argc, char **argv)
                 return 1;
         pool = vctl_storage_pool_define_xml(conn, xml->str, 0);
         if (!pool)
-                return vctl_fail_api("failed to define pool %s", name);
-        printf("Pool %s defined\n\n", name);
+                return vctl_fail_api(_("failed to define pool %s"), name);
+        printf(_("Pool %s defined\n\n"), name);
         vctl_storage_pool_free(pool);
         return 0;
 }
@@ -295,8 +296,8 @@ static int pool_action_run(const vctl_cmd *cmd, pool_action act, int argc, char 
         }
         vctl_storage_pool_free(pool);
         if (r < 0)
-                return vctl_fail_api("failed to %s pool %s", verbs[act], name);
-        printf("Pool %s %s\n\n", name, done[act]);
+                return vctl_fail_api(_("failed to %s pool %s"), verbs[act], name);
+        printf(_("Pool %s %s\n\n"), name, done[act]);
         return 0;
 }
 
@@ -341,7 +342,7 @@ static int pool_info_run(int argc, char **argv)
         if (vctl_storage_pool_get_info(pool, &info) < 0 ||
             vctl_storage_pool_get_autostart(pool, &autostart) < 0) {
                 vctl_storage_pool_free(pool);
-                return vctl_fail_api("failed to get pool information");
+                return vctl_fail_api(_("failed to get pool information"));
         }
         if (vctl_arg_flag(&args, "--json")) {
                 g_autoptr(JsonBuilder) b = json_builder_new();
@@ -389,7 +390,7 @@ static int pool_dumpxml_run(int argc, char **argv)
                 pool, vctl_arg_flag(&args, "--inactive") ? VCTL_STORAGE_XML_INACTIVE : 0);
         vctl_storage_pool_free(pool);
         if (!xml)
-                return vctl_fail_api("failed to get the pool's XML");
+                return vctl_fail_api(_("failed to get the pool's XML"));
         fputs(xml, stdout);
         return 0;
 }
@@ -409,9 +410,9 @@ static int pool_autostart_run(int argc, char **argv)
         r = vctl_storage_pool_set_autostart(pool, !disable);
         vctl_storage_pool_free(pool);
         if (r < 0)
-                return vctl_fail_api("failed to %smark pool %s as autostarted", disable ? "un" : "",
-                                     name);
-        printf("Pool %s %s as autostarted\n\n", name, disable ? "unmarked" : "marked");
+                return vctl_fail_api(_("failed to %smark pool %s as autostarted"),
+                                     disable ? "un" : "", name);
+        printf(_("Pool %s %s as autostarted\n\n"), name, disable ? "unmarked" : "marked");
         return 0;
 }
 

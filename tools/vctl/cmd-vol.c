@@ -5,6 +5,7 @@
 
 #include "vctl.h"
 #include "cmd-storage.h"
+#include "lib/util/i18n.h"
 #include "lib/util/num.h"
 
 #include <stdio.h>
@@ -36,7 +37,7 @@ static vctl_storage_vol *vol_arg(vctl_conn *conn, const char *arg, const char *p
                         vol = vctl_storage_vol_lookup_by_path(conn, arg);
         }
         if (!vol)
-                vctl_fail("failed to get vol '%s': %s", arg, vctl_last_error_message());
+                vctl_fail(_("failed to get vol '%s': %s"), arg, vctl_last_error_message());
         return vol;
 }
 
@@ -61,13 +62,13 @@ static int vol_list_run(int argc, char **argv)
         int n;
 
         if (!pool_name)
-                return vctl_fail("command 'vol-list' needs a pool (usage: vctl vol-list POOL)");
+                return vctl_fail(_("command 'vol-list' needs a pool (usage: vctl vol-list POOL)"));
         if (!(conn = vctl_connect()) || !(pool = vctl_pool_arg(conn, pool_name)))
                 return 1;
         n = vctl_storage_pool_list_all_volumes(pool, &vols, 0);
         vctl_storage_pool_free(pool);
         if (n < 0)
-                return vctl_fail_api("failed to list storage volumes");
+                return vctl_fail_api(_("failed to list storage volumes"));
         if (vctl_arg_flag(&args, "--json")) {
                 g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -138,8 +139,8 @@ static int vol_create_run(int argc, char **argv)
         vol = vctl_storage_vol_create_xml(pool, xml, 0);
         vctl_storage_pool_free(pool);
         if (!vol)
-                return vctl_fail_api("failed to create vol from %s", file);
-        printf("Vol %s created from %s\n\n", vctl_storage_vol_get_name(vol), file);
+                return vctl_fail_api(_("failed to create vol from %s"), file);
+        printf(_("Vol %s created from %s\n\n"), vctl_storage_vol_get_name(vol), file);
         vctl_storage_vol_free(vol);
         return 0;
 }
@@ -147,7 +148,7 @@ static int vol_create_run(int argc, char **argv)
 static int size_arg(const char *s, const char *what, unsigned long long *ret)
 {
         if (vctl_parse_size(s, 1, G_MAXUINT64, ret) < 0)
-                return vctl_fail("invalid %s '%s' (a size, as in 10G or 512MiB)", what, s);
+                return vctl_fail(_("invalid %s '%s' (a size, as in 10G or 512MiB)"), what, s);
         return 0;
 }
 
@@ -170,7 +171,8 @@ static int vol_create_as_run(int argc, char **argv)
              size_arg(vctl_arg_value(&args, "--allocation"), "allocation", &alloc)))
                 return 1;
         if (format && strcmp(format, "raw") != 0 && strcmp(format, "qcow2") != 0)
-                return vctl_fail("volume format '%s' is not supported (use raw or qcow2)", format);
+                return vctl_fail(_("volume format '%s' is not supported (use raw or qcow2)"),
+                                 format);
         if (!(conn = vctl_connect()) || !(pool = vctl_pool_arg(conn, vctl_arg_pos(&args, 0))))
                 return 1;
         g_string_append_printf(xml, "<volume>\n  <name>%s</name>\n", ename);
@@ -191,14 +193,15 @@ static int vol_create_as_run(int argc, char **argv)
                         bv = vctl_storage_vol_lookup_by_path(conn, backing);
                 if (!bv) {
                         vctl_storage_pool_free(pool);
-                        return vctl_fail("failed to get backing vol '%s': %s", backing,
+                        return vctl_fail(_("failed to get backing vol '%s': %s"), backing,
                                          vctl_last_error_message());
                 }
                 bpath = vctl_storage_vol_get_path(bv);
                 vctl_storage_vol_free(bv);
                 if (!bpath) {
                         vctl_storage_pool_free(pool);
-                        return vctl_fail_api("failed to get the path of backing vol '%s'", backing);
+                        return vctl_fail_api(_("failed to get the path of backing vol '%s'"),
+                                             backing);
                 }
                 epath = g_markup_escape_text(bpath, -1);
                 g_string_append_printf(xml, "  <backingStore>\n    <path>%s</path>\n", epath);
@@ -215,8 +218,8 @@ static int vol_create_as_run(int argc, char **argv)
         vol = vctl_storage_vol_create_xml(pool, xml->str, 0);
         vctl_storage_pool_free(pool);
         if (!vol)
-                return vctl_fail_api("failed to create vol %s", name);
-        printf("Vol %s created\n\n", name);
+                return vctl_fail_api(_("failed to create vol %s"), name);
+        printf(_("Vol %s created\n\n"), name);
         vctl_storage_vol_free(vol);
         return 0;
 }
@@ -239,7 +242,7 @@ static int vol_clone_run(int argc, char **argv)
         if (!pool || !srcxml) {
                 vctl_storage_pool_free(pool);
                 vctl_storage_vol_free(src);
-                return vctl_fail_api("failed to clone vol '%s'", vctl_arg_pos(&args, 0));
+                return vctl_fail_api(_("failed to clone vol '%s'"), vctl_arg_pos(&args, 0));
         }
         {
                 /* the target's format is the first <format> of vol-dumpxml */
@@ -259,9 +262,9 @@ static int vol_clone_run(int argc, char **argv)
         vctl_storage_pool_free(pool);
         if (!vol) {
                 vctl_storage_vol_free(src);
-                return vctl_fail_api("failed to clone vol from %s", vctl_arg_pos(&args, 0));
+                return vctl_fail_api(_("failed to clone vol from %s"), vctl_arg_pos(&args, 0));
         }
-        printf("Vol %s cloned from %s\n\n", newname, vctl_storage_vol_get_name(src));
+        printf(_("Vol %s cloned from %s\n\n"), newname, vctl_storage_vol_get_name(src));
         vctl_storage_vol_free(vol);
         vctl_storage_vol_free(src);
         return 0;
@@ -283,8 +286,8 @@ static int vol_delete_run(int argc, char **argv)
                 vol, vctl_arg_flag(&args, "--wipe-storage") ? VCTL_STORAGE_VOL_DELETE_ZEROED : 0);
         vctl_storage_vol_free(vol);
         if (r < 0)
-                return vctl_fail_api("failed to delete vol %s", name);
-        printf("Vol %s deleted\n\n", name);
+                return vctl_fail_api(_("failed to delete vol %s"), name);
+        printf(_("Vol %s deleted\n\n"), name);
         return 0;
 }
 
@@ -297,15 +300,16 @@ static int vol_wipe_run(int argc, char **argv)
         int r;
 
         if (alg && strcmp(alg, "zero") != 0)
-                return vctl_fail("wipe algorithm '%s' is not supported (vctl writes zeros)", alg);
+                return vctl_fail(_("wipe algorithm '%s' is not supported (vctl writes zeros)"),
+                                 alg);
         if (!(vol = vol_from_args(&args)))
                 return 1;
         name = g_strdup(vctl_storage_vol_get_name(vol));
         r = vctl_storage_vol_wipe(vol, 0);
         vctl_storage_vol_free(vol);
         if (r < 0)
-                return vctl_fail_api("failed to wipe vol %s", name);
-        printf("Vol %s wiped\n", name);
+                return vctl_fail_api(_("failed to wipe vol %s"), name);
+        printf(_("Vol %s wiped\n"), name);
         return 0;
 }
 
@@ -338,9 +342,10 @@ static int vol_resize_run(int argc, char **argv)
         r = vctl_storage_vol_resize(vol, cap, flags);
         vctl_storage_vol_free(vol);
         if (r < 0)
-                return vctl_fail_api("failed to change size of volume '%s' to %s", name,
+                return vctl_fail_api(_("failed to change size of volume '%s' to %s"), name,
                                      vctl_arg_pos(&args, 1));
-        printf("Size of volume '%s' successfully changed to %s\n\n", name, vctl_arg_pos(&args, 1));
+        printf(_("Size of volume '%s' successfully changed to %s\n\n"), name,
+               vctl_arg_pos(&args, 1));
         return 0;
 }
 
@@ -358,7 +363,7 @@ static int vol_info_run(int argc, char **argv)
                 return 1;
         if (vctl_storage_vol_get_info(vol, &info) < 0) {
                 vctl_storage_vol_free(vol);
-                return vctl_fail_api("failed to get volume information");
+                return vctl_fail_api(_("failed to get volume information"));
         }
         if (vctl_arg_flag(&args, "--json")) {
                 g_autoptr(JsonBuilder) b = json_builder_new();
@@ -406,7 +411,7 @@ static int vol_dumpxml_run(int argc, char **argv)
         xml = vctl_storage_vol_get_xml_desc(vol, 0);
         vctl_storage_vol_free(vol);
         if (!xml)
-                return vctl_fail_api("failed to get the volume's XML");
+                return vctl_fail_api(_("failed to get the volume's XML"));
         fputs(xml, stdout);
         return 0;
 }
@@ -422,7 +427,7 @@ static int vol_path_run(int argc, char **argv)
         path = vctl_storage_vol_get_path(vol);
         vctl_storage_vol_free(vol);
         if (!path)
-                return vctl_fail_api("failed to get the volume's path");
+                return vctl_fail_api(_("failed to get the volume's path"));
         printf("%s\n", path);
         return 0;
 }
