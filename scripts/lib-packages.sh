@@ -12,6 +12,8 @@ vctl_packages=(
         libvirt0 libvirt-clients virtinst python3
         qemu-system-x86 qemu-utils ovmf busybox-static linux-image-amd64 cpio
 )
+# The libFuzzer harnesses (make fuzz, scripts/run-fuzz).
+vctl_packages+=(clang-14 libclang-rt-14-dev)
 
 # vctl_install_packages WHO PACKAGE...: installs those not installed yet;
 # WHO prefixes the messages ("run-tests"). 0, or 1 when some are missing and
