@@ -3,8 +3,9 @@
 # a system-mode vctld under --root with real TCG guests: two that power off
 # on the ACPI button and one defined without ACPI, which ignores it. 'stop'
 # asks all at once, waits SHUTDOWN_TIMEOUT seconds, then destroys the one
-# still running; ON_SHUTDOWN=destroy destroys at once; bad settings are
-# refused with a message naming the setting.
+# still running; ON_BOOT=start starts them again at boot; ON_SHUTDOWN=destroy
+# destroys at once; bad settings are refused with a message naming the
+# setting.
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 
 VCTLD="$top_builddir/daemon/vctld"
@@ -28,6 +29,9 @@ echo 'SHUTDOWN_TIMEOUT=soon' >"$VCTL_GUESTS_DEFAULTS"
 run_guests stop
 tap_is "SHUTDOWN_TIMEOUT=soon is refused (exit 2)" 2 $?
 tap_check "... naming the setting" grep -q "SHUTDOWN_TIMEOUT='soon'" "$TEST_TMP/g.out"
+echo 'ON_BOOT=maybe' >"$VCTL_GUESTS_DEFAULTS"
+run_guests start
+tap_is "ON_BOOT=maybe is refused (exit 2)" 2 $?
 echo 'SHUTDOWN_TIMEOUT=0' >"$VCTL_GUESTS_DEFAULTS"
 run_guests stop
 tap_is "SHUTDOWN_TIMEOUT=0 is refused: every wait has a bound" 2 $?
@@ -155,7 +159,9 @@ else
 fi
 tap_check "vgdeaf runs without ACPI (acpi=off)" grep -q 'acpi=off' "$ROOT/var/log/vctl/qemu/vgdeaf.log"
 
-printf 'URIS=%s\nON_SHUTDOWN=shutdown\nSHUTDOWN_TIMEOUT=%s\n' "$URI" "$BOUND" >"$VCTL_GUESTS_DEFAULTS"
+mkdir -p "$TEST_TMP/state"
+printf 'URIS=%s\nON_SHUTDOWN=shutdown\nSHUTDOWN_TIMEOUT=%s\nON_BOOT=start\nSTATE_DIR=%s\n' \
+        "$URI" "$BOUND" "$TEST_TMP/state" >"$VCTL_GUESTS_DEFAULTS"
 t0=$(now_ms)
 run_guests stop
 rc=$?
@@ -173,17 +179,30 @@ tap_check "every guest was asked before any wait" \
 tap_check "the report names the guest it had to destroy" \
         grep -q "still running after ${BOUND} s: vgdeaf" "$TEST_TMP/g.out"
 
+tap_is "ON_BOOT=start: the three guests that ran are noted for the next boot" 3 \
+        "$(cat "$TEST_TMP"/state/vctl-guests.*.list 2>/dev/null | wc -l)"
+
+# at boot: ON_BOOT=start starts them again
+run_guests start
+rc=$?
+sed 's/^/# /' "$TEST_TMP/g.out"
+tap_is "vctl-guests start succeeds" 0 $rc
+for n in vg1 vg2 vgdeaf; do
+        tap_is "ON_BOOT=start: $n runs again" "running (booted)" "$(state "$n")"
+done
+tap_check "... and the list is gone" sh -c "! ls '$TEST_TMP'/state/vctl-guests.*.list 2>/dev/null"
+run_guests start
+tap_is "a second start has nothing to do" "0 " "$? $(cat "$TEST_TMP/g.out")"
+
 # ON_SHUTDOWN=destroy: no waiting at all
-if start_and_wait vg1; then
-        printf 'URIS=%s\nON_SHUTDOWN=destroy\n' "$URI" >"$VCTL_GUESTS_DEFAULTS"
-        t0=$(now_ms)
-        run_guests stop
-        rc=$?
-        elapsed=$(($(now_ms) - t0))
-        tap_is "ON_SHUTDOWN=destroy: stop succeeds" 0 $rc
-        tap_is "ON_SHUTDOWN=destroy: vg1 destroyed" "shut off (destroyed)" "$(state vg1)"
-        tap_check "... at once (${elapsed} ms)" test "$elapsed" -lt 15000
-else
-        tap_not_ok "vg1 booted again within ${BOOT_TIMEOUT}s"
-fi
+printf 'URIS=%s\nON_SHUTDOWN=destroy\n' "$URI" >"$VCTL_GUESTS_DEFAULTS"
+t0=$(now_ms)
+run_guests stop
+rc=$?
+elapsed=$(($(now_ms) - t0))
+tap_is "ON_SHUTDOWN=destroy: stop succeeds" 0 $rc
+for n in vg1 vg2 vgdeaf; do
+        tap_is "ON_SHUTDOWN=destroy: $n destroyed" "shut off (destroyed)" "$(state "$n")"
+done
+tap_check "... at once (${elapsed} ms)" test "$elapsed" -lt 15000
 tap_done
