@@ -14,6 +14,9 @@ vctl_packages=(
 )
 # The libFuzzer harnesses (make fuzz, scripts/run-fuzz).
 vctl_packages+=(clang-14 libclang-rt-14-dev)
+# The systemd units' tests (systemd-analyze, systemd-socket-activate,
+# systemd-tmpfiles, systemd-sysusers, systemd.pc) and the manual pages' (man -l).
+vctl_packages+=(systemd man-db groff-base)
 
 # vctl_install_packages WHO PACKAGE...: installs those not installed yet;
 # WHO prefixes the messages ("run-tests"). 0, or 1 when some are missing and
