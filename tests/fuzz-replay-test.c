@@ -5,7 +5,8 @@
 #include "config.h"
 
 #include "tests/fuzz/fuzz.h"
-#include "lib/util/file.h"
+#include "driver/qemu/qmp_priv.h"
+#include "lib/rpc/message.h"
 
 #include <glib.h>
 
@@ -70,6 +71,48 @@ static void test_replay(gconstpointer data)
         g_test_message("%s: %u inputs replayed", r->name, n);
 }
 
+/* The harnesses reach what they are meant to: a fuzzer whose input never got
+ * past the first check would find nothing and still pass. */
+static void test_qmp_feed_reaches_parser(void)
+{
+        g_autofree char *path =
+                g_test_build_filename(G_TEST_DIST, "data", "fuzz-seeds", "qmp", "status", NULL);
+        g_autofree char *data = NULL;
+        gsize len;
+
+        g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+        /* greeting, then the replies to vctl-1 and vctl-2; a byte at a time too */
+        g_assert_cmpint(qmp_parse_feed("t", (const guint8 *)data + 1, len - 1, 0, 3, NULL, NULL),
+                        ==, 2);
+        g_assert_cmpint(qmp_parse_feed("t", (const guint8 *)data + 1, len - 1, 1, 3, NULL, NULL),
+                        ==, 2);
+        g_assert_cmpint(qmp_parse_feed("t", (const guint8 *)"{]\n", 3, 0, 3, NULL, NULL), ==, -1);
+}
+
+static void test_rpc_seed_reaches_decoder(void)
+{
+        g_autofree char *path = g_test_build_filename(G_TEST_DIST, "data", "fuzz-seeds", "rpc",
+                                                      "stream-define", NULL);
+        g_autofree char *data = NULL;
+        g_autoptr(vctl_rpc_reader) reader = vctl_rpc_reader_new(0);
+        g_autoptr(vctl_rpc_msg) msg = NULL;
+        remote_domain_define_xml_args args = {0};
+        const vctl_rpc_proc_info *info;
+        gsize len;
+
+        g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+        g_assert_cmpint(vctl_rpc_reader_feed(reader, (const guint8 *)data + 2, len - 2), ==, 1);
+        msg = vctl_rpc_reader_pop(reader);
+        g_assert_nonnull(msg);
+        g_assert_cmpint(vctl_rpc_msg_check(msg, REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION), ==, 0);
+        info = vctl_rpc_proc_lookup(msg->header.proc);
+        g_assert_nonnull(info);
+        g_assert_cmpstr(info->name, ==, "DOMAIN_DEFINE_XML");
+        g_assert_cmpint(vctl_rpc_msg_decode(msg, info->args_proc, &args, sizeof(args)), ==, 0);
+        g_assert_true(g_str_has_prefix(args.xml, "<domain"));
+        xdr_free(info->args_proc, &args);
+}
+
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
@@ -78,5 +121,7 @@ int main(int argc, char **argv)
 
                 g_test_add_data_func(path, &replays[i], test_replay);
         }
+        g_test_add_func("/fuzz-replay/qmp-feed-reaches-parser", test_qmp_feed_reaches_parser);
+        g_test_add_func("/fuzz-replay/rpc-seed-reaches-decoder", test_rpc_seed_reaches_decoder);
         return g_test_run();
 }
