@@ -29,7 +29,11 @@ fi
 # The sections of a page as "heading<TAB>text" records, roff escapes for
 # dashes and fonts removed; the checks below run in python on them.
 cat >"$TEST_TMP/check.py" <<'PY'
-import re, subprocess, sys
+import os, re, subprocess, sys
+
+# vctl's own words in English, whatever the locale of the test run
+os.environ["LC_ALL"] = "C"
+os.environ.pop("LANGUAGE", None)
 
 def plain(s):
     s = s.replace("\\-", "-").replace("\\(lq", '"').replace("\\(rq", '"')
