@@ -7,6 +7,7 @@
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <string.h>
@@ -14,7 +15,15 @@
 #define CONFIG_GROUP    "vctld"
 #define CONFIG_MAX_SIZE (1024 * 1024)
 
-typedef enum { KEY_UINT, KEY_INT, KEY_LEVEL, KEY_PERMS } config_key_kind;
+typedef enum {
+        KEY_UINT,
+        KEY_INT,
+        KEY_LEVEL,
+        KEY_PERMS,
+        KEY_AUTH,
+        KEY_GROUP,
+        KEY_ACCESS_DRIVERS,
+} config_key_kind;
 
 typedef struct config_key {
         const char *name;
@@ -38,6 +47,10 @@ static const config_key config_keys[] = {
         KEY(log_level, KEY_LEVEL, 0, 0),
         KEY(unix_sock_rw_perms, KEY_PERMS, 0, 0777),
         KEY(unix_sock_ro_perms, KEY_PERMS, 0, 0777),
+        KEY(auth_unix_rw, KEY_AUTH, 0, 0),
+        KEY(auth_unix_ro, KEY_AUTH, 0, 0),
+        KEY(unix_sock_group, KEY_GROUP, 0, 0),
+        {"access_drivers", KEY_ACCESS_DRIVERS, 0, 0, G_STRUCT_OFFSET(vctld_config, access_polkit)},
 };
 
 void config_init_defaults(vctld_config *cfg)
@@ -50,8 +63,11 @@ void config_init_defaults(vctld_config *cfg)
                 .keepalive_interval = 5,
                 .keepalive_count = 5,
                 .log_level = VCTL_LOG_WARNING,
-                .unix_sock_rw_perms = 0600,
+                /* open to everyone: polkit decides (auth_unix_rw) */
+                .unix_sock_rw_perms = 0666,
                 .unix_sock_ro_perms = 0666,
+                .auth_unix_rw = VCTLD_AUTH_POLKIT,
+                .auth_unix_ro = VCTLD_AUTH_POLKIT,
         };
 }
 
@@ -102,6 +118,40 @@ static char *config_unquote(const char *value)
         return g_strdup(value);
 }
 
+/* libvirt's list syntax: access_drivers = [ "polkit" ]; [] or "none" for
+ * none. */
+static int config_parse_access_drivers(const char *value, gboolean *ret, const char *path,
+                                       const char *data, const config_key *k)
+{
+        g_autofree char *inner = g_strstrip(g_strdup(value));
+        g_auto(GStrv) items = NULL;
+        gboolean polkit = FALSE;
+        gsize len = strlen(inner);
+
+        if (len >= 2 && inner[0] == '[' && inner[len - 1] == ']') {
+                inner[len - 1] = '\0';
+                memmove(inner, inner + 1, len - 1);
+        }
+        items = g_strsplit(inner, ",", 0);
+        for (int i = 0; items[i]; i++) {
+                g_autofree char *item = NULL;
+
+                g_strstrip(items[i]);
+                if (!*items[i] && !items[1])
+                        break; /* [] */
+                item = config_unquote(items[i]);
+                if (g_str_equal(item, "polkit"))
+                        polkit = TRUE;
+                else if (!g_str_equal(item, "none"))
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not an access driver vctld knows (use "
+                                            "[\"polkit\"] or [])",
+                                            k->name, item);
+        }
+        *ret = polkit;
+        return 0;
+}
+
 static int config_set_key(vctld_config *cfg, const config_key *k, const char *raw, const char *path,
                           const char *data)
 {
@@ -114,9 +164,12 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
         case KEY_INT:
                 if (vctl_parse_ll(value, k->min, k->max, &n) < 0 || (k->kind == KEY_INT && n == 0))
                         return config_error(
-                                path, data, k->name, "%s: '%s' is not %s between %lld and %lld",
-                                k->name, value, k->kind == KEY_INT ? "-1 or a number" : "a number",
-                                k->kind == KEY_INT ? 1 : k->min, k->max);
+                                path, data, k->name,
+                                k->kind == KEY_INT ? _("%s: '%s' is not -1 or a number between "
+                                                       "%lld and %lld")
+                                                   : _("%s: '%s' is not a number between %lld "
+                                                       "and %lld"),
+                                k->name, value, k->kind == KEY_INT ? 1 : k->min, k->max);
                 if (k->kind == KEY_INT)
                         *(int *)field = (int)n;
                 else
@@ -125,8 +178,8 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
         case KEY_LEVEL:
                 if (vctl_log_level_parse(value, (vctl_log_level *)field) < 0)
                         return config_error(path, data, k->name,
-                                            "%s: '%s' is not a log level (use debug, info, "
-                                            "warning or error)",
+                                            _("%s: '%s' is not a log level (use debug, info, "
+                                              "warning or error)"),
                                             k->name, value);
                 return 0;
         case KEY_PERMS: {
@@ -136,12 +189,33 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
                 errno = 0;
                 mode = strtoul(value, &end, 8);
                 if (!*value || *end || errno || mode > 0777 || value[0] == '-')
-                        return config_error(path, data, k->name,
-                                            "%s: '%s' is not an octal file mode such as \"0600\"",
-                                            k->name, value);
+                        return config_error(
+                                path, data, k->name,
+                                _("%s: '%s' is not an octal file mode such as \"0600\""), k->name,
+                                value);
                 *(guint *)field = (guint)mode;
                 return 0;
         }
+        case KEY_AUTH:
+                if (g_str_equal(value, "none"))
+                        *(int *)field = VCTLD_AUTH_NONE;
+                else if (g_str_equal(value, "polkit"))
+                        *(int *)field = VCTLD_AUTH_POLKIT;
+                else
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not an authentication vctld knows (use "
+                                            "\"polkit\" or \"none\")",
+                                            k->name, value);
+                return 0;
+        case KEY_GROUP:
+                if (strlen(value) >= sizeof(((vctld_config *)NULL)->unix_sock_group) ||
+                    strpbrk(value, ": /\t\n"))
+                        return config_error(path, data, k->name, "%s: '%s' is not a group name",
+                                            k->name, value);
+                g_strlcpy(field, value, sizeof(((vctld_config *)NULL)->unix_sock_group));
+                return 0;
+        case KEY_ACCESS_DRIVERS:
+                return config_parse_access_drivers(value, (gboolean *)field, path, data, k);
         }
         g_assert_not_reached();
 }
@@ -172,7 +246,7 @@ int config_parse_data(const char *data, gsize len, const char *path, vctld_confi
                         g_autofree char *header = g_strdup_printf("[%s]", groups[i]);
 
                         return config_error(path, text, header,
-                                            "unknown group [%s] (vctld.conf has only [%s])",
+                                            _("unknown group [%s] (vctld.conf has only [%s])"),
                                             groups[i], CONFIG_GROUP);
                 }
         }
@@ -184,7 +258,7 @@ int config_parse_data(const char *data, gsize len, const char *path, vctld_confi
 
                 if (!k)
                         return config_error(path, text, keys[i],
-                                            "unknown key '%s' in [%s] (see docs/vctld.conf)",
+                                            _("unknown key '%s' in [%s] (see docs/vctld.conf)"),
                                             keys[i], CONFIG_GROUP);
                 value = g_key_file_get_value(kf, CONFIG_GROUP, keys[i], NULL);
                 if (!value || config_set_key(&cfg, k, value, path, text) < 0)
@@ -224,6 +298,12 @@ static char *config_value_string(const vctld_config *cfg, const config_key *k)
                 return g_strdup(levels[CLAMP(*(const int *)field, 0, 3)]);
         case KEY_PERMS:
                 return g_strdup_printf("%04o", *(const guint *)field);
+        case KEY_AUTH:
+                return g_strdup(*(const int *)field == VCTLD_AUTH_POLKIT ? "polkit" : "none");
+        case KEY_GROUP:
+                return g_strdup_printf("\"%s\"", (const char *)field);
+        case KEY_ACCESS_DRIVERS:
+                return g_strdup(*(const gboolean *)field ? "[\"polkit\"]" : "[]");
         }
         g_assert_not_reached();
 }

@@ -2,6 +2,7 @@
  * signals, the idle timer and shutdown. */
 #include <config.h>
 
+#include "daemon/access.h"
 #include "daemon/client.h"
 #include "daemon/dispatch.h"
 #include "daemon/events.h"
@@ -9,10 +10,13 @@
 #include "daemon/server.h"
 #include "driver/driver.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <glib-unix.h>
+#include <grp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -118,7 +122,7 @@ static gboolean server_on_idle(gpointer data)
 
         if (server_has_running_guests())
                 return G_SOURCE_CONTINUE;
-        log_info("no clients for %u seconds; exiting", srv->idle_timeout);
+        log_info(_("no clients for %u seconds; exiting"), srv->idle_timeout);
         server_quit(srv);
         return G_SOURCE_CONTINUE;
 }
@@ -146,14 +150,15 @@ static void server_accept_one(server_listener *l, int fd)
         vctld_client *cl;
 
         if (g_hash_table_size(srv->clients) >= srv->cfg.max_clients) {
-                log_warning("refusing a connection on '%s': already %u clients (max_clients)",
-                            l->path ? l->path : "the activated socket", srv->cfg.max_clients);
+                log_warning(_("refusing a connection on '%s': already %u clients (max_clients)"),
+                            l->path ? l->path : _("the activated socket"), srv->cfg.max_clients);
                 close(fd);
                 return;
         }
         cl = client_new(srv, fd, l->readonly);
         if (!cl)
                 return;
+        dispatch_auth_init(cl);
         g_hash_table_add(srv->clients, cl);
         if (vctl_log_get_level() <= VCTL_LOG_DEBUG) {
                 char desc[128];
@@ -175,7 +180,7 @@ static gboolean server_on_accept(GSocket *sock, GIOCondition cond, gpointer data
                         if (errno == EINTR || errno == ECONNABORTED)
                                 continue;
                         if (errno != EAGAIN)
-                                log_warning("cannot accept a connection: %s", g_strerror(errno));
+                                log_warning(_("cannot accept a connection: %s"), g_strerror(errno));
                         break;
                 }
                 server_accept_one(l, fd);
@@ -196,7 +201,7 @@ static int server_fill_addr(const char *path, struct sockaddr_un *sa)
         *sa = (struct sockaddr_un){.sun_family = AF_UNIX};
         if (g_strlcpy(sa->sun_path, path, sizeof(sa->sun_path)) >= sizeof(sa->sun_path))
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "socket path '%s' is too long (at most %zu bytes)", path,
+                                      _("socket path '%s' is too long (at most %zu bytes)"), path,
                                       sizeof(sa->sun_path) - 1);
         return 0;
 }
@@ -211,19 +216,19 @@ static int server_remove_stale(const char *path, const struct sockaddr_un *sa)
                 return 0;
         if (!S_ISSOCK(st.st_mode))
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_NONE,
-                                      "'%s' exists and is not a socket; remove it", path);
+                                      _("'%s' exists and is not a socket; remove it"), path);
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot create a socket");
+                                            _("cannot create a socket"));
         r = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
         close(fd);
         if (r == 0)
                 return vctl_error_set(VCTL_ERR_RESOURCE_BUSY, VCTL_FROM_NONE,
-                                      "another process listens on '%s'", path);
+                                      _("another process listens on '%s'"), path);
         if (unlink(path) < 0 && errno != ENOENT)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot remove the stale socket '%s'", path);
+                                            _("cannot remove the stale socket '%s'"), path);
         log_debug("removed the stale socket '%s'", path);
         return 0;
 }
@@ -239,7 +244,7 @@ static int server_bind_unix(const char *path, guint mode)
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot create a socket");
+                                            _("cannot create a socket"));
         /* no window where the socket is more open than configured */
         old_umask = umask(~mode & 0777);
         r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
@@ -249,9 +254,49 @@ static int server_bind_unix(const char *path, guint mode)
 
                 close(fd);
                 return vctl_error_set_errno(e, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot listen on '%s'", path);
+                                            _("cannot listen on '%s'"), path);
         }
         return fd;
+}
+
+/* unix_sock_group: the sockets' group, so its members pass the file mode
+ * (polkit still decides what they may do). */
+static int server_socket_group(const vctld_config *cfg, const char *path)
+{
+        struct group gr, *res = NULL;
+        g_autofree char *buf = NULL;
+        gsize size = 16384;
+        int r;
+
+        if (!cfg->unix_sock_group[0] || !path)
+                return 0;
+        /* a group with many members needs a bigger buffer; 4 MiB is plenty */
+        do {
+                g_free(buf);
+                buf = g_malloc(size);
+                r = getgrnam_r(cfg->unix_sock_group, &gr, buf, size, &res);
+                size *= 2;
+        } while (r == ERANGE && size <= 4 * 1024 * 1024);
+        if (r != 0 || !res)
+                return vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_CONF,
+                                      _("unix_sock_group: no group '%s' on this host (create it, "
+                                        "or change vctld.conf)"),
+                                      cfg->unix_sock_group);
+        if (chown(path, (uid_t)-1, res->gr_gid) < 0)
+                return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
+                                            _("cannot give '%s' to group '%s'"), path,
+                                            cfg->unix_sock_group);
+        return 0;
+}
+
+/* Says once when a socket lets anyone in and nothing checks them. */
+static void server_warn_open(const vctld_config *cfg)
+{
+        if (cfg->auth_unix_rw == VCTLD_AUTH_NONE && (cfg->unix_sock_rw_perms & 0007))
+                log_warning("the read-write socket is open to every user (unix_sock_rw_perms "
+                            "%04o) and auth_unix_rw is \"none\": every local user can control "
+                            "every guest",
+                            cfg->unix_sock_rw_perms);
 }
 
 static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly)
@@ -263,7 +308,7 @@ static int server_add_listener(vctld_server *srv, int fd, const char *path, gboo
         if (!sock) {
                 close(fd);
                 return vctl_error_set(VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                      "cannot use listening socket %s: %s", path ? path : "",
+                                      _("cannot use listening socket %s: %s"), path ? path : "",
                                       err->message);
         }
         g_socket_set_blocking(sock, FALSE);
@@ -276,8 +321,12 @@ static int server_add_listener(vctld_server *srv, int fd, const char *path, gboo
         g_source_set_callback(l->src, G_SOURCE_FUNC(server_on_accept), l, NULL);
         g_source_attach(l->src, srv->ctx);
         g_ptr_array_add(srv->listeners, l);
-        log_info("listening on %s (%s)", path ? path : "a socket from systemd",
-                 readonly ? "read-only" : "read-write");
+        if (readonly)
+                log_info(_("listening on %s (read-only)"),
+                         path ? path : _("a socket from systemd"));
+        else
+                log_info(_("listening on %s (read-write)"),
+                         path ? path : _("a socket from systemd"));
         return 0;
 }
 
@@ -291,16 +340,20 @@ int server_listen(vctld_server *srv)
                 return -1;
         if (ro_fd >= 0 && server_add_listener(srv, ro_fd, NULL, TRUE) < 0)
                 return -1;
+        access_set_polkit(srv->cfg.access_polkit);
+        server_warn_open(&srv->cfg);
         if (rw_fd < 0) {
                 rw_fd = server_bind_unix(srv->paths->socket_path, srv->cfg.unix_sock_rw_perms);
                 if (rw_fd < 0 ||
-                    server_add_listener(srv, rw_fd, srv->paths->socket_path, FALSE) < 0)
+                    server_add_listener(srv, rw_fd, srv->paths->socket_path, FALSE) < 0 ||
+                    server_socket_group(&srv->cfg, srv->paths->socket_path) < 0)
                         return -1;
         }
         if (ro_fd < 0) {
                 ro_fd = server_bind_unix(srv->paths->socket_ro_path, srv->cfg.unix_sock_ro_perms);
                 if (ro_fd < 0 ||
-                    server_add_listener(srv, ro_fd, srv->paths->socket_ro_path, TRUE) < 0)
+                    server_add_listener(srv, ro_fd, srv->paths->socket_ro_path, TRUE) < 0 ||
+                    server_socket_group(&srv->cfg, srv->paths->socket_ro_path) < 0)
                         return -1;
         }
         return 0;
@@ -312,7 +365,7 @@ static gboolean server_on_quit_signal(gpointer data)
 {
         vctld_server *srv = data;
 
-        log_info("signal received; shutting down");
+        log_info(_("signal received; shutting down"));
         server_quit(srv);
         return G_SOURCE_CONTINUE;
 }
@@ -343,13 +396,13 @@ void server_reload(vctld_server *srv)
         g_autofree char *changes = NULL;
 
         if (config_load(srv->config_path, srv->config_required, &cfg) < 0) {
-                log_error("not reloading the configuration: %s", vctl_error_message());
+                log_error(_("not reloading the configuration: %s"), vctl_error_message());
                 vctl_error_clear();
                 return;
         }
         changes = config_describe_changes(&srv->cfg, &cfg);
-        log_info("configuration reloaded from %s: %s", srv->config_path,
-                 changes ? changes : "nothing changed");
+        log_info(_("configuration reloaded from %s: %s"), srv->config_path,
+                 changes ? changes : _("nothing changed"));
         srv->cfg = cfg;
         if (!srv->verbose)
                 vctl_log_set_level(cfg.log_level);
@@ -359,9 +412,16 @@ void server_reload(vctld_server *srv)
                 guint mode = l->readonly ? cfg.unix_sock_ro_perms : cfg.unix_sock_rw_perms;
 
                 if (l->path && chmod(l->path, mode) < 0)
-                        log_warning("cannot change the mode of '%s': %s", l->path,
+                        log_warning(_("cannot change the mode of '%s': %s"), l->path,
                                     g_strerror(errno));
+                if (server_socket_group(&cfg, l->path) < 0) {
+                        log_warning("%s", vctl_error_message());
+                        vctl_error_clear();
+                }
         }
+        /* checks of calls already running keep the old setting */
+        access_set_polkit(cfg.access_polkit);
+        server_warn_open(&cfg);
 }
 
 void server_run(vctld_server *srv)

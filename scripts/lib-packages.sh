@@ -12,6 +12,9 @@ vctl_packages=(
         libvirt0 libvirt-clients virtinst python3
         qemu-system-x86 qemu-utils ovmf busybox-static linux-image-amd64 cpio
 )
+# polkit: a private system bus and polkitd, real users and group vctl
+# (tests/polkit-test.sh)
+vctl_packages+=(polkitd dbus-daemon dbus-bin systemd passwd util-linux)
 # The libFuzzer harnesses (make fuzz, scripts/run-fuzz).
 vctl_packages+=(clang-14 libclang-rt-14-dev)
 # The systemd units' tests (systemd-analyze, systemd-socket-activate,
