@@ -159,8 +159,10 @@ static int domain_text_enum(conf_ctx *ctx, xmlNode *node, const char *const *val
 
 /* ---- name, uuid, memory, vcpu ---- */
 
-/* Each child on its own, so it declares the namespaces it uses itself. */
-static char *domain_metadata_parse(xmlNode *node)
+/* Each child on its own, so it declares the namespaces it uses itself. A
+ * child without a namespace is refused: libvirt's schema (and ours) allows
+ * none, and libvirt would drop it silently. */
+static char *domain_metadata_parse(conf_ctx *ctx, xmlNode *node)
 {
         GString *s = g_string_new("<metadata>");
 
@@ -170,6 +172,13 @@ static char *domain_metadata_parse(xmlNode *node)
 
                 if (c->type != XML_ELEMENT_NODE)
                         continue;
+                if (!c->ns || !c->ns->href || !*c->ns->href) {
+                        conf_err(ctx, c,
+                                 _("<%s> in <metadata> has no namespace (give it one, as in "
+                                   "<app:%s xmlns:app='http://example.org/app/1.0'>)"),
+                                 (const char *)c->name, (const char *)c->name);
+                        continue;
+                }
                 dump = conf_xml_node_dump(c);
                 g_string_append(s, dump);
         }
@@ -192,7 +201,7 @@ static void domain_parse_ident(conf_ctx *ctx, xmlNode *root, domain_def *def)
         def->description = conf_child_text(ctx, root, "description");
         n = conf_child(ctx, root, "metadata", TRUE);
         if (n)
-                def->metadata = domain_metadata_parse(n);
+                def->metadata = domain_metadata_parse(ctx, n);
 }
 
 static void domain_parse_memory(conf_ctx *ctx, xmlNode *root, domain_def *def)

@@ -1,20 +1,77 @@
 /* The XML harnesses share one body: parse; when the document is valid,
  * format it, parse the formatted text again and format that: both must
- * succeed and agree (a definition never changes by being saved and read). */
+ * succeed and agree (a definition never changes by being saved and read),
+ * and the formatted text must validate against vctl's schema of its kind
+ * (conf/schemas, which follow libvirt's). */
 #pragma once
 
 #include "tests/fuzz/fuzz.h"
 #include "lib/util/error.h"
 
 #include <glib.h>
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
 #include <stdio.h>
 #include <string.h>
 
 typedef void *(*fuzz_conf_parse_fn)(const char *xml, size_t len, GPtrArray **ret_issues);
 typedef char *(*fuzz_conf_format_fn)(const void *def);
 
+#ifndef FUZZ_SCHEMA_DIR
+#error "FUZZ_SCHEMA_DIR must name conf/schemas"
+#endif
+
+static void fuzz_conf_schema_quiet(void *ctx, const char *msg, ...)
+{
+}
+
+/* The schema FUZZ_SCHEMA_DIR/file, parsed once (never freed). */
+static inline xmlRelaxNG *fuzz_conf_schema(const char *file)
+{
+        static GHashTable *schemas;
+        static GMutex lock;
+        xmlRelaxNG *schema;
+
+        g_mutex_lock(&lock);
+        if (!schemas)
+                schemas = g_hash_table_new(g_str_hash, g_str_equal);
+        schema = g_hash_table_lookup(schemas, file);
+        if (!schema) {
+                char *path = g_build_filename(FUZZ_SCHEMA_DIR, file, NULL);
+                xmlRelaxNGParserCtxt *pctx = xmlRelaxNGNewParserCtxt(path);
+
+                schema = xmlRelaxNGParse(pctx);
+                xmlRelaxNGFreeParserCtxt(pctx);
+                if (!schema)
+                        fprintf(stderr, "cannot read the schema %s\n", path);
+                FUZZ_ASSERT(schema != NULL);
+                g_hash_table_insert(schemas, (gpointer)file, schema);
+                g_free(path);
+        }
+        g_mutex_unlock(&lock);
+        return schema;
+}
+
+static inline void fuzz_conf_validate(const char *schema_file, const char *xml)
+{
+        xmlRelaxNGValidCtxt *vctx = xmlRelaxNGNewValidCtxt(fuzz_conf_schema(schema_file));
+        xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "formatted.xml", NULL, XML_PARSE_NONET);
+        int r;
+
+        FUZZ_ASSERT(doc != NULL);
+        xmlRelaxNGSetValidErrors(vctx, fuzz_conf_schema_quiet, fuzz_conf_schema_quiet, NULL);
+        r = xmlRelaxNGValidateDoc(vctx, doc);
+        if (r != 0)
+                fprintf(stderr, "formatted XML does not validate against %s:\n%s\n", schema_file,
+                        xml);
+        FUZZ_ASSERT(r == 0);
+        xmlFreeDoc(doc);
+        xmlRelaxNGFreeValidCtxt(vctx);
+}
+
 static inline void fuzz_conf_one(const uint8_t *data, size_t size, fuzz_conf_parse_fn parse,
-                                 fuzz_conf_format_fn format, GDestroyNotify free_fn)
+                                 fuzz_conf_format_fn format, GDestroyNotify free_fn,
+                                 const char *schema_file)
 {
         GPtrArray *issues = NULL;
         void *def, *again;
@@ -39,6 +96,7 @@ static inline void fuzz_conf_one(const uint8_t *data, size_t size, fuzz_conf_par
         if (strcmp(xml, xml2) != 0)
                 fprintf(stderr, "formatting is not stable:\n%s\n---\n%s\n", xml, xml2);
         FUZZ_ASSERT(strcmp(xml, xml2) == 0);
+        fuzz_conf_validate(schema_file, xml);
         g_free(xml2);
         g_free(xml);
         free_fn(again);

@@ -21,6 +21,6 @@ static void domain_free(void *def)
 
 FUZZ_TARGET(domain)
 {
-        fuzz_conf_one(data, size, domain_parse, domain_format, domain_free);
+        fuzz_conf_one(data, size, domain_parse, domain_format, domain_free, "domain.rng");
         return 0;
 }

@@ -21,6 +21,6 @@ static void network_free(void *def)
 
 FUZZ_TARGET(network)
 {
-        fuzz_conf_one(data, size, network_parse, network_format, network_free);
+        fuzz_conf_one(data, size, network_parse, network_format, network_free, "network.rng");
         return 0;
 }

@@ -21,6 +21,6 @@ static void pool_free(void *def)
 
 FUZZ_TARGET(pool)
 {
-        fuzz_conf_one(data, size, pool_parse, pool_format, pool_free);
+        fuzz_conf_one(data, size, pool_parse, pool_format, pool_free, "storagepool.rng");
         return 0;
 }

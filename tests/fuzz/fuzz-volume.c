@@ -21,6 +21,6 @@ static void volume_free(void *def)
 
 FUZZ_TARGET(volume)
 {
-        fuzz_conf_one(data, size, volume_parse, volume_format, volume_free);
+        fuzz_conf_one(data, size, volume_parse, volume_format, volume_free, "storagevol.rng");
         return 0;
 }
