@@ -275,6 +275,15 @@ static void domain_parse_vcpu(conf_ctx *ctx, xmlNode *root, domain_def *def)
 
 /* ---- os ---- */
 
+/* Firmware, kernel and initrd paths are absolute in libvirt's schema: a
+ * relative one would be resolved against whatever directory QEMU runs in. */
+static void domain_check_abs_path(conf_ctx *ctx, xmlNode *n, const char *path)
+{
+        if (path && *path != '/')
+                conf_err(ctx, n, _("<%s> '%s' is not an absolute path (it must start with '/')"),
+                         (const char *)n->name, path);
+}
+
 static void domain_parse_loader(conf_ctx *ctx, xmlNode *os, domain_os *o)
 {
         xmlNode *n = conf_child(ctx, os, "loader", TRUE);
@@ -288,19 +297,28 @@ static void domain_parse_loader(conf_ctx *ctx, xmlNode *os, domain_os *o)
                 t = conf_attr_enum(ctx, n, "type", domain_loader_type_names, 0);
                 o->loader_type = t < 0 ? 0 : t;
                 path = conf_text(n);
-                if (*path)
+                if (*path) {
+                        domain_check_abs_path(ctx, n, path);
                         o->loader = g_steal_pointer(&path);
+                }
         }
         n = conf_child(ctx, os, "nvram", TRUE);
         if (n) {
                 const char *tmpl = conf_attr(n, "template");
 
                 o->has_nvram = TRUE;
+                if (tmpl && *tmpl != '/')
+                        conf_err(ctx, n,
+                                 _("template '%s' of <nvram> is not an absolute path (it must "
+                                   "start with '/')"),
+                                 tmpl);
                 o->nvram_template = g_strdup(tmpl);
                 g_free(path);
                 path = conf_text(n);
-                if (*path)
+                if (*path) {
+                        domain_check_abs_path(ctx, n, path);
                         o->nvram = g_steal_pointer(&path);
+                }
         }
 }
 
@@ -360,7 +378,9 @@ static void domain_parse_os(conf_ctx *ctx, xmlNode *root, domain_def *def)
         domain_parse_loader(ctx, os, o);
         domain_parse_boot(ctx, os, o);
         o->kernel = conf_child_text(ctx, os, "kernel");
+        domain_check_abs_path(ctx, conf_first(os, "kernel"), o->kernel);
         o->initrd = conf_child_text(ctx, os, "initrd");
+        domain_check_abs_path(ctx, conf_first(os, "initrd"), o->initrd);
         o->cmdline = conf_child_text(ctx, os, "cmdline");
         if ((o->initrd || o->cmdline) && !o->kernel)
                 conf_err(ctx, os, _("<initrd> and <cmdline> need a <kernel> in <os>"));
