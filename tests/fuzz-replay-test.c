@@ -67,7 +67,10 @@ static void test_replay(gconstpointer data)
         for (guint i = 0; i < G_N_ELEMENTS(r->seeds) && r->seeds[i]; i++)
                 n += replay_dir(r, r->seeds[i]);
         g_assert_cmpuint(n, >=, r->min_inputs);
+        /* past findings must also keep to libvirt's schema (fuzz-conf.h) */
+        g_setenv("VCTL_FUZZ_LIBVIRT_SCHEMA", "1", TRUE);
         n += replay_dir(r, regressions);
+        g_unsetenv("VCTL_FUZZ_LIBVIRT_SCHEMA");
         g_test_message("%s: %u inputs replayed", r->name, n);
 }
 

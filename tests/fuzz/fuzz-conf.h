@@ -2,13 +2,15 @@
  * format it, parse the formatted text again and format that: both must
  * succeed and agree (a definition never changes by being saved and read),
  * and the formatted text must validate against vctl's schema of its kind
- * (conf/schemas, which follow libvirt's). */
+ * (conf/schemas) and, with VCTL_FUZZ_LIBVIRT_SCHEMA set, libvirt's where
+ * installed. */
 #pragma once
 
 #include "tests/fuzz/fuzz.h"
 #include "lib/util/error.h"
 
 #include <glib.h>
+#include <stdbool.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <stdio.h>
@@ -25,19 +27,26 @@ static void fuzz_conf_schema_quiet(void *ctx, const char *msg, ...)
 {
 }
 
-/* The schema FUZZ_SCHEMA_DIR/file, parsed once (never freed). */
-static inline xmlRelaxNG *fuzz_conf_schema(const char *file)
+/* libvirt's own schemas, same file names (Debian's libvirt0). */
+#define FUZZ_LIBVIRT_SCHEMA_DIR "/usr/share/libvirt/schemas"
+
+/* The schema dir/file, parsed once (never freed); NULL when dir/file does
+ * not exist and may be missing. */
+static inline xmlRelaxNG *fuzz_conf_schema(const char *dir, const char *file, bool required)
 {
         static GHashTable *schemas;
         static GMutex lock;
-        xmlRelaxNG *schema;
+        char *path = g_build_filename(dir, file, NULL);
+        xmlRelaxNG *schema = NULL;
 
         g_mutex_lock(&lock);
         if (!schemas)
                 schemas = g_hash_table_new(g_str_hash, g_str_equal);
-        schema = g_hash_table_lookup(schemas, file);
-        if (!schema) {
-                char *path = g_build_filename(FUZZ_SCHEMA_DIR, file, NULL);
+        if (g_hash_table_lookup_extended(schemas, path, NULL, (gpointer *)&schema)) {
+                g_free(path);
+        } else if (!required && !g_file_test(path, G_FILE_TEST_EXISTS)) {
+                g_hash_table_insert(schemas, path, NULL);
+        } else {
                 xmlRelaxNGParserCtxt *pctx = xmlRelaxNGNewParserCtxt(path);
 
                 schema = xmlRelaxNGParse(pctx);
@@ -45,16 +54,15 @@ static inline xmlRelaxNG *fuzz_conf_schema(const char *file)
                 if (!schema)
                         fprintf(stderr, "cannot read the schema %s\n", path);
                 FUZZ_ASSERT(schema != NULL);
-                g_hash_table_insert(schemas, (gpointer)file, schema);
-                g_free(path);
+                g_hash_table_insert(schemas, path, schema);
         }
         g_mutex_unlock(&lock);
         return schema;
 }
 
-static inline void fuzz_conf_validate(const char *schema_file, const char *xml)
+static inline void fuzz_conf_validate(xmlRelaxNG *schema, const char *what, const char *xml)
 {
-        xmlRelaxNGValidCtxt *vctx = xmlRelaxNGNewValidCtxt(fuzz_conf_schema(schema_file));
+        xmlRelaxNGValidCtxt *vctx = xmlRelaxNGNewValidCtxt(schema);
         xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "formatted.xml", NULL, XML_PARSE_NONET);
         int r;
 
@@ -62,8 +70,7 @@ static inline void fuzz_conf_validate(const char *schema_file, const char *xml)
         xmlRelaxNGSetValidErrors(vctx, fuzz_conf_schema_quiet, fuzz_conf_schema_quiet, NULL);
         r = xmlRelaxNGValidateDoc(vctx, doc);
         if (r != 0)
-                fprintf(stderr, "formatted XML does not validate against %s:\n%s\n", schema_file,
-                        xml);
+                fprintf(stderr, "formatted XML does not validate against %s:\n%s\n", what, xml);
         FUZZ_ASSERT(r == 0);
         xmlFreeDoc(doc);
         xmlRelaxNGFreeValidCtxt(vctx);
@@ -74,6 +81,7 @@ static inline void fuzz_conf_one(const uint8_t *data, size_t size, fuzz_conf_par
                                  const char *schema_file)
 {
         GPtrArray *issues = NULL;
+        xmlRelaxNG *libvirt_schema;
         void *def, *again;
         char *xml, *xml2;
 
@@ -96,7 +104,14 @@ static inline void fuzz_conf_one(const uint8_t *data, size_t size, fuzz_conf_par
         if (strcmp(xml, xml2) != 0)
                 fprintf(stderr, "formatting is not stable:\n%s\n---\n%s\n", xml, xml2);
         FUZZ_ASSERT(strcmp(xml, xml2) == 0);
-        fuzz_conf_validate(schema_file, xml);
+        fuzz_conf_validate(fuzz_conf_schema(FUZZ_SCHEMA_DIR, schema_file, true), schema_file, xml);
+        /* opt-in: vctl keeps some elements verbatim (<address>, <tpm>) that
+         * libvirt's schema checks in detail */
+        libvirt_schema = g_getenv("VCTL_FUZZ_LIBVIRT_SCHEMA")
+                                 ? fuzz_conf_schema(FUZZ_LIBVIRT_SCHEMA_DIR, schema_file, false)
+                                 : NULL;
+        if (libvirt_schema)
+                fuzz_conf_validate(libvirt_schema, "libvirt's schema", xml);
         g_free(xml2);
         g_free(xml);
         free_fn(again);
