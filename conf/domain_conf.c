@@ -115,6 +115,14 @@ gboolean domain_attr_uint(conf_ctx *ctx, xmlNode *node, const char *name, unsign
         return TRUE;
 }
 
+gboolean domain_path_check_breaks(conf_ctx *ctx, xmlNode *node, const char *path)
+{
+        if (!path || !strpbrk(path, "\n\r"))
+                return TRUE;
+        conf_err(ctx, node, _("the path in <%s> contains a line break"), (const char *)node->name);
+        return FALSE;
+}
+
 char *domain_verbatim(xmlNode *node)
 {
         conf_consume_subtree(node);
@@ -282,6 +290,8 @@ static void domain_check_abs_path(conf_ctx *ctx, xmlNode *n, const char *path)
         if (path && *path != '/')
                 conf_err(ctx, n, _("<%s> '%s' is not an absolute path (it must start with '/')"),
                          (const char *)n->name, path);
+        else
+                domain_path_check_breaks(ctx, n, path);
 }
 
 static void domain_parse_loader(conf_ctx *ctx, xmlNode *os, domain_os *o)
