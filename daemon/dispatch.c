@@ -91,6 +91,32 @@ static const dispatch_entry dispatch_table[DISPATCH_TABLE_SIZE] = {
           NEED_CONN | CHECKED),
         E(CONNECT_UNREGISTER_CLOSE_CALLBACK, dispatch_connect_unregister_close_callback,
           NEED_CONN | CHECKED),
+
+        /* virtual networks (dispatch_network.c) */
+        E(CONNECT_LIST_ALL_NETWORKS, dispatch_connect_list_all_networks, DOM_READ),
+        E(CONNECT_NUM_OF_NETWORKS, dispatch_connect_num_of_networks, DOM_READ),
+        E(CONNECT_LIST_NETWORKS, dispatch_connect_list_networks, DOM_READ),
+        E(CONNECT_NUM_OF_DEFINED_NETWORKS, dispatch_connect_num_of_defined_networks, DOM_READ),
+        E(CONNECT_LIST_DEFINED_NETWORKS, dispatch_connect_list_defined_networks, DOM_READ),
+        E(NETWORK_LOOKUP_BY_NAME, dispatch_network_lookup_by_name, DOM_READ),
+        E(NETWORK_LOOKUP_BY_UUID, dispatch_network_lookup_by_uuid, DOM_READ),
+        E(NETWORK_DEFINE_XML, dispatch_network_define_xml, DOM_WRITE),
+        E(NETWORK_CREATE_XML, dispatch_network_create_xml, DOM_WRITE),
+        E(NETWORK_CREATE, dispatch_network_create, DOM_WRITE),
+        E(NETWORK_DESTROY, dispatch_network_destroy, DOM_WRITE),
+        E(NETWORK_UNDEFINE, dispatch_network_undefine, DOM_WRITE),
+        E(NETWORK_GET_XML_DESC, dispatch_network_get_xml_desc, DOM_READ),
+        E(NETWORK_GET_BRIDGE_NAME, dispatch_network_get_bridge_name, DOM_READ),
+        E(NETWORK_GET_AUTOSTART, dispatch_network_get_autostart, DOM_READ),
+        E(NETWORK_SET_AUTOSTART, dispatch_network_set_autostart, DOM_WRITE),
+        E(NETWORK_IS_ACTIVE, dispatch_network_is_active, DOM_READ),
+        E(NETWORK_IS_PERSISTENT, dispatch_network_is_persistent, DOM_READ),
+        E(NETWORK_GET_DHCP_LEASES, dispatch_network_get_dhcp_leases, DOM_READ),
+        E(DOMAIN_INTERFACE_ADDRESSES, dispatch_domain_interface_addresses, DOM_READ),
+        E(CONNECT_NETWORK_EVENT_REGISTER_ANY, dispatch_connect_network_event_register_any,
+          NEED_CONN),
+        E(CONNECT_NETWORK_EVENT_DEREGISTER_ANY, dispatch_connect_network_event_deregister_any,
+          NEED_CONN),
 };
 
 typedef struct dispatch_job {
@@ -220,7 +246,8 @@ gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
 int dispatch_unsupported(dispatch_ctx *ctx, const char *what)
 {
         return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
-                              /* TRANSLATORS: %s is what was asked ("listing domains", ...), then the driver ("qemu", "test") */
+                              /* TRANSLATORS: %s is what was asked ("listing domains", ...), then
+                                 the driver ("qemu", "test") */
                               _("%s is not supported by the %s driver"), what,
                               ctx->conn ? ctx->conn->drv->type : _("connection"));
 }

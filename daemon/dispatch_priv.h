@@ -91,3 +91,27 @@ DISPATCH_HANDLER(dispatch_domain_set_autostart);
 DISPATCH_HANDLER(dispatch_domain_is_active);
 DISPATCH_HANDLER(dispatch_domain_is_persistent);
 DISPATCH_HANDLER(dispatch_domain_open_console);
+
+/* dispatch_network.c: virtual networks, their leases and events */
+DISPATCH_HANDLER(dispatch_connect_list_all_networks);
+DISPATCH_HANDLER(dispatch_connect_num_of_networks);
+DISPATCH_HANDLER(dispatch_connect_num_of_defined_networks);
+DISPATCH_HANDLER(dispatch_connect_list_networks);
+DISPATCH_HANDLER(dispatch_connect_list_defined_networks);
+DISPATCH_HANDLER(dispatch_network_lookup_by_name);
+DISPATCH_HANDLER(dispatch_network_lookup_by_uuid);
+DISPATCH_HANDLER(dispatch_network_define_xml);
+DISPATCH_HANDLER(dispatch_network_create_xml);
+DISPATCH_HANDLER(dispatch_network_create);
+DISPATCH_HANDLER(dispatch_network_destroy);
+DISPATCH_HANDLER(dispatch_network_undefine);
+DISPATCH_HANDLER(dispatch_network_get_xml_desc);
+DISPATCH_HANDLER(dispatch_network_get_bridge_name);
+DISPATCH_HANDLER(dispatch_network_get_autostart);
+DISPATCH_HANDLER(dispatch_network_set_autostart);
+DISPATCH_HANDLER(dispatch_network_is_active);
+DISPATCH_HANDLER(dispatch_network_is_persistent);
+DISPATCH_HANDLER(dispatch_network_get_dhcp_leases);
+DISPATCH_HANDLER(dispatch_domain_interface_addresses);
+DISPATCH_HANDLER(dispatch_connect_network_event_register_any);
+DISPATCH_HANDLER(dispatch_connect_network_event_deregister_any);

@@ -11,6 +11,7 @@ vctl_packages=(
         libtirpc-dev rpcsvc-proto libkmod-dev libnl-3-dev libnl-route-3-dev libreadline-dev
         libvirt0 libvirt-clients virtinst python3
         qemu-system-x86 qemu-utils ovmf busybox-static linux-image-amd64 cpio
+        dnsmasq-base nftables iproute2
 )
 # polkit: a private system bus and polkitd, real users and group vctl
 # (tests/polkit-test.sh)
@@ -20,6 +21,10 @@ vctl_packages+=(clang-14 libclang-rt-14-dev)
 # The systemd units' tests (systemd-analyze, systemd-socket-activate,
 # systemd-tmpfiles, systemd-sysusers, systemd.pc) and the manual pages' (man -l).
 vctl_packages+=(systemd man-db groff-base)
+# TLS tests: certtool and gnutls-cli
+vctl_packages+=(gnutls-bin)
+# confined QEMU tests: systemd-sysusers creates the vctl-qemu account
+vctl_packages+=(systemd)
 
 # vctl_install_packages WHO PACKAGE...: installs those not installed yet;
 # WHO prefixes the messages ("run-tests"). 0, or 1 when some are missing and

@@ -244,7 +244,7 @@ fails "missing argument" "command 'start' needs more arguments" $T start
 fails "too many arguments" "command 'domid' got too many arguments" $T domid a b
 fails "bad URI" "invalid URI 'bogus'" $VCTL -c bogus list
 fails "unknown driver" "no driver for URI 'xen:///system'" $VCTL -c xen:///system list
-fails "TLS not implemented" "TLS transport is not implemented yet" $VCTL -c qemu+tls://host/system list
+fails "TLS without client files" "cannot read the CA certificate '$TEST_TMP/nopki/cacert.pem'" $VCTL -c "qemu+tls://host/system?pkipath=$TEST_TMP/nopki" list
 fails "no daemon" "cannot connect to vctld at '$TEST_TMP/none'" $VCTL -c "qemu+unix:///system?socket=$TEST_TMP/none" list
 fails "read-only refuses changes" "read-only" $T -r destroy test
 fails "event --timeout checks its value" "--timeout 'x'" $T event --timeout x
@@ -273,13 +273,15 @@ COMP_WORDS=(vctl -c test:///default start ''); COMP_CWORD=4; _vctl; echo \"\${CO
 COMP_WORDS=(vctl list --a); COMP_CWORD=2; _vctl; echo \"\${COMPREPLY[*]}\"
 COMP_WORDS=(vctl domcapabilities --v); COMP_CWORD=2; _vctl; echo \"\${COMPREPLY[*]}\"
 COMP_WORDS=(vctl domcapabilities --virttype ''); COMP_CWORD=3; _vctl; echo \"\${COMPREPLY[*]}\"
-COMP_WORDS=(vctl cap); COMP_CWORD=1; _vctl; echo \"\${COMPREPLY[*]}\"" 2>&1)
-tap_is "bash completion: commands, domain names, options" "dominfo domstate domid domuuid domname domcapabilities
+COMP_WORDS=(vctl cap); COMP_CWORD=1; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl -c test:///default net-start ''); COMP_CWORD=4; _vctl; echo \"\${COMPREPLY[*]}\"" 2>&1)
+tap_is "bash completion: commands, domain and network names, options" "dominfo domstate domid domuuid domname domcapabilities domiflist domifaddr
 test
 --all
 --virttype
 kvm qemu
-capabilities" "$out"
+capabilities
+default" "$out"
 
 # ---- host-check ----
 $VCTL host-check --quick --json >"$TEST_TMP/hc.json" 2>&1

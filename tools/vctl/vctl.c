@@ -35,6 +35,11 @@ static const vctl_cmd *const commands[] = {
         &vctl_cmd_domname, &vctl_cmd_autostart, &vctl_cmd_event,    &vctl_cmd_uri,
         &vctl_cmd_version, &vctl_cmd_hostname,  &vctl_cmd_capabilities, &vctl_cmd_domcapabilities,
         &vctl_cmd_validate, &vctl_cmd_host_check, &vctl_cmd_help,
+        /* virtual networks (cmd-network.c) */
+        &vctl_cmd_net_list, &vctl_cmd_net_define, &vctl_cmd_net_create, &vctl_cmd_net_start,
+        &vctl_cmd_net_destroy, &vctl_cmd_net_undefine, &vctl_cmd_net_dumpxml, &vctl_cmd_net_info,
+        &vctl_cmd_net_autostart, &vctl_cmd_net_dhcp_leases, &vctl_cmd_domiflist,
+        &vctl_cmd_domifaddr,
 };
 
 static char *opt_uri;
