@@ -115,6 +115,14 @@ gboolean domain_attr_uint(conf_ctx *ctx, xmlNode *node, const char *name, unsign
         return TRUE;
 }
 
+gboolean domain_path_check_breaks(conf_ctx *ctx, xmlNode *node, const char *path)
+{
+        if (!path || !strpbrk(path, "\n\r"))
+                return TRUE;
+        conf_err(ctx, node, _("the path in <%s> contains a line break"), (const char *)node->name);
+        return FALSE;
+}
+
 char *domain_verbatim(xmlNode *node)
 {
         conf_consume_subtree(node);
@@ -159,8 +167,10 @@ static int domain_text_enum(conf_ctx *ctx, xmlNode *node, const char *const *val
 
 /* ---- name, uuid, memory, vcpu ---- */
 
-/* Each child on its own, so it declares the namespaces it uses itself. */
-static char *domain_metadata_parse(xmlNode *node)
+/* Each child on its own, so it declares the namespaces it uses itself. A
+ * child without a namespace is refused: libvirt's schema (and ours) allows
+ * none, and libvirt would drop it silently. */
+static char *domain_metadata_parse(conf_ctx *ctx, xmlNode *node)
 {
         GString *s = g_string_new("<metadata>");
 
@@ -170,6 +180,13 @@ static char *domain_metadata_parse(xmlNode *node)
 
                 if (c->type != XML_ELEMENT_NODE)
                         continue;
+                if (!c->ns || !c->ns->href || !*c->ns->href) {
+                        conf_err(ctx, c,
+                                 _("<%s> in <metadata> has no namespace (give it one, as in "
+                                   "<app:%s xmlns:app='http://example.org/app/1.0'>)"),
+                                 (const char *)c->name, (const char *)c->name);
+                        continue;
+                }
                 dump = conf_xml_node_dump(c);
                 g_string_append(s, dump);
         }
@@ -192,7 +209,7 @@ static void domain_parse_ident(conf_ctx *ctx, xmlNode *root, domain_def *def)
         def->description = conf_child_text(ctx, root, "description");
         n = conf_child(ctx, root, "metadata", TRUE);
         if (n)
-                def->metadata = domain_metadata_parse(n);
+                def->metadata = domain_metadata_parse(ctx, n);
 }
 
 static void domain_parse_memory(conf_ctx *ctx, xmlNode *root, domain_def *def)
@@ -266,6 +283,17 @@ static void domain_parse_vcpu(conf_ctx *ctx, xmlNode *root, domain_def *def)
 
 /* ---- os ---- */
 
+/* Firmware, kernel and initrd paths are absolute in libvirt's schema: a
+ * relative one would be resolved against whatever directory QEMU runs in. */
+static void domain_check_abs_path(conf_ctx *ctx, xmlNode *n, const char *path)
+{
+        if (path && *path != '/')
+                conf_err(ctx, n, _("<%s> '%s' is not an absolute path (it must start with '/')"),
+                         (const char *)n->name, path);
+        else
+                domain_path_check_breaks(ctx, n, path);
+}
+
 static void domain_parse_loader(conf_ctx *ctx, xmlNode *os, domain_os *o)
 {
         xmlNode *n = conf_child(ctx, os, "loader", TRUE);
@@ -279,19 +307,28 @@ static void domain_parse_loader(conf_ctx *ctx, xmlNode *os, domain_os *o)
                 t = conf_attr_enum(ctx, n, "type", domain_loader_type_names, 0);
                 o->loader_type = t < 0 ? 0 : t;
                 path = conf_text(n);
-                if (*path)
+                if (*path) {
+                        domain_check_abs_path(ctx, n, path);
                         o->loader = g_steal_pointer(&path);
+                }
         }
         n = conf_child(ctx, os, "nvram", TRUE);
         if (n) {
                 const char *tmpl = conf_attr(n, "template");
 
                 o->has_nvram = TRUE;
+                if (tmpl && *tmpl != '/')
+                        conf_err(ctx, n,
+                                 _("template '%s' of <nvram> is not an absolute path (it must "
+                                   "start with '/')"),
+                                 tmpl);
                 o->nvram_template = g_strdup(tmpl);
                 g_free(path);
                 path = conf_text(n);
-                if (*path)
+                if (*path) {
+                        domain_check_abs_path(ctx, n, path);
                         o->nvram = g_steal_pointer(&path);
+                }
         }
 }
 
@@ -351,7 +388,9 @@ static void domain_parse_os(conf_ctx *ctx, xmlNode *root, domain_def *def)
         domain_parse_loader(ctx, os, o);
         domain_parse_boot(ctx, os, o);
         o->kernel = conf_child_text(ctx, os, "kernel");
+        domain_check_abs_path(ctx, conf_first(os, "kernel"), o->kernel);
         o->initrd = conf_child_text(ctx, os, "initrd");
+        domain_check_abs_path(ctx, conf_first(os, "initrd"), o->initrd);
         o->cmdline = conf_child_text(ctx, os, "cmdline");
         if ((o->initrd || o->cmdline) && !o->kernel)
                 conf_err(ctx, os, _("<initrd> and <cmdline> need a <kernel> in <os>"));

@@ -369,6 +369,8 @@ static void domain_chr_parse_source(conf_ctx *ctx, xmlNode *node, domain_chr *ch
                 path = conf_attr_req(ctx, s, "path");
         if (path && *path != '/')
                 conf_err(ctx, s, _("path '%s' in <source> must be an absolute path"), path);
+        else
+                domain_path_check_breaks(ctx, s, path);
         chr->path = g_strdup(path);
         if (chr->type == DOMAIN_CHR_UNIX) {
                 mode = conf_attr_enum(ctx, s, "mode", domain_chr_mode_names, 0);
@@ -518,6 +520,8 @@ void domain_devices_parse(conf_ctx *ctx, xmlNode *node, domain_def *def)
         if (d->emulator && *d->emulator != '/')
                 conf_err(ctx, conf_first(node, "emulator"),
                          _("<emulator> must be an absolute path (found '%s')"), d->emulator);
+        else
+                domain_path_check_breaks(ctx, conf_first(node, "emulator"), d->emulator);
         domain_disks_parse(ctx, node, d);
         domain_controllers_parse(ctx, node, d);
         conf_foreach(c, node, "interface") domain_add(d->nets, domain_net_parse(ctx, c), c);

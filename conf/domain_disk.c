@@ -54,6 +54,8 @@ static char *domain_source_path(conf_ctx *ctx, xmlNode *src, domain_disk_type ty
                 conf_err(ctx, src, _("%s '%s' in <source> must be an absolute path"), attr, path);
                 return NULL;
         }
+        if (!domain_path_check_breaks(ctx, src, path))
+                return NULL;
         return g_strdup(path);
 }
 

@@ -22,10 +22,29 @@ static const char *const domain_rng_model_names[] = {"virtio", NULL};
 static const char *const domain_rng_backend_names[] = {"random", NULL};
 static const char *const domain_redirdev_bus_names[] = {"usb", NULL};
 static const char *const domain_redirdev_type_names[] = {"spicevmc", NULL};
-/* spice children kept verbatim, in libvirt's order */
-static const char *const domain_spice_children[] = {
-        "image",     "jpeg",  "zlib",         "playback", "streaming",
-        "clipboard", "mouse", "filetransfer", "gl",       NULL};
+/* spice children, kept verbatim in libvirt's order once their one attribute
+ * holds a value libvirt's schema allows */
+static const char *const spice_image_compression[] = {"auto_glz", "auto_lz", "quic", "glz",
+                                                      "lz",       "off",     NULL};
+static const char *const spice_auto_never_always[] = {"auto", "never", "always", NULL};
+static const char *const spice_on_off[] = {"on", "off", NULL};
+static const char *const spice_streaming_modes[] = {"filter", "all", "off", NULL};
+static const char *const spice_yes_no[] = {"yes", "no", NULL};
+static const char *const spice_mouse_modes[] = {"server", "client", NULL};
+static const struct {
+        const char *name, *attr;
+        const char *const *values;
+} domain_spice_children[] = {
+        {"image", "compression", spice_image_compression},
+        {"jpeg", "compression", spice_auto_never_always},
+        {"zlib", "compression", spice_auto_never_always},
+        {"playback", "compression", spice_on_off},
+        {"streaming", "mode", spice_streaming_modes},
+        {"clipboard", "copypaste", spice_yes_no},
+        {"mouse", "mode", spice_mouse_modes},
+        {"filetransfer", "enable", spice_yes_no},
+        {"gl", "enable", spice_yes_no},
+};
 
 /* ---- lifetime ---- */
 
@@ -167,11 +186,24 @@ domain_graphics *domain_graphics_parse(conf_ctx *ctx, xmlNode *node)
         domain_graphics_listens(ctx, node, g);
         if (type != DOMAIN_GRAPHICS_SPICE)
                 return g;
-        for (int i = 0; domain_spice_children[i]; i++) {
-                xmlNode *c = conf_child(ctx, node, domain_spice_children[i], TRUE);
+        for (gsize i = 0; i < G_N_ELEMENTS(domain_spice_children); i++) {
+                xmlNode *c = conf_child(ctx, node, domain_spice_children[i].name, TRUE);
+                const char *rendernode;
 
-                if (c)
-                        g_ptr_array_add(g->extra, domain_verbatim(c));
+                if (!c)
+                        continue;
+                /* what is not read here is reported as unsupported at the end */
+                domain_attr_enum_req(ctx, c, domain_spice_children[i].attr,
+                                     domain_spice_children[i].values);
+                rendernode = g_str_equal(domain_spice_children[i].name, "gl")
+                                     ? conf_attr(c, "rendernode")
+                                     : NULL;
+                if (rendernode && *rendernode != '/')
+                        conf_err(ctx, c,
+                                 _("rendernode '%s' of <gl> is not an absolute path (it must "
+                                   "start with '/')"),
+                                 rendernode);
+                g_ptr_array_add(g->extra, conf_xml_node_dump(c));
         }
         return g;
 }

@@ -22,6 +22,9 @@ char *domain_address_parse(conf_ctx *ctx, xmlNode *node);
 unsigned int domain_boot_order_parse(conf_ctx *ctx, xmlNode *node);
 /* The element kept verbatim (marks it and everything below consumed). */
 char *domain_verbatim(xmlNode *node);
+/* Reports a path with a line break in it (libvirt's schema allows none:
+ * its path pattern is "/.*"); FALSE when it did. */
+gboolean domain_path_check_breaks(conf_ctx *ctx, xmlNode *node, const char *path);
 
 /* ---- devices (domain_devices.c, domain_disk.c, domain_display.c) ---- */
 

@@ -16,6 +16,11 @@ vctl_packages=(
 # polkit: a private system bus and polkitd, real users and group vctl
 # (tests/polkit-test.sh)
 vctl_packages+=(polkitd dbus-daemon dbus-bin systemd passwd util-linux)
+# The libFuzzer harnesses (make fuzz, scripts/run-fuzz).
+vctl_packages+=(clang-14 libclang-rt-14-dev)
+# The systemd units' tests (systemd-analyze, systemd-socket-activate,
+# systemd-tmpfiles, systemd-sysusers, systemd.pc) and the manual pages' (man -l).
+vctl_packages+=(systemd man-db groff-base)
 # TLS tests: certtool and gnutls-cli
 vctl_packages+=(gnutls-bin)
 # confined QEMU tests: systemd-sysusers creates the vctl-qemu account

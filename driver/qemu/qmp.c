@@ -4,7 +4,7 @@
  * write their commands themselves, one at a time, under write_lock. */
 #include "config.h"
 
-#include "driver/qemu/qmp.h"
+#include "driver/qemu/qmp_priv.h"
 #include "lib/util/error.h"
 #include "lib/util/log.h"
 #include "lib/util/i18n.h"
@@ -851,4 +851,50 @@ int qmp_query_status(qmp *mon, int timeout_ms, bool *ret_running, char **ret_sta
         if (ret_status)
                 *ret_status = g_strdup(status);
         return 0;
+}
+
+int qmp_parse_feed(const char *name, const guint8 *data, size_t len, size_t chunk,
+                   unsigned int waiters, qmp_event_cb event_cb, void *opaque)
+{
+        qmp_waiter w[8] = {{0}};
+        char ids[8][16];
+        qmp *mon = g_new0(qmp, 1);
+        size_t off = 0;
+        int r = 0, replies = 0;
+
+        mon->refs = 1;
+        mon->name = g_strdup(name);
+        mon->fd = -1;
+        mon->event_cb = event_cb;
+        mon->opaque = opaque;
+        mon->armed = true;
+        mon->inbuf = g_byte_array_new();
+        mon->waiters = g_hash_table_new(g_str_hash, g_str_equal);
+        g_mutex_init(&mon->write_lock);
+        g_mutex_init(&mon->lock);
+        g_cond_init(&mon->cond);
+        waiters = MIN(waiters, G_N_ELEMENTS(w));
+        for (unsigned int i = 0; i < waiters; i++) {
+                g_snprintf(ids[i], sizeof(ids[i]), "vctl-%u", i + 1);
+                g_hash_table_insert(mon->waiters, ids[i], &w[i]);
+        }
+        if (chunk == 0)
+                chunk = MAX(len, 1);
+        while (off < len && r == 0) {
+                size_t n = MIN(chunk, len - off);
+
+                g_byte_array_append(mon->inbuf, data + off, (guint)n);
+                off += n;
+                r = qmp_process_input(mon);
+        }
+        for (unsigned int i = 0; i < waiters; i++) {
+                if (w[i].done)
+                        replies++;
+                if (w[i].ret)
+                        json_node_unref(w[i].ret);
+                g_free(w[i].err_class);
+                g_free(w[i].err_desc);
+        }
+        qmp_unref(mon);
+        return r < 0 ? -1 : replies;
 }
