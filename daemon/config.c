@@ -9,12 +9,13 @@
 #include "lib/util/num.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <string.h>
 
 #define CONFIG_GROUP    "vctld"
 #define CONFIG_MAX_SIZE (1024 * 1024)
 
-typedef enum { KEY_UINT, KEY_INT, KEY_LEVEL, KEY_PERMS } config_key_kind;
+typedef enum { KEY_UINT, KEY_INT, KEY_LEVEL, KEY_PERMS, KEY_BOOL, KEY_BUS_NAME } config_key_kind;
 
 typedef struct config_key {
         const char *name;
@@ -38,6 +39,8 @@ static const config_key config_keys[] = {
         KEY(log_level, KEY_LEVEL, 0, 0),
         KEY(unix_sock_rw_perms, KEY_PERMS, 0, 0777),
         KEY(unix_sock_ro_perms, KEY_PERMS, 0, 0777),
+        KEY(dbus, KEY_BOOL, 0, 1),
+        KEY(dbus_name, KEY_BUS_NAME, 0, 0),
 };
 
 void config_init_defaults(vctld_config *cfg)
@@ -52,6 +55,8 @@ void config_init_defaults(vctld_config *cfg)
                 .log_level = VCTL_LOG_WARNING,
                 .unix_sock_rw_perms = 0600,
                 .unix_sock_ro_perms = 0666,
+                .dbus = TRUE,
+                .dbus_name = "org.vctl",
         };
 }
 
@@ -142,6 +147,25 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
                 *(guint *)field = (guint)mode;
                 return 0;
         }
+        case KEY_BOOL:
+                if (g_str_equal(value, "yes") || g_str_equal(value, "1"))
+                        *(gboolean *)field = TRUE;
+                else if (g_str_equal(value, "no") || g_str_equal(value, "0"))
+                        *(gboolean *)field = FALSE;
+                else
+                        return config_error(path, data, k->name, "%s: '%s' is neither yes nor no",
+                                            k->name, value);
+                return 0;
+        case KEY_BUS_NAME:
+                /* a well-known name: a unique one (":1.5") cannot be owned */
+                if (strlen(value) >= sizeof(((vctld_config *)NULL)->dbus_name) ||
+                    !g_dbus_is_name(value) || g_dbus_is_unique_name(value))
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not a D-Bus well-known name such as "
+                                            "\"org.vctl\"",
+                                            k->name, value);
+                g_strlcpy(field, value, sizeof(((vctld_config *)NULL)->dbus_name));
+                return 0;
         }
         g_assert_not_reached();
 }
@@ -224,6 +248,10 @@ static char *config_value_string(const vctld_config *cfg, const config_key *k)
                 return g_strdup(levels[CLAMP(*(const int *)field, 0, 3)]);
         case KEY_PERMS:
                 return g_strdup_printf("%04o", *(const guint *)field);
+        case KEY_BOOL:
+                return g_strdup(*(const gboolean *)field ? "yes" : "no");
+        case KEY_BUS_NAME:
+                return g_strdup(field);
         }
         g_assert_not_reached();
 }

@@ -15,6 +15,9 @@ typedef struct vctld_config {
         vctl_log_level log_level;
         guint unix_sock_rw_perms; /* mode of the read-write socket */
         guint unix_sock_ro_perms; /* mode of the read-only socket */
+        /* D-Bus service (daemon/dbus.c) */
+        gboolean dbus;       /* serve org.vctl on the system or session bus */
+        char dbus_name[256]; /* well-known name to own; D-Bus names are <= 255 */
 } vctld_config;
 
 void config_init_defaults(vctld_config *cfg);

@@ -12,6 +12,11 @@ vctl_packages=(
         libvirt0 libvirt-clients virtinst python3
         qemu-system-x86 qemu-utils ovmf busybox-static linux-image-amd64 cpio
 )
+# The D-Bus service's tests: a private dbus-daemon (and polkitd), python3-dbus
+# on a GLib main loop, gdbus (libglib2.0-bin) and busctl (systemd).
+vctl_packages+=(
+        dbus-daemon python3-dbus python3-gi libglib2.0-bin systemd polkitd
+)
 
 # vctl_install_packages WHO PACKAGE...: installs those not installed yet;
 # WHO prefixes the messages ("run-tests"). 0, or 1 when some are missing and

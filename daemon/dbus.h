@@ -1,0 +1,22 @@
+/* vctld's D-Bus service: org.vctl.Connect objects for the QEMU and test
+ * drivers, their domains, errors as org.vctl.Error.<Kind>. Every call passes
+ * the same access checks as the sockets (daemon/access.h). */
+#pragma once
+
+#include <glib.h>
+
+#include "daemon/config.h"
+
+typedef struct dbus_service dbus_service;
+
+/* Starts connecting to the system bus (system) or the session bus, in the
+ * background, unless cfg->dbus is off. qemu_uri is what /org/vctl/QEMU
+ * serves (qemu:///system or qemu:///session). rooted (vctld --root): use a
+ * bus only when its address variable is set, so a test daemon never claims
+ * the host's bus. Never fails: an unreachable bus is logged and the sockets
+ * go on alone. Returns NULL when D-Bus is off. Main thread. */
+dbus_service *dbus_service_start(const vctld_config *cfg, gboolean system, gboolean rooted,
+                                 const char *qemu_uri);
+
+/* Releases the name, waits for the calls in flight, closes. Accepts NULL. */
+void dbus_service_stop(dbus_service *svc);

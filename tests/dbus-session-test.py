@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""vctld's D-Bus service on a private session bus (TAP).
+
+A dbus-daemon with a session configuration and a vctld --session in a
+private XDG world, reached with python3-dbus, gdbus and busctl: the name is
+owned, introspection matches the installed interface files, test:///default
+and qemu:///session domains are listed, defined, looked up, started,
+suspended, resumed, destroyed and undefined; DomainEvent and
+PropertiesChanged arrive for each step; Autostart is set through the
+property (and vctl sees it over the socket); errors carry org.vctl.Error.*
+names and messages naming the object. vctld keeps serving its socket when
+the bus is unreachable or dbus = no, and releases the name when it stops.
+"""
+
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+
+import dbus_testlib as L
+from dbus_testlib import dbus
+
+NAME = "org.vctl"
+TEST = "/org/vctl/Test"
+QEMU = "/org/vctl/QEMU"
+EV_DEFINED, EV_UNDEFINED, EV_STARTED, EV_SUSPENDED, EV_RESUMED, EV_STOPPED = 0, 1, 2, 3, 4, 5
+RUNNING, PAUSED, SHUTOFF = 1, 3, 5
+NO_ID = 4294967295
+
+DOM_XML = """<domain type='test'>
+  <name>dbus1</name>
+  <uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+</domain>
+"""
+DOM_UUID = "4dea22b3-1d52-d8f3-2516-782e98ab3fa0"
+
+QEMU_XML = """<domain type='qemu'>
+  <name>dbusq</name>
+  <uuid>8f1c2f0e-5a3b-4c1d-9e2f-0a1b2c3d4e5f</uuid>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+</domain>
+"""
+QEMU_UUID = "8f1c2f0e-5a3b-4c1d-9e2f-0a1b2c3d4e5f"
+
+
+def iface(bus, path, name):
+    return dbus.Interface(bus.get_object(NAME, path), name)
+
+
+def props(bus, path):
+    return iface(bus, path, "org.freedesktop.DBus.Properties")
+
+
+def interface_shape(xml_text, name):
+    """{member: signature} of an interface in introspection XML."""
+    root = ET.fromstring(xml_text)
+    for i in root.iter("interface"):
+        if i.get("name") != name:
+            continue
+        shape = {}
+        for m in i:
+            if m.tag in ("method", "signal"):
+                shape[m.tag + " " + m.get("name")] = tuple(
+                    (a.get("direction", "out" if m.tag == "signal" else "in"), a.get("type"))
+                    for a in m.findall("arg"))
+            elif m.tag == "property":
+                shape["property " + m.get("name")] = (m.get("type"), m.get("access"))
+        return shape
+    return None
+
+
+def main():
+    src, build = L.dirs()
+    vctld = os.path.join(build, "daemon", "vctld")
+    vctl = os.path.join(build, "tools", "vctl", "vctl")
+    if not os.access(vctld, os.X_OK):
+        print("Bail out! %s is not built" % vctld)
+        return 1
+    for tool in ("dbus-daemon", "gdbus"):
+        if not L.shutil.which(tool):
+            print("1..0 # SKIP %s is not installed (Debian: dbus-daemon, libglib2.0-bin)" % tool)
+            return 0
+    t = L.Tap()
+    tmp = L.make_tmp()
+    procs = L.Procs()
+    try:
+        run(t, src, vctld, vctl, tmp, procs)
+    finally:
+        procs.stop_all()
+        L.rm_tmp(tmp)
+    t.done()
+
+
+def session_env(tmp, address):
+    home = os.path.join(tmp, "home")
+    run_dir = os.path.join(home, "run")
+    os.makedirs(run_dir, mode=0o700, exist_ok=True)
+    env = dict(os.environ)
+    for k in ("VCTL_DEFAULT_URI", "LIBVIRT_DEFAULT_URI", "DBUS_SYSTEM_BUS_ADDRESS"):
+        env.pop(k, None)
+    env.update(HOME=home, XDG_RUNTIME_DIR=run_dir, XDG_CONFIG_HOME=os.path.join(home, "config"),
+               XDG_DATA_HOME=os.path.join(home, "data"), XDG_CACHE_HOME=os.path.join(home, "cache"),
+               DBUS_SESSION_BUS_ADDRESS=address)
+    return env
+
+
+def run(t, src, vctld, vctl, tmp, procs):
+    address = L.start_bus(procs, tmp, "session-bus", L.SESSION_CONF)
+    env = session_env(tmp, address)
+    sock = os.path.join(env["XDG_RUNTIME_DIR"], "vctl", "vctld-sock")
+    log = os.path.join(tmp, "vctld.log")
+    daemon = procs.start([vctld, "--session", "--verbose"], log, env=env)
+    bus = L.connect(address)
+    if not L.wait_for(lambda: L.has_owner(bus, NAME), L.TIMEOUT):
+        print("Bail out! vctld did not own %s within %d s" % (NAME, L.TIMEOUT))
+        t.diag(open(log).read())
+        return
+    t.ok(True, "vctld --session owns org.vctl on the session bus")
+    sig = L.Signals(bus, NAME)
+
+    def V(*args):
+        return subprocess.run([vctl, "-c", "test+unix:///default?socket=" + sock] + list(args),
+                              env=env, capture_output=True, text=True, timeout=L.TIMEOUT)
+
+    def VQ(*args):
+        return subprocess.run([vctl, "-c", "qemu+unix:///session?socket=" + sock] + list(args),
+                              env=env, capture_output=True, text=True, timeout=L.TIMEOUT)
+
+    # ---- introspection is the installed interface files ----
+    for name, path in (("org.vctl.Connect", TEST),
+                       ("org.vctl.Domain", L.uuid_path(TEST, "6695eb01-f6a4-8304-79aa-97f2502e193f"))):
+        live = iface(bus, path, "org.freedesktop.DBus.Introspectable").Introspect()
+        with open(os.path.join(src, "daemon", "dbus", name + ".xml")) as f:
+            installed = f.read()
+        t.ok(interface_shape(live, name) == interface_shape(installed, name)
+             and interface_shape(live, name),
+             "%s served at %s is daemon/dbus/%s.xml" % (name, path, name),
+             "live: %r\nfile: %r" % (interface_shape(live, name), interface_shape(installed, name)))
+
+    # ---- Connect: properties, listing, lookups ----
+    conn = iface(bus, TEST, "org.vctl.Connect")
+    allp = props(bus, TEST).GetAll("org.vctl.Connect")
+    t.ok(str(allp["Hostname"]) == os.uname().nodename and int(allp["LibVersion"]) > 0
+         and int(allp["Version"]) > 0, "Connect properties Hostname, LibVersion, Version",
+         repr(allp))
+    qemu_ver = int(props(bus, QEMU).Get("org.vctl.Connect", "Version"))
+    t.ok(qemu_ver >= 6000000, "/org/vctl/QEMU's Version is QEMU's (%d)" % qemu_ver)
+    test_path = L.uuid_path(TEST, "6695eb01-f6a4-8304-79aa-97f2502e193f")
+    t.eq([str(p) for p in conn.ListDomains(0)], [test_path],
+         "ListDomains lists test:///default's domain 'test' by UUID path")
+    t.eq(str(conn.DomainLookupByName("test")), test_path, "DomainLookupByName")
+    t.eq(str(conn.DomainLookupByUUID("6695eb01-f6a4-8304-79aa-97f2502e193f")), test_path,
+         "DomainLookupByUUID")
+    t.eq(str(conn.DomainLookupByID(1)), test_path, "DomainLookupByID")
+    t.eq([str(p) for p in conn.ListDomains(2)], [], "ListDomains(INACTIVE) lists nothing")
+    d = props(bus, test_path).GetAll("org.vctl.Domain")
+    t.eq({k: (str(v) if isinstance(v, dbus.String) else int(v)) for k, v in d.items()},
+         {"Active": 1, "Autostart": 0, "Id": 1, "Name": "test", "Persistent": 1, "State": RUNNING,
+          "UUID": "6695eb01-f6a4-8304-79aa-97f2502e193f"}, "GetAll of domain 'test'")
+
+    # ---- busctl and gdbus see the same ----
+    if L.shutil.which("busctl"):
+        out = subprocess.run(["busctl", "--address=" + address, "tree", NAME],
+                             capture_output=True, text=True, timeout=L.TIMEOUT)
+        t.ok(test_path in out.stdout, "busctl tree shows the domain object", out.stdout + out.stderr)
+        out = subprocess.run(["busctl", "--address=" + address, "get-property", NAME, test_path,
+                              "org.vctl.Domain", "Name"],
+                             capture_output=True, text=True, timeout=L.TIMEOUT)
+        t.eq(out.stdout.strip(), 's "test"', "busctl get-property Name")
+    else:
+        t.skip("busctl tree", "busctl (Debian: systemd) is not installed")
+        t.skip("busctl get-property", "busctl (Debian: systemd) is not installed")
+    out = subprocess.run(["gdbus", "call", "--address", address, "--dest", NAME, "--object-path",
+                          test_path, "--method", "org.vctl.Domain.GetState", "0"],
+                         capture_output=True, text=True, timeout=L.TIMEOUT)
+    t.eq(out.stdout.strip(), "((1, 1),)", "gdbus call GetState: running, booted")
+
+    # ---- define, start, suspend, resume, destroy, undefine; events ----
+    path = L.uuid_path(TEST, DOM_UUID)
+    t.eq(str(conn.DomainDefineXML(DOM_XML)), path, "DomainDefineXML returns the UUID path")
+    t.ok(sig.wait_event(path, EV_DEFINED), "DomainEvent DEFINED", repr(sig.events))
+    t.ok("dbus1" in V("list", "--all", "--name").stdout,
+         "the socket's clients see the domain defined over D-Bus")
+    dom = iface(bus, path, "org.vctl.Domain")
+    t.eq(tuple(int(x) for x in dom.GetState(0)), (SHUTOFF, 0), "GetState of the new domain")
+    t.ok("<name>dbus1</name>" in dom.GetXMLDesc(0), "GetXMLDesc")
+    sig.clear()
+    dom.Create(0)
+    t.ok(sig.wait_event(path, EV_STARTED), "Create: DomainEvent STARTED", repr(sig.events))
+    t.ok(sig.wait_change(path, "Active", True) and sig.wait_change(path, "State", RUNNING),
+         "Create: PropertiesChanged Active true, State running", repr(sig.changes))
+    dom_id = int(props(bus, path).Get("org.vctl.Domain", "Id"))
+    t.ok(0 < dom_id < NO_ID and sig.wait_change(path, "Id", dom_id),
+         "Id property and PropertiesChanged agree (%d)" % dom_id, repr(sig.changes))
+    dom.Suspend()
+    t.ok(sig.wait_event(path, EV_SUSPENDED) and sig.wait_change(path, "State", PAUSED),
+         "Suspend: SUSPENDED event, State paused", repr(sig.events))
+    dom.Resume()
+    t.ok(sig.wait_event(path, EV_RESUMED) and
+         L.pump(5, lambda: sig.changes and sig.changes[-1][1].get("State") == RUNNING),
+         "Resume: RESUMED event, State running", repr(sig.events))
+    sig.clear()
+    dom.Destroy(0)
+    t.ok(sig.wait_event(path, EV_STOPPED), "Destroy: DomainEvent STOPPED", repr(sig.events))
+    t.ok(sig.wait_change(path, "Active", False) and sig.wait_change(path, "Id", NO_ID),
+         "Destroy: PropertiesChanged Active false, Id none", repr(sig.changes))
+    t.eq(V("domstate", "dbus1").stdout.strip(), "shut off", "vctl agrees: shut off")
+
+    # ---- Autostart through the property ----
+    sig.clear()
+    props(bus, path).Set("org.vctl.Domain", "Autostart", dbus.Boolean(True))
+    t.ok(sig.wait_change(path, "Autostart", True), "Set Autostart: PropertiesChanged",
+         repr(sig.changes))
+    t.eq(bool(props(bus, path).Get("org.vctl.Domain", "Autostart")), True,
+         "Autostart reads back true")
+    t.ok("enable" in V("dominfo", "dbus1").stdout, "vctl dominfo shows autostart enabled")
+
+    # ---- errors: org.vctl.Error.<Kind> and a message naming the object ----
+    name, msg = L.dbus_error(conn.DomainLookupByName, "nosuchdom")
+    t.ok(name == "org.vctl.Error.NoDomain" and "nosuchdom" in msg,
+         "lookup of a missing domain: NoDomain naming it", "%s: %s" % (name, msg))
+    name, msg = L.dbus_error(conn.DomainLookupByUUID, "not-a-uuid")
+    t.ok(name == "org.vctl.Error.InvalidArg" and "not-a-uuid" in msg,
+         "a bad UUID: InvalidArg naming it", "%s: %s" % (name, msg))
+    name, msg = L.dbus_error(conn.DomainDefineXML, "<domain type='test'><name>x</name>")
+    t.ok(name is not None and name.startswith("org.vctl.Error.XML") and msg,
+         "broken XML: org.vctl.Error.XML*", "%s: %s" % (name, msg))
+    name, msg = L.dbus_error(conn.DomainDefineXML,
+                             DOM_XML.replace("<vcpu>", "<bogus/><vcpu>"))
+    t.ok(name is not None and name.startswith("org.vctl.Error.") and "bogus" in msg,
+         "an unknown element: the error names it", "%s: %s" % (name, msg))
+    name, msg = L.dbus_error(iface(bus, test_path, "org.vctl.Domain").Create, 0)
+    t.ok(name == "org.vctl.Error.OperationInvalid" and "test" in msg,
+         "starting a running domain: OperationInvalid", "%s: %s" % (name, msg))
+    gone = L.uuid_path(TEST, "00000000-0000-0000-0000-00000000abcd")
+    name, msg = L.dbus_error(iface(bus, gone, "org.vctl.Domain").GetState, 0)
+    t.ok(name == "org.vctl.Error.NoDomain" and "00000000-0000-0000-0000-00000000abcd" in msg,
+         "a domain path without a domain: NoDomain naming the UUID", "%s: %s" % (name, msg))
+    name, msg = L.dbus_error(props(bus, path).Set, "org.vctl.Domain", "Name", "other")
+    t.ok(name is not None and "Name" in msg, "Name cannot be set", "%s: %s" % (name, msg))
+    name, msg = L.dbus_error(props(bus, path).Set, "org.vctl.Domain", "Autostart", "yes")
+    t.ok(name is not None, "Autostart must be a boolean", "%s: %s" % (name, msg))
+    name, msg = L.dbus_error(dom.GetState, 7)
+    t.ok(name == "org.vctl.Error.InvalidArg" and "dbus1" in msg,
+         "GetState with unknown flags: InvalidArg", "%s: %s" % (name, msg))
+    name, msg = L.dbus_error(conn.DomainDefineXML, "<" + "a" * (17 * 1024 * 1024) + "/>")
+    t.ok(name is not None and ("too large" in msg or "LimitsExceeded" in name),
+         "17 MiB of XML is refused", "%s: %s" % (name, msg[:200]))
+    t.ok(daemon.poll() is None, "vctld still runs after the bad calls")
+
+    sig.clear()
+    dom.Undefine(0)
+    t.ok(sig.wait_event(path, EV_UNDEFINED), "Undefine: DomainEvent UNDEFINED", repr(sig.events))
+    t.eq([str(p) for p in conn.ListDomains(0)], [test_path], "only 'test' is left")
+
+    # ---- transient domains: DomainCreateXML ----
+    sig.clear()
+    tpath = conn.DomainCreateXML(DOM_XML.replace("dbus1", "dbust"), 0)
+    t.ok(sig.wait_event(str(tpath), EV_STARTED), "DomainCreateXML starts a transient domain")
+    t.eq(bool(props(bus, tpath).Get("org.vctl.Domain", "Persistent")), False,
+         "it is not persistent")
+    iface(bus, tpath, "org.vctl.Domain").Destroy(0)
+    t.ok(sig.wait_change(str(tpath), "Active", False), "destroyed, it is gone: Active false")
+    name, _ = L.dbus_error(props(bus, tpath).Get, "org.vctl.Domain", "Name")
+    t.eq(name, "org.vctl.Error.NoDomain", "its object answers NoDomain")
+
+    # ---- qemu:///session: definitions on disk ----
+    qconn = iface(bus, QEMU, "org.vctl.Connect")
+    qpath = L.uuid_path(QEMU, QEMU_UUID)
+    t.eq(str(qconn.DomainDefineXML(QEMU_XML)), qpath, "qemu:///session: DomainDefineXML")
+    cfg = os.path.join(env["XDG_CONFIG_HOME"], "vctl", "qemu", "dbusq.xml")
+    t.ok(os.path.exists(cfg), "the definition is written to %s" % cfg.replace(tmp, "TMP"))
+    props(bus, qpath).Set("org.vctl.Domain", "Autostart", dbus.Boolean(True))
+    t.ok("enable" in VQ("dominfo", "dbusq").stdout,
+         "Autostart set over D-Bus: vctl dominfo says enable")
+    iface(bus, qpath, "org.vctl.Domain").Undefine(0)
+    t.ok(not os.path.exists(cfg), "Undefine removes the definition")
+
+    # ---- the bus goes, the name goes ----
+    rc = procs.stop(daemon)
+    t.eq(rc, 0, "vctld stops cleanly on SIGTERM")
+    t.ok(L.wait_for(lambda: not L.has_owner(bus, NAME), 10), "org.vctl is released")
+
+    # a configured name, and dbus = no
+    conf = os.path.join(tmp, "named.conf")
+    with open(conf, "w") as f:
+        f.write('[vctld]\ndbus_name = "org.example.VirtTest"\n')
+    daemon = procs.start([vctld, "--session", "--config", conf], log, env=env)
+    t.ok(L.wait_for(lambda: L.has_owner(bus, "org.example.VirtTest"), L.TIMEOUT),
+         "dbus_name = org.example.VirtTest is owned instead")
+    procs.stop(daemon)
+    with open(conf, "w") as f:
+        f.write("[vctld]\ndbus = no\n")
+    daemon = procs.start([vctld, "--session", "--config", conf], log, env=env)
+    up = L.wait_for(lambda: os.path.exists(sock), L.TIMEOUT)
+    t.ok(up and V("uri").returncode == 0 and not L.has_owner(bus, NAME),
+         "dbus = no: the socket serves, the bus has no org.vctl")
+    procs.stop(daemon)
+
+    # no bus at all: logged, the socket serves
+    env2 = dict(env, DBUS_SESSION_BUS_ADDRESS="unix:path=" + os.path.join(tmp, "nobus.sock"))
+    log2 = os.path.join(tmp, "vctld-nobus.log")
+    daemon = procs.start([vctld, "--session", "--verbose"], log2, env=env2)
+    up = L.wait_for(lambda: os.path.exists(sock) and V("uri").returncode == 0, L.TIMEOUT)
+    logged = L.wait_for(lambda: "cannot connect to the session bus" in open(log2).read(), 10)
+    t.ok(up and logged and daemon.poll() is None,
+         "an unreachable bus is logged and the socket serves", open(log2).read()[-2000:])
+    procs.stop(daemon)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
