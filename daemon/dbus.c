@@ -181,10 +181,14 @@ static int dbus_access_unix(dbus_call *call)
                                               (unsigned)call->subj.uid, (unsigned)geteuid());
                 return 0;
         }
-        if (call->subj.uid == 0)
+        if (call->subj.uid == 0 || !call->method->mutating)
                 return 0;
-        return access_check(&call->subj, "connect", call->method->mutating ? "write" : "getattr",
-                            NULL);
+        /* what the read-write socket (root only) would refuse, refused here:
+         * other users may read, as on the read-only socket */
+        return vctl_error_set(VCTL_ERR_ACCESS_DENIED, VCTL_FROM_RPC,
+                              _("access denied: %s needs root (uid %u may only read through "
+                                "D-Bus, as on the read-only socket)"),
+                              call->method->name, (unsigned)call->subj.uid);
 }
 
 int dbus_access(dbus_call *call, const char *object, const char *perm, const access_detail *details)
