@@ -7,6 +7,7 @@
 #include "lib/util/error.h"
 #include "lib/util/name.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <string.h>
@@ -66,7 +67,7 @@ int domain_attr_enum_req(conf_ctx *ctx, xmlNode *node, const char *name, const c
         if (!conf_attr(node, name)) {
                 g_autofree char *allowed = domain_allowed(values);
 
-                conf_err(ctx, node, "missing attribute '%s' of <%s> (expected one of %s)", name,
+                conf_err(ctx, node, _("missing attribute '%s' of <%s> (expected one of %s)"), name,
                          (const char *)node->name, allowed);
                 return -1;
         }
@@ -94,8 +95,8 @@ gboolean domain_attr_int(conf_ctx *ctx, xmlNode *node, const char *name, long lo
                 return FALSE;
         if (vctl_parse_ll(v, min, max, &n) < 0) {
                 conf_err(ctx, node,
-                         "invalid value '%s' for attribute '%s' of <%s> (expected a number from "
-                         "%lld to %lld)",
+                         _("invalid value '%s' for attribute '%s' of <%s> (expected a number from "
+                           "%lld to %lld)"),
                          v, name, (const char *)node->name, min, max);
                 return FALSE;
         }
@@ -137,7 +138,7 @@ unsigned int domain_boot_order_parse(conf_ctx *ctx, xmlNode *node)
         if (!conf_attr_req(ctx, b, "order"))
                 return 0;
         if (domain_attr_uint(ctx, b, "order", DOMAIN_MAX_BOOT_ORDER, &order) && order == 0)
-                conf_err(ctx, b, "boot order must be between 1 and %d", DOMAIN_MAX_BOOT_ORDER);
+                conf_err(ctx, b, _("boot order must be between 1 and %d"), DOMAIN_MAX_BOOT_ORDER);
         return order;
 }
 
@@ -151,7 +152,7 @@ static int domain_text_enum(conf_ctx *ctx, xmlNode *node, const char *const *val
                 if (*values[i] && strcmp(values[i], text) == 0)
                         return i;
         allowed = domain_allowed(values);
-        conf_err(ctx, node, "invalid value '%s' in <%s> (expected one of %s)", text,
+        conf_err(ctx, node, _("invalid value '%s' in <%s> (expected one of %s)"), text,
                  (const char *)node->name, allowed);
         return -1;
 }
@@ -186,7 +187,7 @@ static void domain_parse_ident(conf_ctx *ctx, xmlNode *root, domain_def *def)
         if (n) {
                 def->title = conf_text(n);
                 if (strchr(def->title, '\n'))
-                        conf_err(ctx, n, "<title> must be a single line");
+                        conf_err(ctx, n, _("<title> must be a single line"));
         }
         def->description = conf_child_text(ctx, root, "description");
         n = conf_child(ctx, root, "metadata", TRUE);
@@ -201,11 +202,13 @@ static void domain_parse_memory(conf_ctx *ctx, xmlNode *root, domain_def *def)
 
         if (!conf_child_scaled(ctx, root, "memory", 1024, 1024, maxb, &def->memory_kib)) {
                 if (!conf_first(root, "memory"))
-                        conf_err(ctx, root, "missing <memory> element (the guest's memory size)");
+                        conf_err(ctx, root,
+                                 _("missing <memory> element (the guest's memory size)"));
                 return;
         }
         if (def->memory_kib == 0) {
-                conf_err(ctx, conf_first(root, "memory"), "memory size must be greater than zero");
+                conf_err(ctx, conf_first(root, "memory"),
+                         _("memory size must be greater than zero"));
                 return;
         }
         if (!conf_child_scaled(ctx, root, "currentMemory", 1024, 1024, maxb,
@@ -213,11 +216,11 @@ static void domain_parse_memory(conf_ctx *ctx, xmlNode *root, domain_def *def)
                 def->current_memory_kib = def->memory_kib;
         else if (def->current_memory_kib > def->memory_kib)
                 conf_err(ctx, conf_first(root, "currentMemory"),
-                         "currentMemory (%llu KiB) must not be larger than memory (%llu KiB)",
+                         _("currentMemory (%llu KiB) must not be larger than memory (%llu KiB)"),
                          def->current_memory_kib, def->memory_kib);
         else if (def->current_memory_kib == 0)
                 conf_err(ctx, conf_first(root, "currentMemory"),
-                         "currentMemory must be greater than zero");
+                         _("currentMemory must be greater than zero"));
         if (!maxmem)
                 return;
         if (!conf_attr_req(ctx, maxmem, "slots") ||
@@ -227,7 +230,7 @@ static void domain_parse_memory(conf_ctx *ctx, xmlNode *root, domain_def *def)
         if (conf_child_scaled(ctx, root, "maxMemory", 1024, 1024, maxb, &def->max_memory_kib) &&
             def->max_memory_kib < def->memory_kib)
                 conf_err(ctx, maxmem,
-                         "maxMemory (%llu KiB) must not be smaller than memory (%llu KiB)",
+                         _("maxMemory (%llu KiB) must not be smaller than memory (%llu KiB)"),
                          def->max_memory_kib, def->memory_kib);
 }
 
@@ -248,7 +251,7 @@ static void domain_parse_vcpu(conf_ctx *ctx, xmlNode *root, domain_def *def)
         def->vcpu_placement = p <= 0 ? DOMAIN_PLACEMENT_STATIC : p;
         text = conf_text(n);
         if (vctl_parse_ull(text, G_MAXUINT32, &v) < 0 || v == 0 || v > DOMAIN_MAX_VCPUS) {
-                conf_err(ctx, n, "invalid vcpu count '%s' in <vcpu> (expected 1 to %d)", text,
+                conf_err(ctx, n, _("invalid vcpu count '%s' in <vcpu> (expected 1 to %d)"), text,
                          DOMAIN_MAX_VCPUS);
                 return;
         }
@@ -257,7 +260,7 @@ static void domain_parse_vcpu(conf_ctx *ctx, xmlNode *root, domain_def *def)
                 return;
         def->has_vcpus_current = TRUE;
         if (def->vcpus_current == 0 || def->vcpus_current > def->vcpus)
-                conf_err(ctx, n, "current vcpus (%u) must be between 1 and the vcpu count (%u)",
+                conf_err(ctx, n, _("current vcpus (%u) must be between 1 and the vcpu count (%u)"),
                          def->vcpus_current, def->vcpus);
 }
 
@@ -303,7 +306,7 @@ static void domain_parse_boot(conf_ctx *ctx, xmlNode *os, domain_os *o)
                 if (dev < 0)
                         continue;
                 if (o->nboot == DOMAIN_MAX_BOOT_DEVS) {
-                        conf_err(ctx, b, "too many <boot> elements (at most %d)",
+                        conf_err(ctx, b, _("too many <boot> elements (at most %d)"),
                                  DOMAIN_MAX_BOOT_DEVS);
                         break;
                 }
@@ -327,18 +330,18 @@ static void domain_parse_os(conf_ctx *ctx, xmlNode *root, domain_def *def)
         int fw;
 
         if (!os) {
-                conf_err(ctx, root, "missing <os> element (use <os><type>hvm</type></os>)");
+                conf_err(ctx, root, _("missing <os> element (use <os><type>hvm</type></os>)"));
                 return;
         }
         fw = conf_attr_enum(ctx, os, "firmware", domain_firmware_names, 0);
         o->firmware = fw < 0 ? 0 : fw;
         t = conf_child(ctx, os, "type", TRUE);
         if (!t) {
-                conf_err(ctx, os, "missing <type> element in <os> (use <type>hvm</type>)");
+                conf_err(ctx, os, _("missing <type> element in <os> (use <type>hvm</type>)"));
         } else {
                 o->type = conf_text(t);
                 if (strcmp(o->type, "hvm") != 0)
-                        conf_err(ctx, t, "unsupported OS type '%s' in <type> (expected 'hvm')",
+                        conf_err(ctx, t, _("unsupported OS type '%s' in <type> (expected 'hvm')"),
                                  o->type);
                 if (conf_attr(t, "arch") &&
                     conf_attr_enum(ctx, t, "arch", domain_arch_names, 0) >= 0)
@@ -351,7 +354,7 @@ static void domain_parse_os(conf_ctx *ctx, xmlNode *root, domain_def *def)
         o->initrd = conf_child_text(ctx, os, "initrd");
         o->cmdline = conf_child_text(ctx, os, "cmdline");
         if ((o->initrd || o->cmdline) && !o->kernel)
-                conf_err(ctx, os, "<initrd> and <cmdline> need a <kernel> in <os>");
+                conf_err(ctx, os, _("<initrd> and <cmdline> need a <kernel> in <os>"));
 }
 
 /* ---- features, cpu, clock ---- */
@@ -414,8 +417,8 @@ static void domain_parse_topology(conf_ctx *ctx, xmlNode *cpu, domain_def *def)
         total = (unsigned long long)c->sockets * c->cores * c->threads * (c->dies ? c->dies : 1);
         if (total != def->vcpus)
                 conf_err(ctx, t,
-                         "CPU topology gives %llu vcpus but <vcpu> says %u (sockets x dies x "
-                         "cores x threads must equal the vcpu count)",
+                         _("CPU topology gives %llu vcpus but <vcpu> says %u (sockets x dies x "
+                           "cores x threads must equal the vcpu count)"),
                          total, def->vcpus);
 }
 
@@ -442,7 +445,7 @@ static void domain_parse_cpu(conf_ctx *ctx, xmlNode *root, domain_def *def)
                 c->fallback = v < 0 ? 0 : v;
                 c->model = conf_text(m);
                 if (!*c->model)
-                        conf_err(ctx, m, "<model> in <cpu> must name a CPU model");
+                        conf_err(ctx, m, _("<model> in <cpu> must name a CPU model"));
         }
         domain_parse_topology(ctx, n, def);
         conf_foreach(f, n, "feature")
@@ -472,7 +475,7 @@ static void domain_parse_timer(conf_ctx *ctx, xmlNode *t, domain_clock *clock)
         if (name < 0 || tick < 0 || track < 0)
                 return;
         if (track && name != DOMAIN_TIMER_RTC) {
-                conf_err(ctx, t, "attribute 'track' is only allowed for the 'rtc' timer");
+                conf_err(ctx, t, _("attribute 'track' is only allowed for the 'rtc' timer"));
                 return;
         }
         timer = g_new0(domain_timer, 1);
@@ -512,7 +515,8 @@ static domain_lifecycle domain_parse_lifecycle(conf_ctx *ctx, xmlNode *root, con
                 return dflt;
         if ((v == DOMAIN_LIFECYCLE_COREDUMP_DESTROY || v == DOMAIN_LIFECYCLE_COREDUMP_RESTART) &&
             strcmp(name, "on_crash") != 0) {
-                conf_err(ctx, n, "'%s' is only allowed in <on_crash>", domain_lifecycle_names[v]);
+                conf_err(ctx, n, _("'%s' is only allowed in <on_crash>"),
+                         domain_lifecycle_names[v]);
                 return dflt;
         }
         return v;
@@ -580,7 +584,7 @@ static void *domain_parse_root(conf_ctx *ctx, xmlNode *root)
 
 domain_def *domain_def_parse(const char *xml, size_t len, GPtrArray **ret_issues)
 {
-        return conf_parse_document("domain", "domain", xml, len, domain_parse_root,
+        return conf_parse_document(N_("domain"), "domain", xml, len, domain_parse_root,
                                    (GDestroyNotify)domain_def_free, ret_issues);
 }
 

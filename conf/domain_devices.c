@@ -5,6 +5,7 @@
 
 #include "domain_priv.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -172,11 +173,11 @@ static void domain_controller_model(conf_ctx *ctx, xmlNode *node, domain_control
         for (int i = 0; models[i]; i++)
                 g_string_append_printf(allowed, "%s'%s'", i ? ", " : "", models[i]);
         if (!models[0])
-                conf_err(ctx, node, "a controller of type '%s' takes no model (found '%s')",
+                conf_err(ctx, node, _("a controller of type '%s' takes no model (found '%s')"),
                          domain_controller_type_names[c->type], model);
         else
                 conf_err(ctx, node,
-                         "invalid model '%s' for a controller of type '%s' (expected one of %s)",
+                         _("invalid model '%s' for a controller of type '%s' (expected one of %s)"),
                          model, domain_controller_type_names[c->type], allowed->str);
 }
 
@@ -249,12 +250,12 @@ static void domain_net_parse_mac(conf_ctx *ctx, xmlNode *node, domain_net *net)
                 return;
         if (!domain_mac_parse(addr, net->mac))
                 conf_err(ctx, m,
-                         "invalid MAC address '%s' (expected six hex bytes such as "
-                         "'52:54:00:12:34:56')",
+                         _("invalid MAC address '%s' (expected six hex bytes such as "
+                           "'52:54:00:12:34:56')"),
                          addr);
         else if (net->mac[0] & 1)
                 conf_err(ctx, m,
-                         "MAC address '%s' is a multicast address (the first byte must be even)",
+                         _("MAC address '%s' is a multicast address (the first byte must be even)"),
                          addr);
 }
 
@@ -271,7 +272,7 @@ static void domain_net_parse_source(conf_ctx *ctx, xmlNode *node, domain_net *ne
                 return; /* no source: a <source> there is reported as unsupported */
         s = conf_child(ctx, node, "source", TRUE);
         if (!s) {
-                conf_err(ctx, node, "interface of type '%s' needs <source %s='...'/>",
+                conf_err(ctx, node, _("interface of type '%s' needs <source %s='...'/>"),
                          domain_net_type_names[net->type], attrs[net->type]);
                 return;
         }
@@ -355,7 +356,7 @@ static void domain_chr_parse_source(conf_ctx *ctx, xmlNode *node, domain_chr *ch
         if (!s) {
                 if (chr->type == DOMAIN_CHR_FILE ||
                     (chr->type == DOMAIN_CHR_UNIX && chr->kind != DOMAIN_CHR_CHANNEL))
-                        conf_err(ctx, node, "<%s type='%s'> needs <source path='...'/>",
+                        conf_err(ctx, node, _("<%s type='%s'> needs <source path='...'/>"),
                                  (const char *)node->name, domain_chr_type_names[chr->type]);
                 return;
         }
@@ -367,7 +368,7 @@ static void domain_chr_parse_source(conf_ctx *ctx, xmlNode *node, domain_chr *ch
         else
                 path = conf_attr_req(ctx, s, "path");
         if (path && *path != '/')
-                conf_err(ctx, s, "path '%s' in <source> must be an absolute path", path);
+                conf_err(ctx, s, _("path '%s' in <source> must be an absolute path"), path);
         chr->path = g_strdup(path);
         if (chr->type == DOMAIN_CHR_UNIX) {
                 mode = conf_attr_enum(ctx, s, "mode", domain_chr_mode_names, 0);
@@ -383,15 +384,15 @@ static void domain_chr_parse_target(conf_ctx *ctx, xmlNode *node, domain_chr *ch
 
         if (!t) {
                 if (chr->kind == DOMAIN_CHR_CHANNEL)
-                        conf_err(ctx, node, "channel has no <target type='virtio' name='...'/>");
+                        conf_err(ctx, node, _("channel has no <target type='virtio' name='...'/>"));
                 return;
         }
         v = chr->kind == DOMAIN_CHR_CHANNEL
                     ? domain_attr_enum_req(ctx, t, "type", domain_chr_target_names)
                     : conf_attr_enum(ctx, t, "type", domain_chr_target_names, 0);
         if (v >= 0 && !domain_chr_target_ok(chr->kind, v)) {
-                conf_err(ctx, t, "target type '%s' is not allowed for a %s", conf_attr(t, "type"),
-                         (const char *)node->name);
+                conf_err(ctx, t, _("target type '%s' is not allowed for a %s"),
+                         conf_attr(t, "type"), (const char *)node->name);
                 v = -1;
         }
         chr->target_type = v < 0 ? 0 : v;
@@ -404,8 +405,8 @@ static void domain_chr_parse_target(conf_ctx *ctx, xmlNode *node, domain_chr *ch
 
                 if (name && !domain_in_list(domain_serial_models, name))
                         conf_err(ctx, m,
-                                 "invalid serial model '%s' (expected one of 'isa-serial', "
-                                 "'usb-serial', 'pci-serial', '16550a', 'pl011')",
+                                 _("invalid serial model '%s' (expected one of 'isa-serial', "
+                                   "'usb-serial', 'pci-serial', '16550a', 'pl011')"),
                                  name);
                 else
                         chr->target_model = g_strdup(name);
@@ -420,7 +421,7 @@ static domain_chr *domain_chr_parse(conf_ctx *ctx, xmlNode *node, domain_chr_kin
         if (type < 0)
                 return NULL;
         if (!domain_chr_type_ok(kind, type)) {
-                conf_err(ctx, node, "type '%s' is not supported for a <%s>",
+                conf_err(ctx, node, _("type '%s' is not supported for a <%s>"),
                          domain_chr_type_names[type], (const char *)node->name);
                 return NULL;
         }
@@ -445,7 +446,7 @@ static domain_input *domain_input_parse(conf_ctx *ctx, xmlNode *node)
         if (type < 0 || bus < 0)
                 return NULL;
         if (type == DOMAIN_INPUT_TABLET && bus == DOMAIN_INPUT_BUS_PS2) {
-                conf_err(ctx, node, "a tablet cannot use bus 'ps2' (use 'usb' or 'virtio')");
+                conf_err(ctx, node, _("a tablet cannot use bus 'ps2' (use 'usb' or 'virtio')"));
                 return NULL;
         }
         in = g_new0(domain_input, 1);
@@ -476,7 +477,8 @@ static void domain_disks_parse(conf_ctx *ctx, xmlNode *devices, domain_devices *
                         const domain_disk *other = g_ptr_array_index(d->disks, i);
 
                         if (other->dst && strcmp(other->dst, disk->dst) == 0) {
-                                conf_err(ctx, n, "two disks have the target dev '%s'", disk->dst);
+                                conf_err(ctx, n, _("two disks have the target dev '%s'"),
+                                         disk->dst);
                                 break;
                         }
                 }
@@ -498,7 +500,7 @@ static void domain_controllers_parse(conf_ctx *ctx, xmlNode *devices, domain_dev
                         const domain_controller *o = g_ptr_array_index(d->controllers, i);
 
                         if (o->type == c->type && o->index == c->index) {
-                                conf_err(ctx, n, "two controllers of type '%s' have index %d",
+                                conf_err(ctx, n, _("two controllers of type '%s' have index %d"),
                                          domain_controller_type_names[c->type], c->index);
                                 break;
                         }
@@ -515,7 +517,7 @@ void domain_devices_parse(conf_ctx *ctx, xmlNode *node, domain_def *def)
         d->emulator = conf_child_text(ctx, node, "emulator");
         if (d->emulator && *d->emulator != '/')
                 conf_err(ctx, conf_first(node, "emulator"),
-                         "<emulator> must be an absolute path (found '%s')", d->emulator);
+                         _("<emulator> must be an absolute path (found '%s')"), d->emulator);
         domain_disks_parse(ctx, node, d);
         domain_controllers_parse(ctx, node, d);
         conf_foreach(c, node, "interface") domain_add(d->nets, domain_net_parse(ctx, c), c);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "domain_priv.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -50,7 +51,7 @@ static char *domain_source_path(conf_ctx *ctx, xmlNode *src, domain_disk_type ty
         const char *path = conf_attr_req(ctx, src, attr);
 
         if (path && *path != '/') {
-                conf_err(ctx, src, "%s '%s' in <source> must be an absolute path", attr, path);
+                conf_err(ctx, src, _("%s '%s' in <source> must be an absolute path"), attr, path);
                 return NULL;
         }
         return g_strdup(path);
@@ -75,7 +76,7 @@ static domain_backing *domain_backing_parse(conf_ctx *ctx, xmlNode *node, int de
                 return b;
         }
         if (depth >= DOMAIN_MAX_BACKING_DEPTH) {
-                conf_err(ctx, node, "the backing chain is deeper than the limit of %d",
+                conf_err(ctx, node, _("the backing chain is deeper than the limit of %d"),
                          DOMAIN_MAX_BACKING_DEPTH);
                 conf_consume_subtree(node);
                 return b;
@@ -91,7 +92,7 @@ static domain_backing *domain_backing_parse(conf_ctx *ctx, xmlNode *node, int de
         if (n)
                 b->path = domain_source_path(ctx, n, b->type);
         else
-                conf_err(ctx, node, "missing <source> in <backingStore>");
+                conf_err(ctx, node, _("missing <source> in <backingStore>"));
         n = conf_child(ctx, node, "backingStore", TRUE);
         if (n)
                 b->next = domain_backing_parse(ctx, n, depth + 1);
@@ -125,7 +126,7 @@ static void domain_disk_parse_source(conf_ctx *ctx, xmlNode *node, domain_disk *
                 if (disk->device == DOMAIN_DISK_DEVICE_DISK ||
                     disk->device == DOMAIN_DISK_DEVICE_LUN)
                         conf_err(ctx, node,
-                                 "disk has no <source> (only a cdrom or floppy may be empty)");
+                                 _("disk has no <source> (only a cdrom or floppy may be empty)"));
                 return;
         }
         if (disk->type == DOMAIN_DISK_VOLUME) {
@@ -178,7 +179,8 @@ static void domain_disk_parse_target(conf_ctx *ctx, xmlNode *node, domain_disk *
         int bus;
 
         if (!t) {
-                conf_err(ctx, node, "disk has no <target> (add <target dev='vda' bus='virtio'/>)");
+                conf_err(ctx, node,
+                         _("disk has no <target> (add <target dev='vda' bus='virtio'/>)"));
                 return;
         }
         dev = conf_attr_req(ctx, t, "dev");
@@ -187,20 +189,21 @@ static void domain_disk_parse_target(conf_ctx *ctx, xmlNode *node, domain_disk *
                 return;
         if (!domain_disk_dst_valid(dev)) {
                 conf_err(ctx, t,
-                         "invalid disk target '%s' (expected a name such as 'vda', 'sda', "
-                         "'hda' or 'fda')",
+                         _("invalid disk target '%s' (expected a name such as 'vda', 'sda', "
+                           "'hda' or 'fda')"),
                          dev);
                 return;
         }
         disk->dst = g_strdup(dev);
         disk->bus = bus ? (domain_disk_bus)bus : domain_disk_bus_from_dst(dev);
         if (disk->device == DOMAIN_DISK_DEVICE_CDROM && disk->bus == DOMAIN_DISK_BUS_VIRTIO)
-                conf_err(ctx, t, "cdrom '%s' cannot use bus 'virtio' (use 'sata', 'scsi' or 'ide')",
+                conf_err(ctx, t,
+                         _("cdrom '%s' cannot use bus 'virtio' (use 'sata', 'scsi' or 'ide')"),
                          dev);
         if (disk->device == DOMAIN_DISK_DEVICE_FLOPPY && disk->bus != DOMAIN_DISK_BUS_FDC)
-                conf_err(ctx, t, "floppy '%s' must use bus 'fdc'", dev);
+                conf_err(ctx, t, _("floppy '%s' must use bus 'fdc'"), dev);
         if (disk->device != DOMAIN_DISK_DEVICE_FLOPPY && disk->bus == DOMAIN_DISK_BUS_FDC)
-                conf_err(ctx, t, "only a floppy may use bus 'fdc' (disk '%s')", dev);
+                conf_err(ctx, t, _("only a floppy may use bus 'fdc' (disk '%s')"), dev);
 }
 
 domain_disk *domain_disk_parse(conf_ctx *ctx, xmlNode *node)

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "domain_priv.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -141,8 +142,8 @@ static void domain_graphics_listens(conf_ctx *ctx, xmlNode *node, domain_graphic
         first = g_ptr_array_index(g->listens, 0);
         if (first->type != DOMAIN_LISTEN_ADDRESS || g_strcmp0(first->address, g->listen) != 0)
                 conf_err(ctx, node,
-                         "graphics listen attribute '%s' does not match the first <listen> "
-                         "(use the same address in both, or drop the attribute)",
+                         _("graphics listen attribute '%s' does not match the first <listen> "
+                           "(use the same address in both, or drop the attribute)"),
                          g->listen);
 }
 
@@ -195,7 +196,7 @@ domain_video *domain_video_parse(conf_ctx *ctx, xmlNode *node)
                 domain_attr_uint(ctx, m, "vgamem", G_MAXINT32, &v->vgamem);
                 domain_attr_uint(ctx, m, "heads", 16, &v->heads);
                 if (domain_attr_tristate(ctx, m, "primary") == DOMAIN_TRI_NO)
-                        conf_err(ctx, m, "attribute 'primary' of <model> can only be 'yes'");
+                        conf_err(ctx, m, _("attribute 'primary' of <model> can only be 'yes'"));
                 else
                         v->primary = conf_attr(m, "primary") != NULL;
                 accel = conf_child(ctx, m, "acceleration", TRUE);
@@ -272,16 +273,16 @@ domain_rng *domain_rng_parse(conf_ctx *ctx, xmlNode *node)
         b = conf_child(ctx, node, "backend", TRUE);
         if (!b) {
                 conf_err(ctx, node,
-                         "rng has no <backend> (add <backend "
-                         "model='random'>/dev/urandom</backend>)");
+                         _("rng has no <backend> (add <backend "
+                           "model='random'>/dev/urandom</backend>)"));
                 return NULL;
         }
         if (domain_attr_enum_req(ctx, b, "model", domain_rng_backend_names) < 0)
                 return NULL;
         path = conf_text(b);
         if (*path && strcmp(path, DOMAIN_RNG_PATH) != 0) {
-                conf_err(ctx, b, "rng backend '%s' is not allowed (only '%s' is supported)", path,
-                         DOMAIN_RNG_PATH);
+                conf_err(ctx, b, _("rng backend '%s' is not allowed (only '%s' is supported)"),
+                         path, DOMAIN_RNG_PATH);
                 return NULL;
         }
         r = g_new0(domain_rng, 1);

@@ -4,6 +4,7 @@
 #include "xml.h"
 #include "lib/util/error.h"
 #include "lib/util/name.h"
+#include "lib/util/i18n.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -98,13 +99,13 @@ static gboolean network_parse_ipv4(conf_ctx *ctx, xmlNode *node, const char *att
                 return TRUE;
         if (inet_pton(AF_INET6, v, &a6) == 1)
                 conf_err(ctx, node,
-                         "IPv6 address '%s' in attribute '%s' of <%s> is not supported "
-                         "(vctl networks are IPv4 only)",
+                         _("IPv6 address '%s' in attribute '%s' of <%s> is not supported "
+                           "(vctl networks are IPv4 only)"),
                          v, attr, node_name(node));
         else
                 conf_err(ctx, node,
-                         "invalid IPv4 address '%s' in attribute '%s' of <%s> "
-                         "(expected four decimal numbers, as in '192.168.122.1')",
+                         _("invalid IPv4 address '%s' in attribute '%s' of <%s> "
+                           "(expected four decimal numbers, as in '192.168.122.1')"),
                          v, attr, node_name(node));
         return FALSE;
 }
@@ -128,8 +129,8 @@ static gboolean network_parse_mac(conf_ctx *ctx, xmlNode *node, const char *v,
                 goto bad;
         if (mac[0] & 1) {
                 conf_err(ctx, node,
-                         "MAC address '%s' of <%s> is a multicast address (the lowest bit of "
-                         "the first byte must be 0, as in '52:54:00:12:34:56')",
+                         _("MAC address '%s' of <%s> is a multicast address (the lowest bit of "
+                           "the first byte must be 0, as in '52:54:00:12:34:56')"),
                          v, node_name(node));
                 return FALSE;
         }
@@ -137,8 +138,8 @@ static gboolean network_parse_mac(conf_ctx *ctx, xmlNode *node, const char *v,
         return TRUE;
 bad:
         conf_err(ctx, node,
-                 "invalid MAC address '%s' of <%s> (expected six hex byte pairs separated "
-                 "by ':', as in '52:54:00:12:34:56')",
+                 _("invalid MAC address '%s' of <%s> (expected six hex byte pairs separated "
+                   "by ':', as in '52:54:00:12:34:56')"),
                  v, node_name(node));
         return FALSE;
 }
@@ -153,23 +154,25 @@ static void network_format_mac(const unsigned char mac[NETWORK_MAC_LEN], char bu
 static gboolean network_ifname_valid(conf_ctx *ctx, xmlNode *node, const char *what, const char *v)
 {
         if (!*v) {
-                conf_err(ctx, node, "%s must not be empty", what);
+                /* TRANSLATORS: %s is a field: "bridge name", "forward dev", ... */
+                conf_err(ctx, node, _("%s must not be empty"), what);
                 return FALSE;
         }
         if (strlen(v) > NETWORK_BRIDGE_NAME_MAX) {
-                conf_err(ctx, node, "%s '%s' is %zu bytes long; the limit is %d (IFNAMSIZ - 1)",
+                conf_err(ctx, node, _("%s '%s' is %zu bytes long; the limit is %d (IFNAMSIZ - 1)"),
                          what, v, strlen(v), NETWORK_BRIDGE_NAME_MAX);
                 return FALSE;
         }
         if (strcmp(v, ".") == 0 || strcmp(v, "..") == 0) {
-                conf_err(ctx, node, "%s '%s' is not allowed", what, v);
+                conf_err(ctx, node, _("%s '%s' is not allowed"), what, v);
                 return FALSE;
         }
         for (const char *p = v; *p; p++) {
                 if (*p == '/' || *p == ':' || g_ascii_isspace(*p) || (unsigned char)*p < 0x20 ||
                     *p == 0x7f) {
                         conf_err(ctx, node,
-                                 "%s '%s' must not contain '/', ':', blanks or control characters",
+                                 _("%s '%s' must not contain '/', ':', blanks or control "
+                                   "characters"),
                                  what, v);
                         return FALSE;
                 }
@@ -249,7 +252,7 @@ static void network_parse_forward(conf_ctx *ctx, network_def *def, xmlNode *root
         def->forward_mode = (network_forward_mode)(mode + 1);
 
         dev = conf_attr(fwd, "dev");
-        if (dev && network_ifname_valid(ctx, fwd, "forward dev", dev))
+        if (dev && network_ifname_valid(ctx, fwd, _("forward dev"), dev))
                 def->forward_dev = g_strdup(dev);
         /* net-dumpxml repeats dev as <interface dev=.../>, so accept that back */
         conf_foreach(ifn, fwd, "interface")
@@ -257,22 +260,23 @@ static void network_parse_forward(conf_ctx *ctx, network_def *def, xmlNode *root
                 const char *idev = conf_attr_req(ctx, ifn, "dev");
 
                 if (++nifs > 1) {
-                        conf_err(ctx, ifn, "only one <interface> in <forward> is supported");
+                        conf_err(ctx, ifn, _("only one <interface> in <forward> is supported"));
                         continue;
                 }
-                if (!idev || !network_ifname_valid(ctx, ifn, "forward interface dev", idev))
+                if (!idev || !network_ifname_valid(ctx, ifn, _("forward interface dev"), idev))
                         continue;
                 if (dev && strcmp(dev, idev) != 0)
-                        conf_err(ctx, ifn, "<interface dev='%s'> does not match <forward dev='%s'>",
-                                 idev, dev);
+                        conf_err(ctx, ifn,
+                                 _("<interface dev='%s'> does not match <forward dev='%s'>"), idev,
+                                 dev);
                 else if (!def->forward_dev)
                         def->forward_dev = g_strdup(idev);
         }
         if ((dev || nifs) && (def->forward_mode == NETWORK_FORWARD_OPEN ||
                               def->forward_mode == NETWORK_FORWARD_BRIDGE))
                 conf_err(ctx, fwd,
-                         "a forward device is not supported with forward mode '%s' "
-                         "(only 'nat' and 'route' take one)",
+                         _("a forward device is not supported with forward mode '%s' "
+                           "(only 'nat' and 'route' take one)"),
                          network_forward_mode_name(def->forward_mode));
 
         nat = conf_child(ctx, fwd, "nat", TRUE);
@@ -283,7 +287,7 @@ static void network_parse_forward(conf_ctx *ctx, network_def *def, xmlNode *root
 
                 if (def->forward_mode != NETWORK_FORWARD_NAT) {
                         conf_err(ctx, nat,
-                                 "<nat> is only allowed with forward mode 'nat', not '%s'",
+                                 _("<nat> is only allowed with forward mode 'nat', not '%s'"),
                                  network_forward_mode_name(def->forward_mode));
                         conf_consume_subtree(nat);
                         return;
@@ -292,16 +296,16 @@ static void network_parse_forward(conf_ctx *ctx, network_def *def, xmlNode *root
                         return;
                 ok = conf_attr_uint(ctx, port, "start", 65535, &start);
                 if (!conf_attr(port, "start"))
-                        conf_err(ctx, port, "missing attribute 'start' of <port>");
+                        conf_err(ctx, port, _("missing attribute 'start' of <port>"));
                 ok = conf_attr_uint(ctx, port, "end", 65535, &end) && ok;
                 if (!conf_attr(port, "end"))
-                        conf_err(ctx, port, "missing attribute 'end' of <port>");
+                        conf_err(ctx, port, _("missing attribute 'end' of <port>"));
                 if (!ok)
                         return;
                 if (start == 0 || start > end) {
                         conf_err(ctx, port,
-                                 "invalid NAT port range %llu-%llu (expected 1 <= start <= end "
-                                 "<= 65535)",
+                                 _("invalid NAT port range %llu-%llu (expected 1 <= start <= end "
+                                   "<= 65535)"),
                                  start, end);
                         return;
                 }
@@ -321,7 +325,7 @@ static void network_parse_bridge(conf_ctx *ctx, network_def *def, xmlNode *root)
         if (!br)
                 return;
         name = conf_attr(br, "name");
-        if (name && network_ifname_valid(ctx, br, "bridge name", name))
+        if (name && network_ifname_valid(ctx, br, _("bridge name"), name))
                 def->bridge_name = g_strdup(name);
         stp = conf_attr_enum(ctx, br, "stp", offon, 1);
         if (stp >= 0)
@@ -331,8 +335,8 @@ static void network_parse_bridge(conf_ctx *ctx, network_def *def, xmlNode *root)
         if (def->forward_mode == NETWORK_FORWARD_BRIDGE &&
             (conf_attr(br, "stp") || conf_attr(br, "delay")))
                 conf_err(ctx, br,
-                         "bridge attributes 'stp' and 'delay' are not allowed with forward mode "
-                         "'bridge' (the host bridge is configured outside vctl)");
+                         _("bridge attributes 'stp' and 'delay' are not allowed with forward mode "
+                           "'bridge' (the host bridge is configured outside vctl)"));
 }
 
 static void network_parse_domain(conf_ctx *ctx, network_def *def, xmlNode *root)
@@ -345,8 +349,8 @@ static void network_parse_domain(conf_ctx *ctx, network_def *def, xmlNode *root)
         name = conf_attr_req(ctx, dom, "name");
         if (name && !network_dns_name_valid(name))
                 conf_err(ctx, dom,
-                         "invalid DNS domain name '%s' in <domain> (use letters, digits, '-' and "
-                         "'.', as in 'example.lan')",
+                         _("invalid DNS domain name '%s' in <domain> (use letters, digits, '-' and "
+                           "'.', as in 'example.lan')"),
                          name);
         else if (name)
                 def->domain_name = g_strdup(name);
@@ -374,12 +378,12 @@ static void network_parse_dns(conf_ctx *ctx, network_def *def, xmlNode *root)
 
                         if (!network_dns_name_valid(t)) {
                                 conf_err(ctx, nn,
-                                         "invalid host name '%s' in <hostname> (use letters, "
-                                         "digits, '-' and '.')",
+                                         _("invalid host name '%s' in <hostname> (use letters, "
+                                           "digits, '-' and '.')"),
                                          t);
                                 ok = FALSE;
                         } else if (names->len >= NETWORK_MAX_HOSTNAMES) {
-                                conf_err(ctx, nn, "more than %d <hostname> in one <host>",
+                                conf_err(ctx, nn, _("more than %d <hostname> in one <host>"),
                                          NETWORK_MAX_HOSTNAMES);
                                 ok = FALSE;
                         } else {
@@ -387,13 +391,13 @@ static void network_parse_dns(conf_ctx *ctx, network_def *def, xmlNode *root)
                         }
                 }
                 if (names->len == 0 && ok) {
-                        conf_err(ctx, hn, "<host> in <dns> needs at least one <hostname>");
+                        conf_err(ctx, hn, _("<host> in <dns> needs at least one <hostname>"));
                         ok = FALSE;
                 }
                 if (!ok)
                         continue;
                 if (def->dns_hosts->len >= NETWORK_MAX_DNS_HOSTS) {
-                        conf_err(ctx, hn, "more than %d <host> in <dns>", NETWORK_MAX_DNS_HOSTS);
+                        conf_err(ctx, hn, _("more than %d <host> in <dns>"), NETWORK_MAX_DNS_HOSTS);
                         break;
                 }
                 h = g_new0(network_dns_host, 1);
@@ -419,25 +423,25 @@ static void network_parse_dhcp(conf_ctx *ctx, network_ip *ip, xmlNode *dhcp)
                 network_ip_string(r.start, a);
                 network_ip_string(r.end, b);
                 if (!network_ip_contains(ip, r.start) || !network_ip_contains(ip, r.end)) {
-                        conf_err(ctx, rn, "DHCP range %s - %s is not inside the subnet %s", a, b,
+                        conf_err(ctx, rn, _("DHCP range %s - %s is not inside the subnet %s"), a, b,
                                  subnet);
                         continue;
                 }
                 if (host_order(r.start) > host_order(r.end)) {
                         conf_err(ctx, rn,
-                                 "DHCP range %s - %s is reversed (start must not be after end)", a,
-                                 b);
+                                 _("DHCP range %s - %s is reversed (start must not be after end)"),
+                                 a, b);
                         continue;
                 }
                 if (network_ip_is_edge(ip, r.start) || network_ip_is_edge(ip, r.end)) {
                         conf_err(ctx, rn,
-                                 "DHCP range %s - %s includes the network or broadcast address "
-                                 "of %s",
+                                 _("DHCP range %s - %s includes the network or broadcast address "
+                                   "of %s"),
                                  a, b, subnet);
                         continue;
                 }
                 if (ip->dhcp_ranges->len >= NETWORK_MAX_DHCP_RANGES) {
-                        conf_err(ctx, rn, "more than %d <range> in <dhcp>",
+                        conf_err(ctx, rn, _("more than %d <range> in <dhcp>"),
                                  NETWORK_MAX_DHCP_RANGES);
                         break;
                 }
@@ -451,7 +455,7 @@ static void network_parse_dhcp(conf_ctx *ctx, network_ip *ip, xmlNode *dhcp)
                 gboolean ok = network_parse_ipv4(ctx, hn, "ip", TRUE, &h.ip);
 
                 if (!mac && !name) {
-                        conf_err(ctx, hn, "DHCP <host> needs a 'mac' or a 'name' attribute");
+                        conf_err(ctx, hn, _("DHCP <host> needs a 'mac' or a 'name' attribute"));
                         ok = FALSE;
                 }
                 if (mac) {
@@ -459,10 +463,11 @@ static void network_parse_dhcp(conf_ctx *ctx, network_ip *ip, xmlNode *dhcp)
                         ok = ok && h.has_mac;
                 }
                 if (name && !network_dns_name_valid(name)) {
-                        conf_err(ctx, hn,
-                                 "invalid host name '%s' in DHCP <host> (use letters, digits, '-' "
-                                 "and '.')",
-                                 name);
+                        conf_err(
+                                ctx, hn,
+                                _("invalid host name '%s' in DHCP <host> (use letters, digits, '-' "
+                                  "and '.')"),
+                                name);
                         ok = FALSE;
                 }
                 if (!ok)
@@ -470,8 +475,8 @@ static void network_parse_dhcp(conf_ctx *ctx, network_ip *ip, xmlNode *dhcp)
                 network_ip_string(h.ip, a);
                 if (!network_ip_contains(ip, h.ip) || network_ip_is_edge(ip, h.ip)) {
                         conf_err(ctx, hn,
-                                 "DHCP host address %s is not a host address of the subnet %s", a,
-                                 subnet);
+                                 _("DHCP host address %s is not a host address of the subnet %s"),
+                                 a, subnet);
                         continue;
                 }
                 for (guint i = 0; i < ip->dhcp_hosts->len; i++) {
@@ -482,12 +487,12 @@ static void network_parse_dhcp(conf_ctx *ctx, network_ip *ip, xmlNode *dhcp)
                                 char m[18];
 
                                 network_format_mac(h.mac, m);
-                                conf_err(ctx, hn, "duplicate DHCP host MAC address %s", m);
+                                conf_err(ctx, hn, _("duplicate DHCP host MAC address %s"), m);
                                 ok = FALSE;
                                 break;
                         }
                         if (o->ip.s_addr == h.ip.s_addr) {
-                                conf_err(ctx, hn, "duplicate DHCP host address %s", a);
+                                conf_err(ctx, hn, _("duplicate DHCP host address %s"), a);
                                 ok = FALSE;
                                 break;
                         }
@@ -495,7 +500,8 @@ static void network_parse_dhcp(conf_ctx *ctx, network_ip *ip, xmlNode *dhcp)
                 if (!ok)
                         continue;
                 if (ip->dhcp_hosts->len >= NETWORK_MAX_DHCP_HOSTS) {
-                        conf_err(ctx, hn, "more than %d <host> in <dhcp>", NETWORK_MAX_DHCP_HOSTS);
+                        conf_err(ctx, hn, _("more than %d <host> in <dhcp>"),
+                                 NETWORK_MAX_DHCP_HOSTS);
                         break;
                 }
                 {
@@ -530,13 +536,13 @@ static gboolean network_parse_ip_one(conf_ctx *ctx, network_def *def, xmlNode *i
 
         if (family && strcmp(family, "ipv6") == 0) {
                 conf_err(ctx, ipn,
-                         "IPv6 networks (<ip family='ipv6'>) are not supported; use an "
-                         "IPv4 <ip>");
+                         _("IPv6 networks (<ip family='ipv6'>) are not supported; use an "
+                           "IPv4 <ip>"));
                 return FALSE;
         }
         if (family && strcmp(family, "ipv4") != 0) {
                 conf_err(ctx, ipn,
-                         "invalid value '%s' for attribute 'family' of <ip> (expected 'ipv4')",
+                         _("invalid value '%s' for attribute 'family' of <ip> (expected 'ipv4')"),
                          family);
                 return FALSE;
         }
@@ -548,7 +554,7 @@ static gboolean network_parse_ip_one(conf_ctx *ctx, network_def *def, xmlNode *i
         prefix_s = conf_attr(ipn, "prefix");
         if (netmask_s && prefix_s) {
                 conf_err(ctx, ipn,
-                         "<ip address='%s'> has both 'netmask' and 'prefix'; give only one", a);
+                         _("<ip address='%s'> has both 'netmask' and 'prefix'; give only one"), a);
                 return FALSE;
         }
         if (netmask_s) {
@@ -560,8 +566,8 @@ static gboolean network_parse_ip_one(conf_ctx *ctx, network_def *def, xmlNode *i
                 inv = ~host_order(m);
                 if ((inv & (inv + 1)) != 0) {
                         conf_err(ctx, ipn,
-                                 "netmask '%s' of <ip> is not contiguous (ones then zeros, as in "
-                                 "'255.255.255.0')",
+                                 _("netmask '%s' of <ip> is not contiguous (ones then zeros, as in "
+                                   "'255.255.255.0')"),
                                  netmask_s);
                         return FALSE;
                 }
@@ -572,29 +578,29 @@ static gboolean network_parse_ip_one(conf_ctx *ctx, network_def *def, xmlNode *i
                         return FALSE;
                 ip->prefix = (unsigned int)prefix;
         } else {
-                conf_err(ctx, ipn, "<ip address='%s'> needs a 'netmask' or a 'prefix'", a);
+                conf_err(ctx, ipn, _("<ip address='%s'> needs a 'netmask' or a 'prefix'"), a);
                 return FALSE;
         }
         if (network_ip_is_edge(ip, ip->address)) {
                 g_autofree char *subnet = network_subnet_string(ip);
 
                 conf_err(ctx, ipn,
-                         "address %s is the network or broadcast address of %s; use a host "
-                         "address such as the first one",
+                         _("address %s is the network or broadcast address of %s; use a host "
+                           "address such as the first one"),
                          a, subnet);
                 return FALSE;
         }
         dhcp = conf_child(ctx, ipn, "dhcp", TRUE);
         if (dhcp) {
                 if (network_def_dhcp_ip(def)) {
-                        conf_err(ctx, dhcp, "only one <ip> of a network may have <dhcp>");
+                        conf_err(ctx, dhcp, _("only one <ip> of a network may have <dhcp>"));
                         return FALSE;
                 }
                 ip->has_dhcp = TRUE;
                 network_parse_dhcp(ctx, ip, dhcp);
         }
         if (def->ips->len >= NETWORK_MAX_IPS) {
-                conf_err(ctx, ipn, "more than %d <ip> in a network", NETWORK_MAX_IPS);
+                conf_err(ctx, ipn, _("more than %d <ip> in a network"), NETWORK_MAX_IPS);
                 return FALSE;
         }
         g_ptr_array_add(def->ips, g_steal_pointer(&ip));
@@ -642,14 +648,14 @@ static void *network_parse_root(conf_ctx *ctx, xmlNode *root)
 
                 if (!def->bridge_name)
                         conf_err(ctx, conf_first(root, "forward"),
-                                 "forward mode 'bridge' needs the host bridge's name in "
-                                 "<bridge name='...'/>");
+                                 _("forward mode 'bridge' needs the host bridge's name in "
+                                   "<bridge name='...'/>"));
                 for (size_t i = 0; i < G_N_ELEMENTS(host_side); i++) {
                         n = conf_first(root, host_side[i]);
                         if (n)
                                 conf_err(ctx, n,
-                                         "<%s> is not allowed with forward mode 'bridge' (the "
-                                         "host bridge is configured outside vctl)",
+                                         _("<%s> is not allowed with forward mode 'bridge' (the "
+                                           "host bridge is configured outside vctl)"),
                                          host_side[i]);
                 }
         }
@@ -658,7 +664,7 @@ static void *network_parse_root(conf_ctx *ctx, xmlNode *root)
 
 network_def *network_def_parse(const char *xml, size_t len, GPtrArray **ret_issues)
 {
-        return conf_parse_document("network", "network", xml, len, network_parse_root,
+        return conf_parse_document(N_("network"), "network", xml, len, network_parse_root,
                                    (GDestroyNotify)network_def_free, ret_issues);
 }
 

@@ -5,6 +5,7 @@
 #include "lib/util/error.h"
 #include "lib/util/name.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -41,22 +42,23 @@ static char *pool_parse_path(conf_ctx *ctx, xmlNode *node, const char *what)
         GString *out;
 
         if (!*t) {
-                conf_err(ctx, node, "%s is empty (expected an absolute path)", what);
+                /* TRANSLATORS: %s is a field: "pool target path", "backing store path", ... */
+                conf_err(ctx, node, _("%s is empty (expected an absolute path)"), what);
                 return NULL;
         }
         if (t[0] != '/') {
-                conf_err(ctx, node, "%s '%s' is not an absolute path (it must start with '/')",
+                conf_err(ctx, node, _("%s '%s' is not an absolute path (it must start with '/')"),
                          what, t);
                 return NULL;
         }
         if (strlen(t) > STORAGE_PATH_MAX) {
-                conf_err(ctx, node, "%s is %zu bytes long; the limit is %d", what, strlen(t),
+                conf_err(ctx, node, _("%s is %zu bytes long; the limit is %d"), what, strlen(t),
                          STORAGE_PATH_MAX);
                 return NULL;
         }
         for (const char *p = t; *p; p++) {
                 if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-                        conf_err(ctx, node, "%s must not contain control characters", what);
+                        conf_err(ctx, node, _("%s must not contain control characters"), what);
                         return NULL;
                 }
         }
@@ -81,7 +83,7 @@ static void pool_parse_id(conf_ctx *ctx, xmlNode *perms, const char *name, unsig
         /* -1 means "leave as is", as in libvirt */
         if (vctl_parse_ll(t, -1, (long long)G_MAXUINT32 - 1, &v) < 0) {
                 conf_err(ctx, conf_first(perms, name),
-                         "invalid %s '%s' in <permissions> (expected a numeric %s id)", name, t,
+                         _("invalid %s '%s' in <permissions> (expected a numeric %s id)"), name, t,
                          strcmp(name, "owner") == 0 ? "user" : "group");
                 return;
         }
@@ -103,8 +105,8 @@ static void pool_parse_perms(conf_ctx *ctx, xmlNode *target, pool_perms *perms)
 
                 if (!*mode || *end || !g_ascii_isdigit(mode[0]) || v > 0777)
                         conf_err(ctx, conf_first(pn, "mode"),
-                                 "invalid mode '%s' in <permissions> (expected an octal number "
-                                 "from 0 to 0777, as in 0755)",
+                                 _("invalid mode '%s' in <permissions> (expected an octal number "
+                                   "from 0 to 0777, as in 0755)"),
                                  mode);
                 else
                         perms->mode = (unsigned int)v;
@@ -114,7 +116,7 @@ static void pool_parse_perms(conf_ctx *ctx, xmlNode *target, pool_perms *perms)
         label = conf_child_text(ctx, pn, "label");
         if (label && (!*label || strlen(label) > STORAGE_LABEL_MAX))
                 conf_err(ctx, conf_first(pn, "label"),
-                         "<label> in <permissions> must hold 1 to %d bytes", STORAGE_LABEL_MAX);
+                         _("<label> in <permissions> must hold 1 to %d bytes"), STORAGE_LABEL_MAX);
         else if (label)
                 perms->label = g_steal_pointer(&label);
 }
@@ -162,11 +164,12 @@ static void *pool_parse_root(conf_ctx *ctx, xmlNode *root)
         def->name = conf_parse_name(ctx, root);
         type = conf_attr(root, "type");
         if (!type)
-                conf_err(ctx, root, "missing attribute 'type' of <pool> (use <pool type='dir'>)");
+                conf_err(ctx, root,
+                         _("missing attribute 'type' of <pool> (use <pool type='dir'>)"));
         else if (strcmp(type, "dir") != 0) {
                 conf_err(ctx, root,
-                         "storage pool type '%s' is not supported (vctl supports only "
-                         "'dir')",
+                         _("storage pool type '%s' is not supported (vctl supports only "
+                           "'dir')"),
                          type);
                 /* the rest describes a kind of pool we do not know: no more noise */
                 conf_consume_subtree(root);
@@ -184,17 +187,17 @@ static void *pool_parse_root(conf_ctx *ctx, xmlNode *root)
         n = conf_child(ctx, root, "target", TRUE);
         if (!n) {
                 conf_err(ctx, root,
-                         "missing <target> in <pool> (a directory pool needs "
-                         "<target><path>/var/lib/vctl/images</path></target>)");
+                         _("missing <target> in <pool> (a directory pool needs "
+                           "<target><path>/var/lib/vctl/images</path></target>)"));
         } else {
                 xmlNode *pn = conf_child(ctx, n, "path", TRUE);
 
                 if (!pn)
                         conf_err(ctx, n,
-                                 "missing <path> in the pool's <target> (the directory that "
-                                 "holds the volumes)");
+                                 _("missing <path> in the pool's <target> (the directory that "
+                                   "holds the volumes)"));
                 else
-                        def->target_path = pool_parse_path(ctx, pn, "pool target path");
+                        def->target_path = pool_parse_path(ctx, pn, _("pool target path"));
                 pool_parse_perms(ctx, n, &def->target_perms);
         }
         return def;
@@ -202,7 +205,7 @@ static void *pool_parse_root(conf_ctx *ctx, xmlNode *root)
 
 pool_def *pool_def_parse(const char *xml, size_t len, GPtrArray **ret_issues)
 {
-        return conf_parse_document("storage pool", "pool", xml, len, pool_parse_root,
+        return conf_parse_document(N_("storage pool"), "pool", xml, len, pool_parse_root,
                                    (GDestroyNotify)pool_def_free, ret_issues);
 }
 
@@ -268,8 +271,8 @@ static void *vol_parse_root(conf_ctx *ctx, xmlNode *root)
         type = conf_attr(root, "type");
         if (type && strcmp(type, "file") != 0) {
                 conf_err(ctx, root,
-                         "storage volume type '%s' is not supported (vctl supports "
-                         "only 'file')",
+                         _("storage volume type '%s' is not supported (vctl supports "
+                           "only 'file')"),
                          type);
                 conf_consume_subtree(root);
                 return def;
@@ -281,15 +284,15 @@ static void *vol_parse_root(conf_ctx *ctx, xmlNode *root)
                 g_autofree char *key = conf_text(n);
 
                 if (!*key || strlen(key) > STORAGE_PATH_MAX)
-                        conf_err(ctx, n, "<key> must hold 1 to %d bytes", STORAGE_PATH_MAX);
+                        conf_err(ctx, n, _("<key> must hold 1 to %d bytes"), STORAGE_PATH_MAX);
                 else
                         def->key = g_steal_pointer(&key);
         }
         if (!conf_child_scaled(ctx, root, "capacity", 1, 1, G_MAXUINT64, &def->capacity) &&
             !conf_first(root, "capacity"))
                 conf_err(ctx, root,
-                         "missing <capacity> in <volume> (the volume's size, as in "
-                         "<capacity unit='GiB'>10</capacity>)");
+                         _("missing <capacity> in <volume> (the volume's size, as in "
+                           "<capacity unit='GiB'>10</capacity>)"));
         def->has_allocation =
                 conf_child_scaled(ctx, root, "allocation", 1, 1, G_MAXUINT64, &def->allocation);
         /* as libvirt: no allocation means a fully allocated volume */
@@ -301,7 +304,7 @@ static void *vol_parse_root(conf_ctx *ctx, xmlNode *root)
                 xmlNode *pn = conf_child(ctx, n, "path", TRUE);
 
                 if (pn)
-                        def->target_path = pool_parse_path(ctx, pn, "volume target path");
+                        def->target_path = pool_parse_path(ctx, pn, _("volume target path"));
                 def->target_format = vol_parse_format(ctx, n);
                 pool_parse_perms(ctx, n, &def->target_perms);
         }
@@ -311,15 +314,15 @@ static void *vol_parse_root(conf_ctx *ctx, xmlNode *root)
 
                 if (!pn)
                         conf_err(ctx, n,
-                                 "missing <path> in <backingStore> (the image this volume is "
-                                 "layered on)");
+                                 _("missing <path> in <backingStore> (the image this volume is "
+                                   "layered on)"));
                 else
-                        def->backing_path = pool_parse_path(ctx, pn, "backing store path");
+                        def->backing_path = pool_parse_path(ctx, pn, _("backing store path"));
                 def->backing_format = vol_parse_format(ctx, n);
                 if (def->target_format != VOL_FORMAT_QCOW2)
                         conf_err(ctx, n,
-                                 "a <backingStore> needs the volume's target format 'qcow2' "
-                                 "(a '%s' image cannot have one)",
+                                 _("a <backingStore> needs the volume's target format 'qcow2' "
+                                   "(a '%s' image cannot have one)"),
                                  vol_format_name(def->target_format));
         }
         return def;
@@ -327,7 +330,7 @@ static void *vol_parse_root(conf_ctx *ctx, xmlNode *root)
 
 vol_def *vol_def_parse(const char *xml, size_t len, GPtrArray **ret_issues)
 {
-        return conf_parse_document("storage volume", "volume", xml, len, vol_parse_root,
+        return conf_parse_document(N_("storage volume"), "volume", xml, len, vol_parse_root,
                                    (GDestroyNotify)vol_def_free, ret_issues);
 }
 

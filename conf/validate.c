@@ -5,6 +5,7 @@
 #include "network_conf.h"
 #include "storage_conf.h"
 #include "xml.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <string.h>
@@ -13,17 +14,17 @@ const char *conf_kind_name(conf_kind kind)
 {
         switch (kind) {
         case CONF_KIND_DOMAIN:
-                return "domain";
+                return N_("domain");
         case CONF_KIND_NETWORK:
-                return "network";
+                return N_("network");
         case CONF_KIND_POOL:
-                return "storage pool";
+                return N_("storage pool");
         case CONF_KIND_VOLUME:
-                return "storage volume";
+                return N_("storage volume");
         case CONF_KIND_UNKNOWN:
                 break;
         }
-        return "unknown";
+        return N_("unknown");
 }
 
 static conf_kind kind_from_root(const char *root)
@@ -49,7 +50,7 @@ static int peek(conf_ctx *ctx, const char *xml, size_t len, char **ret_root, cha
                 return -EINVAL;
         root = xmlDocGetRootElement(doc);
         if (!root) {
-                conf_err(ctx, NULL, "the document has no root element");
+                conf_err(ctx, NULL, _("the document has no root element"));
                 xmlFreeDoc(doc);
                 return -EINVAL;
         }
@@ -65,8 +66,8 @@ static int peek(conf_ctx *ctx, const char *xml, size_t len, char **ret_root, cha
         }
         if (kind_from_root(*ret_root) == CONF_KIND_UNKNOWN)
                 conf_err(ctx, root,
-                         "the root element <%s> is not a definition vctl knows (expected "
-                         "<domain>, <network>, <pool> or <volume>)",
+                         _("the root element <%s> is not a definition vctl knows (expected "
+                           "<domain>, <network>, <pool> or <volume>)"),
                          *ret_root);
         xmlFreeDoc(doc);
         return conf_failed(ctx) ? -EINVAL : 0;

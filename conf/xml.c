@@ -5,6 +5,7 @@
 #include "lib/util/name.h"
 #include "lib/util/uuid.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <libxml/parser.h>
@@ -69,7 +70,7 @@ gboolean conf_failed(const conf_ctx *ctx)
 char *conf_issue_to_string(const conf_issue *issue)
 {
         if (issue->line > 0)
-                return g_strdup_printf("line %d: %s", issue->line, issue->message);
+                return g_strdup_printf(_("line %d: %s"), issue->line, issue->message);
         return g_strdup(issue->message);
 }
 
@@ -98,7 +99,7 @@ static void read_internal_subset(void *user, const xmlChar *name, const xmlChar 
 
         /* no DTD at all: that rules out entity bombs and external entities alike */
         read_refuse(pctx, pctx->_private,
-                    g_strdup("a document type declaration (<!DOCTYPE>) is not allowed"));
+                    g_strdup(_("a document type declaration (<!DOCTYPE>) is not allowed")));
 }
 
 static void read_start_element(void *user, const xmlChar *localname, const xmlChar *prefix,
@@ -111,7 +112,7 @@ static void read_start_element(void *user, const xmlChar *localname, const xmlCh
         /* nameNr counts the open ancestors of the element starting now */
         if (pctx->nameNr >= CONF_XML_MAX_DEPTH) {
                 read_refuse(pctx, st,
-                            g_strdup_printf("elements are nested deeper than the limit of %d",
+                            g_strdup_printf(_("elements are nested deeper than the limit of %d"),
                                             CONF_XML_MAX_DEPTH));
                 return;
         }
@@ -127,8 +128,8 @@ static void read_structured_error(void *user, xmlErrorPtr error)
 
         if (!error || error->level < XML_ERR_ERROR || st->refused)
                 return;
-        msg = g_strchomp(g_strdup(error->message ? error->message : "malformed XML"));
-        issue_add(st->ctx, error->line, g_strdup_printf("malformed XML: %s", msg));
+        msg = g_strchomp(g_strdup(error->message ? error->message : _("malformed XML")));
+        issue_add(st->ctx, error->line, g_strdup_printf(_("malformed XML: %s"), msg));
 }
 
 xmlDoc *conf_xml_read(conf_ctx *ctx, const char *xml, size_t len)
@@ -138,17 +139,17 @@ xmlDoc *conf_xml_read(conf_ctx *ctx, const char *xml, size_t len)
         xmlDoc *doc;
 
         if (len > CONF_XML_MAX_SIZE) {
-                conf_err(ctx, NULL, "the document is %zu bytes; the limit is %u bytes", len,
+                conf_err(ctx, NULL, _("the document is %zu bytes; the limit is %u bytes"), len,
                          CONF_XML_MAX_SIZE);
                 return NULL;
         }
         if (len == 0 || !xml) {
-                conf_err(ctx, NULL, "the document is empty");
+                conf_err(ctx, NULL, _("the document is empty"));
                 return NULL;
         }
         pctx = xmlNewParserCtxt();
         if (!pctx) {
-                conf_err(ctx, NULL, "out of memory creating the XML parser");
+                conf_err(ctx, NULL, _("out of memory creating the XML parser"));
                 return NULL;
         }
         pctx->_private = &st;
@@ -166,7 +167,7 @@ xmlDoc *conf_xml_read(conf_ctx *ctx, const char *xml, size_t len)
                 doc = NULL;
         }
         if (!doc && !conf_failed(ctx))
-                conf_err(ctx, NULL, "malformed XML");
+                conf_err(ctx, NULL, _("malformed XML"));
         xmlFreeParserCtxt(pctx);
         return doc;
 }
@@ -182,14 +183,14 @@ static void check_consumed(conf_ctx *ctx, xmlNode *node)
         for (xmlAttr *a = node->properties; a; a = a->next) {
                 if (a->_private == CONSUMED)
                         continue;
-                conf_err(ctx, node, "unsupported attribute '%s' of <%s>", (const char *)a->name,
+                conf_err(ctx, node, _("unsupported attribute '%s' of <%s>"), (const char *)a->name,
                          node_name(node));
         }
         for (xmlNode *c = node->children; c; c = c->next) {
                 switch (c->type) {
                 case XML_ELEMENT_NODE:
                         if (c->_private != CONSUMED) {
-                                conf_err(ctx, c, "unsupported element <%s> in <%s>",
+                                conf_err(ctx, c, _("unsupported element <%s> in <%s>"),
                                          node_name(c), node_name(node));
                                 continue;
                         }
@@ -204,7 +205,7 @@ static void check_consumed(conf_ctx *ctx, xmlNode *node)
                                         g_strdup((const char *)(c->content ? c->content : (xmlChar *)"")));
 
                                 if (*t)
-                                        conf_err(ctx, c, "unexpected text '%.40s' in <%s>", t,
+                                        conf_err(ctx, c, _("unexpected text '%.40s' in <%s>"), t,
                                                  node_name(node));
                         }
                         break;
@@ -227,7 +228,7 @@ void *conf_parse_document(const char *kind, const char *root_name, const char *x
                 xmlNode *root = xmlDocGetRootElement(doc);
 
                 if (!root || strcmp(node_name(root), root_name) != 0) {
-                        conf_err(&ctx, root, "expected a <%s> element at the top, found <%s>",
+                        conf_err(&ctx, root, _("expected a <%s> element at the top, found <%s>"),
                                  root_name, root ? node_name(root) : "nothing");
                 } else {
                         conf_consume(root);
@@ -238,20 +239,22 @@ void *conf_parse_document(const char *kind, const char *root_name, const char *x
         }
         if (conf_failed(&ctx)) {
                 const conf_issue *first = g_ptr_array_index(ctx.issues, 0);
-                g_autofree char *where = first->line > 0 ? g_strdup_printf("line %d: ", first->line)
-                                                         : g_strdup("");
+                g_autofree char *where = first->line > 0
+                                                 ? g_strdup_printf(_("line %d: "), first->line)
+                                                 : g_strdup("");
                 g_autofree char *more =
-                        ctx.issues->len > 1
-                                ? g_strdup_printf(" (and %u more error%s)", ctx.issues->len - 1,
-                                                  ctx.issues->len > 2 ? "s" : "")
-                                : g_strdup("");
+                        ctx.issues->len > 1 ? g_strdup_printf(vctl_ngettext(" (and %u more error)",
+                                                                            " (and %u more errors)",
+                                                                            ctx.issues->len - 1),
+                                                              ctx.issues->len - 1)
+                                            : g_strdup("");
 
                 if (ctx.name)
-                        vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_XML, "%s '%s': %s%s%s", kind,
-                                       ctx.name, where, first->message, more);
+                        vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_XML, "%s '%s': %s%s%s",
+                                       _(kind), ctx.name, where, first->message, more);
                 else
-                        vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_XML, "%s XML: %s%s%s", kind,
-                                       where, first->message, more);
+                        vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_XML, _("%s XML: %s%s%s"),
+                                       _(kind), where, first->message, more);
                 if (obj && free_fn)
                         free_fn(obj);
                 obj = NULL;
@@ -302,7 +305,7 @@ const char *conf_attr_req(conf_ctx *ctx, xmlNode *node, const char *name)
         const char *v = conf_attr(node, name);
 
         if (!v)
-                conf_err(ctx, node, "missing attribute '%s' of <%s>", name, node_name(node));
+                conf_err(ctx, node, _("missing attribute '%s' of <%s>"), name, node_name(node));
         return v;
 }
 
@@ -344,7 +347,7 @@ xmlNode *conf_child(conf_ctx *ctx, xmlNode *node, const char *name, gboolean uni
                         if (is_element(c, name)) {
                                 /* one error for the duplicate, not one per attribute */
                                 conf_consume_subtree(c);
-                                conf_err(ctx, c, "duplicate element <%s> in <%s>", node_name(c),
+                                conf_err(ctx, c, _("duplicate element <%s> in <%s>"), node_name(c),
                                          node_name(node));
                         }
                 }
@@ -379,12 +382,12 @@ char *conf_parse_name(conf_ctx *ctx, xmlNode *root)
         g_autofree char *name = NULL;
 
         if (!n) {
-                conf_err(ctx, root, "missing <name> in <%s> (every %s needs a name)",
-                         node_name(root), ctx->kind);
+                conf_err(ctx, root, _("missing <name> in <%s> (every %s needs a name)"),
+                         node_name(root), _(ctx->kind));
                 return NULL;
         }
         name = conf_text(n);
-        if (vctl_name_validate(ctx->kind, name) < 0) {
+        if (vctl_name_validate(_(ctx->kind), name) < 0) {
                 conf_err(ctx, n, "%s", vctl_error_message());
                 return NULL;
         }
@@ -404,8 +407,8 @@ void conf_parse_uuid(conf_ctx *ctx, xmlNode *root, unsigned char uuid[VCTL_UUID_
         text = conf_text(n);
         if (vctl_uuid_parse(text, uuid) < 0)
                 conf_err(ctx, n,
-                         "invalid UUID '%s' in <uuid> (expected 32 hex digits such as "
-                         "'c7a5fdbd-cdaf-9455-926a-d65c16db1809')",
+                         _("invalid UUID '%s' in <uuid> (expected 32 hex digits such as "
+                           "'c7a5fdbd-cdaf-9455-926a-d65c16db1809')"),
                          text);
 }
 
@@ -426,7 +429,7 @@ int conf_attr_enum(conf_ctx *ctx, xmlNode *node, const char *name, const char *c
                         continue; /* "" is a placeholder for "not set" */
                 g_string_append_printf(allowed, "%s'%s'", allowed->len ? ", " : "", values[i]);
         }
-        conf_err(ctx, node, "invalid value '%s' for attribute '%s' of <%s> (expected one of %s)",
+        conf_err(ctx, node, _("invalid value '%s' for attribute '%s' of <%s> (expected one of %s)"),
                  v, name, node_name(node), allowed->str);
         return -1;
 }
@@ -441,8 +444,9 @@ int conf_attr_yesno(conf_ctx *ctx, xmlNode *node, const char *name, int dflt)
                 return 1;
         if (strcmp(v, "no") == 0 || strcmp(v, "off") == 0)
                 return 0;
-        conf_err(ctx, node, "invalid value '%s' for attribute '%s' of <%s> (expected 'yes' or 'no')",
-                 v, name, node_name(node));
+        conf_err(ctx, node,
+                 _("invalid value '%s' for attribute '%s' of <%s> (expected 'yes' or 'no')"), v,
+                 name, node_name(node));
         return -1;
 }
 
@@ -465,13 +469,13 @@ gboolean conf_attr_uint(conf_ctx *ctx, xmlNode *node, const char *name, unsigned
                 r = vctl_parse_ull(v, max, &n);
         }
         if (r == -ERANGE) {
-                conf_err(ctx, node, "value '%s' of attribute '%s' of <%s> is larger than %llu", v,
-                         name, node_name(node), max);
+                conf_err(ctx, node, _("value '%s' of attribute '%s' of <%s> is larger than %llu"),
+                         v, name, node_name(node), max);
                 return FALSE;
         }
         if (r < 0) {
                 conf_err(ctx, node,
-                         "invalid value '%s' for attribute '%s' of <%s> (expected a number)", v,
+                         _("invalid value '%s' for attribute '%s' of <%s> (expected a number)"), v,
                          name, node_name(node));
                 return FALSE;
         }
@@ -495,18 +499,19 @@ gboolean conf_child_scaled(conf_ctx *ctx, xmlNode *parent, const char *name,
         unit = conf_attr(n, "unit");
         r = vctl_parse_ull(text, G_MAXUINT64, &v);
         if (r < 0) {
-                conf_err(ctx, n, "invalid value '%s' in <%s> (expected a number)", text, name);
+                conf_err(ctx, n, _("invalid value '%s' in <%s> (expected a number)"), text, name);
                 return FALSE;
         }
         r = vctl_scale_unit(v, unit, default_scale, max_bytes, &bytes);
         if (r == -EINVAL) {
                 conf_err(ctx, n,
-                         "unknown unit '%s' in <%s> (use b, KiB, MiB, GiB, TiB, KB, MB, GB or TB)",
+                         _("unknown unit '%s' in <%s> (use b, KiB, MiB, GiB, TiB, KB, MB, GB or "
+                           "TB)"),
                          unit, name);
                 return FALSE;
         }
         if (r < 0) {
-                conf_err(ctx, n, "value %s%s%s in <%s> is larger than the limit of %llu bytes",
+                conf_err(ctx, n, _("value %s%s%s in <%s> is larger than the limit of %llu bytes"),
                          text, unit ? " " : "", unit ? unit : "", name, max_bytes);
                 return FALSE;
         }

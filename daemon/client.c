@@ -9,6 +9,7 @@
 #include "daemon/server.h"
 #include "daemon/stream.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <string.h>
@@ -41,7 +42,7 @@ vctld_client *client_new(vctld_server *srv, int fd, gboolean readonly)
 
         sock = g_socket_new_from_fd(fd, &err);
         if (!sock) {
-                log_warning("cannot use a new connection: %s", err->message);
+                log_warning(_("cannot use a new connection: %s"), err->message);
                 close(fd);
                 return NULL;
         }
@@ -134,8 +135,8 @@ void client_send(vctld_client *cl, const guint8 *data, gsize len)
         if (client_pending_out(cl) + len > cl->out_hard) {
                 char desc[128];
 
-                log_warning("%s: more than %zu bytes of replies are waiting to be read; "
-                            "dropping the client",
+                log_warning(_("%s: more than %zu bytes of replies are waiting to be read; "
+                              "dropping the client"),
                             client_describe(cl, desc, sizeof(desc)), cl->out_hard);
                 client_close(cl, "output queue full");
                 return;
@@ -153,15 +154,15 @@ static int client_route(vctld_client *cl, vctl_rpc_msg *msg)
         if (msg->header.prog == KEEPALIVE_PROGRAM) {
                 if (vctl_rpc_msg_check(msg, KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION) < 0 ||
                     keepalive_handle(cl, msg) < 0) {
-                        log_warning("%s: bad keepalive message: %s; dropping the client",
+                        log_warning(_("%s: bad keepalive message: %s; dropping the client"),
                                     client_describe(cl, desc, sizeof(desc)), vctl_error_message());
                         return -1;
                 }
                 return 0;
         }
         if (vctl_rpc_msg_check(msg, REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION) < 0) {
-                log_warning("%s: %s; dropping the client", client_describe(cl, desc, sizeof(desc)),
-                            vctl_error_message());
+                log_warning(_("%s: %s; dropping the client"),
+                            client_describe(cl, desc, sizeof(desc)), vctl_error_message());
                 return -1;
         }
         return dispatch_message(cl, g_steal_pointer(&owned));
@@ -217,7 +218,7 @@ static gboolean client_on_readable(GSocket *sock, GIOCondition cond, gpointer da
         }
         keepalive_seen(cl);
         if (vctl_rpc_reader_feed(cl->reader, buf, (gsize)n) < 0) {
-                log_warning("%s: malformed message: %s; dropping the client",
+                log_warning(_("%s: malformed message: %s; dropping the client"),
                             client_describe(cl, desc, sizeof(desc)), vctl_error_message());
                 client_close(cl, "malformed message");
                 return G_SOURCE_REMOVE;

@@ -7,6 +7,7 @@
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -119,9 +120,12 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
         case KEY_INT:
                 if (vctl_parse_ll(value, k->min, k->max, &n) < 0 || (k->kind == KEY_INT && n == 0))
                         return config_error(
-                                path, data, k->name, "%s: '%s' is not %s between %lld and %lld",
-                                k->name, value, k->kind == KEY_INT ? "-1 or a number" : "a number",
-                                k->kind == KEY_INT ? 1 : k->min, k->max);
+                                path, data, k->name,
+                                k->kind == KEY_INT ? _("%s: '%s' is not -1 or a number between "
+                                                       "%lld and %lld")
+                                                   : _("%s: '%s' is not a number between %lld "
+                                                       "and %lld"),
+                                k->name, value, k->kind == KEY_INT ? 1 : k->min, k->max);
                 if (k->kind == KEY_INT)
                         *(int *)field = (int)n;
                 else
@@ -130,8 +134,8 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
         case KEY_LEVEL:
                 if (vctl_log_level_parse(value, (vctl_log_level *)field) < 0)
                         return config_error(path, data, k->name,
-                                            "%s: '%s' is not a log level (use debug, info, "
-                                            "warning or error)",
+                                            _("%s: '%s' is not a log level (use debug, info, "
+                                              "warning or error)"),
                                             k->name, value);
                 return 0;
         case KEY_PERMS: {
@@ -141,9 +145,10 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
                 errno = 0;
                 mode = strtoul(value, &end, 8);
                 if (!*value || *end || errno || mode > 0777 || value[0] == '-')
-                        return config_error(path, data, k->name,
-                                            "%s: '%s' is not an octal file mode such as \"0600\"",
-                                            k->name, value);
+                        return config_error(
+                                path, data, k->name,
+                                _("%s: '%s' is not an octal file mode such as \"0600\""), k->name,
+                                value);
                 *(guint *)field = (guint)mode;
                 return 0;
         }
@@ -196,7 +201,7 @@ int config_parse_data(const char *data, gsize len, const char *path, vctld_confi
                         g_autofree char *header = g_strdup_printf("[%s]", groups[i]);
 
                         return config_error(path, text, header,
-                                            "unknown group [%s] (vctld.conf has only [%s])",
+                                            _("unknown group [%s] (vctld.conf has only [%s])"),
                                             groups[i], CONFIG_GROUP);
                 }
         }
@@ -208,7 +213,7 @@ int config_parse_data(const char *data, gsize len, const char *path, vctld_confi
 
                 if (!k)
                         return config_error(path, text, keys[i],
-                                            "unknown key '%s' in [%s] (see docs/vctld.conf)",
+                                            _("unknown key '%s' in [%s] (see docs/vctld.conf)"),
                                             keys[i], CONFIG_GROUP);
                 value = g_key_file_get_value(kf, CONFIG_GROUP, keys[i], NULL);
                 if (!value || config_set_key(&cfg, k, value, path, text) < 0)

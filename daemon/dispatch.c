@@ -6,6 +6,7 @@
 #include "daemon/server.h"
 #include "daemon/stream.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -158,8 +159,9 @@ gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
 int dispatch_unsupported(dispatch_ctx *ctx, const char *what)
 {
         return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
-                              "%s is not supported by the %s driver", what,
-                              ctx->conn ? ctx->conn->drv->type : "connection");
+                              /* TRANSLATORS: %s is what was asked ("listing domains", ...), then the driver ("qemu", "test") */
+                              _("%s is not supported by the %s driver"), what,
+                              ctx->conn ? ctx->conn->drv->type : _("connection"));
 }
 
 static void dispatch_encode_error(GByteArray *out, const vctl_rpc_header *call, guint32 max)
@@ -169,12 +171,12 @@ static void dispatch_encode_error(GByteArray *out, const vctl_rpc_header *call, 
 
         if (!last) {
                 fallback = vctl_error_new(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_RPC,
-                                          "procedure failed without giving a reason");
+                                          _("procedure failed without giving a reason"));
                 last = fallback;
         }
         if (vctl_rpc_encode_error(out, call, last, max) < 0) {
                 g_autoptr(vctl_error) err = vctl_error_new(
-                        last->code, last->domain, "the error message was too long to send");
+                        last->code, last->domain, _("the error message was too long to send"));
 
                 vctl_rpc_encode_error(out, call, err, max);
         }
@@ -197,8 +199,8 @@ static GByteArray *dispatch_run(vctld_client *cl, dispatch_conn *conn, const vct
         if (r < 0) {
                 g_autofree char *why = g_strdup(vctl_error_message());
 
-                vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC, "cannot decode the arguments of %s: %s",
-                               info->name, why);
+                vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
+                               _("cannot decode the arguments of %s: %s"), info->name, why);
         } else {
                 r = entry->fn(&ctx, args, ret);
                 if (info->args_proc)
@@ -265,8 +267,8 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
         if (h->type == VCTL_RPC_STREAM || h->type == VCTL_RPC_STREAM_HOLE)
                 return stream_handle_message(cl, g_steal_pointer(&owned));
         if (h->type != VCTL_RPC_CALL || h->status != VCTL_RPC_OK) {
-                log_warning("%s: message of type %d, status %d for procedure %d where a call was "
-                            "expected; dropping the client",
+                log_warning(_("%s: message of type %d, status %d for procedure %d where a call was "
+                              "expected; dropping the client"),
                             client_describe(cl, desc, sizeof(desc)), h->type, h->status, h->proc);
                 return -1;
         }
@@ -284,14 +286,14 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
         }
         if (cl->readonly && (entry->flags & MUTATING)) {
                 vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_RPC,
-                               "operation forbidden: read-only connection cannot call %s",
+                               _("operation forbidden: read-only connection cannot call %s"),
                                info->name);
                 dispatch_send_error(cl, h);
                 return 0;
         }
         if ((entry->flags & NEED_CONN) && !cl->conn) {
                 vctl_error_set(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_RPC,
-                               "connection not open: call CONNECT_OPEN first (before %s)",
+                               _("connection not open: call CONNECT_OPEN first (before %s)"),
                                info->name);
                 dispatch_send_error(cl, h);
                 return 0;
@@ -314,9 +316,9 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
                 cl->inflight++;
                 if (!g_thread_pool_push(cl->srv->pool, job, &err)) {
                         cl->inflight--;
-                        log_error("cannot queue %s: %s", info->name, err->message);
+                        log_error(_("cannot queue %s: %s"), info->name, err->message);
                         vctl_error_set(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_RPC,
-                                       "cannot queue %s: %s", info->name, err->message);
+                                       _("cannot queue %s: %s"), info->name, err->message);
                         dispatch_send_error(cl, &job->msg->header);
                         dispatch_job_free(job);
                 }

@@ -8,6 +8,7 @@
 #include "daemon/server.h"
 #include "lib/util/log.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -51,7 +52,7 @@ DISPATCH_HANDLER(dispatch_connect_open)
 
         if (cl->conn)
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_RPC,
-                                      "connection already open (on '%s')", cl->conn->uri);
+                                      _("connection already open (on '%s')"), cl->conn->uri);
         uri = dispatch_uri_normalize(name);
         drv = vctl_driver_for_uri(uri);
         if (!drv)
@@ -62,7 +63,7 @@ DISPATCH_HANDLER(dispatch_connect_open)
         if (!dc)
                 return -1;
         cl->conn = dispatch_conn_new(drv, dc, uri);
-        log_info("%s: opened '%s'", client_describe(cl, desc, sizeof(desc)), uri);
+        log_info(_("%s: opened '%s'"), client_describe(cl, desc, sizeof(desc)), uri);
         return 0;
 }
 
@@ -127,7 +128,7 @@ DISPATCH_HANDLER(dispatch_connect_get_version)
         unsigned long long v = 0;
 
         if (!ctx->conn->drv->get_version)
-                return dispatch_unsupported(ctx, "getting the hypervisor version");
+                return dispatch_unsupported(ctx, _("getting the hypervisor version"));
         if (ctx->conn->drv->get_version(ctx->conn->dc, &v) < 0)
                 return -1;
         ret->hv_ver = v;
@@ -168,7 +169,7 @@ DISPATCH_HANDLER(dispatch_connect_get_capabilities)
         remote_connect_get_capabilities_ret *ret = ret_;
 
         if (!ctx->conn->drv->get_capabilities)
-                return dispatch_unsupported(ctx, "getting the capabilities");
+                return dispatch_unsupported(ctx, _("getting the capabilities"));
         ret->capabilities = ctx->conn->drv->get_capabilities(ctx->conn->dc);
         return ret->capabilities ? 0 : -1;
 }
@@ -179,7 +180,7 @@ DISPATCH_HANDLER(dispatch_connect_get_domain_capabilities)
         remote_connect_get_domain_capabilities_ret *ret = ret_;
 
         if (!ctx->conn->drv->get_domain_capabilities)
-                return dispatch_unsupported(ctx, "getting the domain capabilities");
+                return dispatch_unsupported(ctx, _("getting the domain capabilities"));
         ret->capabilities = ctx->conn->drv->get_domain_capabilities(
                 ctx->conn->dc, args->emulatorbin ? *args->emulatorbin : NULL,
                 args->arch ? *args->arch : NULL, args->machine ? *args->machine : NULL,
@@ -203,7 +204,7 @@ DISPATCH_HANDLER(dispatch_node_get_info)
         vctl_node_info info = {0};
 
         if (!ctx->conn->drv->node_get_info)
-                return dispatch_unsupported(ctx, "getting the host's information");
+                return dispatch_unsupported(ctx, _("getting the host's information"));
         if (ctx->conn->drv->node_get_info(ctx->conn->dc, &info) < 0)
                 return -1;
         memcpy(ret->model, info.model, sizeof(ret->model));

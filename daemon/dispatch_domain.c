@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "daemon/dispatch_priv.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -38,7 +39,7 @@ static int dispatch_dom_out(drv_domain *dom, remote_nonnull_domain *w)
 
 static int dispatch_list(dispatch_ctx *ctx, unsigned int flags, GPtrArray **ret)
 {
-        REQUIRE(ctx, list_all_domains, "listing domains");
+        REQUIRE(ctx, list_all_domains, _("listing domains"));
         return DRV(ctx)->list_all_domains(DC(ctx), flags, ret);
 }
 
@@ -52,7 +53,7 @@ DISPATCH_HANDLER(dispatch_connect_list_all_domains)
                 return -1;
         if (doms->len > REMOTE_DOMAIN_LIST_MAX)
                 return vctl_error_set(VCTL_ERR_OVERFLOW, VCTL_FROM_RPC,
-                                      "too many domains to list (%u, at most %d)", doms->len,
+                                      _("too many domains to list (%u, at most %d)"), doms->len,
                                       REMOTE_DOMAIN_LIST_MAX);
         /* libvirt's remote driver: the count always, the domains if asked */
         if (args->need_results && doms->len) {
@@ -81,7 +82,7 @@ static int dispatch_check_max(int max, const char *what)
 {
         if (max < 0 || max > REMOTE_DOMAIN_LIST_MAX)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                                      "%s must be between 0 and %d, not %d", what,
+                                      _("%s must be between 0 and %d, not %d"), what,
                                       REMOTE_DOMAIN_LIST_MAX, max);
         return 0;
 }
@@ -139,7 +140,7 @@ DISPATCH_HANDLER(dispatch_domain_lookup_by_name)
         remote_domain_lookup_by_name_args *args = args_;
         remote_domain_lookup_by_name_ret *ret = ret_;
 
-        REQUIRE(ctx, lookup_by_name, "looking up a domain by name");
+        REQUIRE(ctx, lookup_by_name, _("looking up a domain by name"));
         return dispatch_dom_out(DRV(ctx)->lookup_by_name(DC(ctx), args->name), &ret->dom);
 }
 
@@ -148,7 +149,7 @@ DISPATCH_HANDLER(dispatch_domain_lookup_by_uuid)
         remote_domain_lookup_by_uuid_args *args = args_;
         remote_domain_lookup_by_uuid_ret *ret = ret_;
 
-        REQUIRE(ctx, lookup_by_uuid, "looking up a domain by UUID");
+        REQUIRE(ctx, lookup_by_uuid, _("looking up a domain by UUID"));
         return dispatch_dom_out(DRV(ctx)->lookup_by_uuid(DC(ctx), (unsigned char *)args->uuid),
                                 &ret->dom);
 }
@@ -158,14 +159,14 @@ DISPATCH_HANDLER(dispatch_domain_lookup_by_id)
         remote_domain_lookup_by_id_args *args = args_;
         remote_domain_lookup_by_id_ret *ret = ret_;
 
-        REQUIRE(ctx, lookup_by_id, "looking up a domain by ID");
+        REQUIRE(ctx, lookup_by_id, _("looking up a domain by ID"));
         return dispatch_dom_out(DRV(ctx)->lookup_by_id(DC(ctx), args->id), &ret->dom);
 }
 
 static int dispatch_define(dispatch_ctx *ctx, const char *xml, unsigned int flags,
                            remote_nonnull_domain *ret)
 {
-        REQUIRE(ctx, define_xml, "defining a domain");
+        REQUIRE(ctx, define_xml, _("defining a domain"));
         return dispatch_dom_out(DRV(ctx)->define_xml(DC(ctx), xml, flags), ret);
 }
 
@@ -190,7 +191,7 @@ DISPATCH_HANDLER(dispatch_domain_create_xml)
         remote_domain_create_xml_args *args = args_;
         remote_domain_create_xml_ret *ret = ret_;
 
-        REQUIRE(ctx, create_xml, "creating a transient domain");
+        REQUIRE(ctx, create_xml, _("creating a transient domain"));
         return dispatch_dom_out(DRV(ctx)->create_xml(DC(ctx), args->xml_desc, args->flags),
                                 &ret->dom);
 }
@@ -200,7 +201,7 @@ static int dispatch_create(dispatch_ctx *ctx, const remote_nonnull_domain *w, un
 {
         drv_domain d = dispatch_dom_in(w);
 
-        REQUIRE(ctx, create, "starting a domain");
+        REQUIRE(ctx, create, _("starting a domain"));
         if (DRV(ctx)->create(DC(ctx), &d, flags) < 0)
                 return -1;
         if (ret)
@@ -234,28 +235,30 @@ DISPATCH_HANDLER(dispatch_domain_create_with_flags)
                 return DRV(ctx)->entry(DC(ctx), &d, flags_expr) < 0 ? -1 : 0;                      \
         }
 
-DOMAIN_OP(dispatch_domain_destroy, remote_domain_destroy_args, destroy, "destroying a domain", 0)
+DOMAIN_OP(dispatch_domain_destroy, remote_domain_destroy_args, destroy, _("destroying a domain"), 0)
 DOMAIN_OP(dispatch_domain_destroy_flags, remote_domain_destroy_flags_args, destroy,
-          "destroying a domain", args->flags)
-DOMAIN_OP(dispatch_domain_shutdown, remote_domain_shutdown_args, shutdown, "shutting a domain down",
-          0)
+          _("destroying a domain"), args->flags)
+DOMAIN_OP(dispatch_domain_shutdown, remote_domain_shutdown_args, shutdown,
+          _("shutting a domain down"), 0)
 DOMAIN_OP(dispatch_domain_shutdown_flags, remote_domain_shutdown_flags_args, shutdown,
-          "shutting a domain down", args->flags)
-DOMAIN_OP(dispatch_domain_reboot, remote_domain_reboot_args, reboot, "rebooting a domain",
+          _("shutting a domain down"), args->flags)
+DOMAIN_OP(dispatch_domain_reboot, remote_domain_reboot_args, reboot, _("rebooting a domain"),
           args->flags)
-DOMAIN_OP(dispatch_domain_reset, remote_domain_reset_args, reset, "resetting a domain", args->flags)
-DOMAIN_OP(dispatch_domain_undefine, remote_domain_undefine_args, undefine, "undefining a domain", 0)
+DOMAIN_OP(dispatch_domain_reset, remote_domain_reset_args, reset, _("resetting a domain"),
+          args->flags)
+DOMAIN_OP(dispatch_domain_undefine, remote_domain_undefine_args, undefine, _("undefining a domain"),
+          0)
 DOMAIN_OP(dispatch_domain_undefine_flags, remote_domain_undefine_flags_args, undefine,
-          "undefining a domain", args->flags)
+          _("undefining a domain"), args->flags)
 DOMAIN_OP(dispatch_domain_set_autostart, remote_domain_set_autostart_args, set_autostart,
-          "setting a domain's autostart", args->autostart)
+          _("setting a domain's autostart"), args->autostart)
 
 DISPATCH_HANDLER(dispatch_domain_suspend)
 {
         remote_domain_suspend_args *args = args_;
         drv_domain d = dispatch_dom_in(&args->dom);
 
-        REQUIRE(ctx, suspend, "suspending a domain");
+        REQUIRE(ctx, suspend, _("suspending a domain"));
         return DRV(ctx)->suspend(DC(ctx), &d) < 0 ? -1 : 0;
 }
 
@@ -264,7 +267,7 @@ DISPATCH_HANDLER(dispatch_domain_resume)
         remote_domain_resume_args *args = args_;
         drv_domain d = dispatch_dom_in(&args->dom);
 
-        REQUIRE(ctx, resume, "resuming a domain");
+        REQUIRE(ctx, resume, _("resuming a domain"));
         return DRV(ctx)->resume(DC(ctx), &d) < 0 ? -1 : 0;
 }
 
@@ -274,7 +277,7 @@ DISPATCH_HANDLER(dispatch_domain_get_xml_desc)
         remote_domain_get_xml_desc_ret *ret = ret_;
         drv_domain d = dispatch_dom_in(&args->dom);
 
-        REQUIRE(ctx, get_xml_desc, "getting a domain's XML");
+        REQUIRE(ctx, get_xml_desc, _("getting a domain's XML"));
         ret->xml = DRV(ctx)->get_xml_desc(DC(ctx), &d, args->flags);
         return ret->xml ? 0 : -1;
 }
@@ -286,7 +289,7 @@ DISPATCH_HANDLER(dispatch_domain_get_info)
         drv_domain d = dispatch_dom_in(&args->dom);
         vctl_domain_info info = {0};
 
-        REQUIRE(ctx, get_info, "getting a domain's information");
+        REQUIRE(ctx, get_info, _("getting a domain's information"));
         if (DRV(ctx)->get_info(DC(ctx), &d, &info) < 0)
                 return -1;
         ret->state = (u_char)info.state;
@@ -303,10 +306,10 @@ DISPATCH_HANDLER(dispatch_domain_get_state)
         remote_domain_get_state_ret *ret = ret_;
         drv_domain d = dispatch_dom_in(&args->dom);
 
-        REQUIRE(ctx, get_state, "getting a domain's state");
+        REQUIRE(ctx, get_state, _("getting a domain's state"));
         if (args->flags)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                                      "unsupported flags (0x%x) in getting a domain's state",
+                                      _("unsupported flags (0x%x) in getting a domain's state"),
                                       args->flags);
         return DRV(ctx)->get_state(DC(ctx), &d, &ret->state, &ret->reason);
 }
@@ -317,7 +320,7 @@ DISPATCH_HANDLER(dispatch_domain_get_autostart)
         remote_domain_get_autostart_ret *ret = ret_;
         drv_domain d = dispatch_dom_in(&args->dom);
 
-        REQUIRE(ctx, get_autostart, "getting a domain's autostart");
+        REQUIRE(ctx, get_autostart, _("getting a domain's autostart"));
         return DRV(ctx)->get_autostart(DC(ctx), &d, &ret->autostart) < 0 ? -1 : 0;
 }
 
@@ -327,7 +330,7 @@ DISPATCH_HANDLER(dispatch_domain_is_active)
         remote_domain_is_active_ret *ret = ret_;
         drv_domain d = dispatch_dom_in(&args->dom);
 
-        REQUIRE(ctx, is_active, "checking whether a domain runs");
+        REQUIRE(ctx, is_active, _("checking whether a domain runs"));
         ret->active = DRV(ctx)->is_active(DC(ctx), &d);
         return ret->active < 0 ? -1 : 0;
 }
@@ -338,7 +341,7 @@ DISPATCH_HANDLER(dispatch_domain_is_persistent)
         remote_domain_is_persistent_ret *ret = ret_;
         drv_domain d = dispatch_dom_in(&args->dom);
 
-        REQUIRE(ctx, is_persistent, "checking whether a domain is persistent");
+        REQUIRE(ctx, is_persistent, _("checking whether a domain is persistent"));
         ret->persistent = DRV(ctx)->is_persistent(DC(ctx), &d);
         return ret->persistent < 0 ? -1 : 0;
 }
@@ -348,7 +351,7 @@ DISPATCH_HANDLER(dispatch_domain_open_console)
         remote_domain_open_console_args *args = args_;
         drv_domain d = dispatch_dom_in(&args->dom);
 
-        REQUIRE(ctx, open_console, "opening a console");
+        REQUIRE(ctx, open_console, _("opening a console"));
         return DRV(ctx)->open_console(DC(ctx), &d, args->dev_name ? *args->dev_name : NULL,
                                       args->flags, &ctx->stream_fd) < 0
                        ? -1

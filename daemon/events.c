@@ -5,6 +5,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/events.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -53,7 +54,7 @@ static void events_on_lifecycle(const drv_domain *dom, int event, int detail, vo
         memcpy(msg.msg.dom.uuid, dom->uuid, sizeof(msg.msg.dom.uuid));
         if (vctl_rpc_encode(frame, &hdr, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
                             &msg, sink->cl->max_message) < 0) {
-                log_warning("cannot encode a lifecycle event of domain '%s': %s", dom->name,
+                log_warning(_("cannot encode a lifecycle event of domain '%s': %s"), dom->name,
                             vctl_error_message());
                 g_byte_array_unref(frame);
                 return;
@@ -70,15 +71,15 @@ int events_register(vctld_client *cl, int event_id, const drv_domain *dom, int *
 
         if (event_id != EVENTS_ID_LIFECYCLE)
                 return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
-                                      "domain event %d is not supported by vctld (only "
-                                      "lifecycle events, ID 0, are)",
+                                      _("domain event %d is not supported by vctld (only "
+                                        "lifecycle events, ID 0, are)"),
                                       event_id);
         if (!conn->drv->event_register)
                 return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
-                                      "the %s driver has no domain events", conn->drv->type);
+                                      _("the %s driver has no domain events"), conn->drv->type);
         if (g_hash_table_size(cl->events) >= EVENTS_MAX_PER_CLIENT)
                 return vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_RPC,
-                                      "too many event callbacks on one connection (at most %d)",
+                                      _("too many event callbacks on one connection (at most %d)"),
                                       EVENTS_MAX_PER_CLIENT);
         sink = g_new0(events_sink, 1);
         sink->cl = client_ref(cl);
@@ -111,7 +112,7 @@ int events_deregister(vctld_client *cl, int callback_id)
 
         if (!entry)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                                      "no domain event callback with ID %d on this connection",
+                                      _("no domain event callback with ID %d on this connection"),
                                       callback_id);
         events_entry_drop(entry);
         g_hash_table_remove(cl->events, GINT_TO_POINTER(callback_id));

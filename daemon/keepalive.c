@@ -6,6 +6,7 @@
 #include "daemon/keepalive.h"
 #include "daemon/server.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #define KEEPALIVE_TICK_SECONDS 1
 
@@ -19,8 +20,8 @@ static gboolean keepalive_tick(gpointer data)
         if (cl->closed || now < cl->ka_next)
                 return G_SOURCE_CONTINUE;
         if (cl->ka_left == 0) {
-                log_warning("%s: no answer to %u keepalive messages in %d seconds; dropping "
-                            "the client",
+                log_warning(_("%s: no answer to %u keepalive messages in %d seconds; dropping "
+                              "the client"),
                             client_describe(cl, desc, sizeof(desc)), cl->ka_count,
                             cl->ka_interval * (int)(cl->ka_count + 1));
                 client_close(cl, "keepalive timeout");
@@ -68,7 +69,7 @@ int keepalive_handle(vctld_client *cl, const vctl_rpc_msg *msg)
 
         if (msg->header.type != VCTL_RPC_MESSAGE || msg->body_len != 0)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "keepalive message of type %d with %zu bytes of body",
+                                      _("keepalive message of type %d with %zu bytes of body"),
                                       msg->header.type, msg->body_len);
         switch (msg->header.proc) {
         case KEEPALIVE_PROC_PING:
@@ -80,7 +81,7 @@ int keepalive_handle(vctld_client *cl, const vctl_rpc_msg *msg)
         case KEEPALIVE_PROC_PONG:
                 return 0; /* keepalive_seen already counted it */
         default:
-                return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC, "unknown keepalive procedure %d",
-                                      msg->header.proc);
+                return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
+                                      _("unknown keepalive procedure %d"), msg->header.proc);
         }
 }

@@ -4,6 +4,7 @@
 
 #include "daemon/pidfile.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,19 +40,20 @@ int pidfile_acquire(const char *path, const char *dir)
                 fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
                 if (fd < 0)
                         return vctl_error_set_errno(errno, VCTL_ERR_OPEN_FAILED, VCTL_FROM_NONE,
-                                                    "cannot open pid file '%s'", path);
+                                                    _("cannot open pid file '%s'"), path);
                 if (pidfile_lock(fd) < 0) {
                         int e = errno;
                         long pid = pidfile_holder(fd);
 
                         close(fd);
                         if (e == EAGAIN || e == EACCES)
-                                return vctl_error_set(VCTL_ERR_RESOURCE_BUSY, VCTL_FROM_NONE,
-                                                      "another vctld is already running (pid %ld) "
-                                                      "on %s",
-                                                      pid, dir);
+                                return vctl_error_set(
+                                        VCTL_ERR_RESOURCE_BUSY, VCTL_FROM_NONE,
+                                        _("another vctld is already running (pid %ld) "
+                                          "on %s"),
+                                        pid, dir);
                         return vctl_error_set_errno(e, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                                    "cannot lock pid file '%s'", path);
+                                                    _("cannot lock pid file '%s'"), path);
                 }
                 /* the previous owner may have unlinked it between open and lock */
                 if (fstat(fd, &st_fd) < 0 || stat(path, &st_path) < 0 ||
@@ -65,12 +67,12 @@ int pidfile_acquire(const char *path, const char *dir)
 
                         close(fd);
                         return vctl_error_set_errno(e, VCTL_ERR_WRITE_FAILED, VCTL_FROM_NONE,
-                                                    "cannot write pid file '%s'", path);
+                                                    _("cannot write pid file '%s'"), path);
                 }
                 return fd;
         }
         return vctl_error_set(VCTL_ERR_RESOURCE_BUSY, VCTL_FROM_NONE,
-                              "pid file '%s' keeps changing; is another vctld starting?", path);
+                              _("pid file '%s' keeps changing; is another vctld starting?"), path);
 }
 
 void pidfile_release(const char *path, int fd)

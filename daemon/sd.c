@@ -6,6 +6,7 @@
 #include "lib/util/error.h"
 #include "lib/util/log.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,8 +40,8 @@ int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd)
                 return 0;
         if (vctl_parse_ull(pid_s, G_MAXINT, &pid) < 0 || vctl_parse_ull(fds_s, SD_MAX_FDS, &n) < 0)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "malformed socket activation variables LISTEN_PID='%s' "
-                                      "LISTEN_FDS='%s'",
+                                      _("malformed socket activation variables LISTEN_PID='%s' "
+                                        "LISTEN_FDS='%s'"),
                                       pid_s, fds_s);
         if ((pid_t)pid != getpid())
                 return 0; /* meant for another process */
@@ -52,7 +53,7 @@ int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd)
 
                 if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
                         return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                                    "socket activation: bad descriptor %d", fd);
+                                                    _("socket activation: bad descriptor %d"), fd);
                 if (g_str_equal(name, "vctld.socket") && rw < 0)
                         rw = fd;
                 else if (g_str_equal(name, "vctld-ro.socket") && ro < 0)
@@ -62,7 +63,7 @@ int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd)
                 else if (ro < 0)
                         ro = fd;
                 else
-                        log_warning("socket activation: ignoring extra descriptor %d ('%s')", fd,
+                        log_warning(_("socket activation: ignoring extra descriptor %d ('%s')"), fd,
                                     name);
         }
         sd_unset_env();
@@ -95,6 +96,7 @@ int sd_notify_state(const char *state)
                 r = -errno;
         close(fd);
         if (r < 0)
-                log_warning("cannot notify systemd (%s) of '%s': %s", path, state, g_strerror(-r));
+                log_warning(_("cannot notify systemd (%s) of '%s': %s"), path, state,
+                            g_strerror(-r));
         return r;
 }

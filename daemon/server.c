@@ -10,6 +10,7 @@
 #include "driver/driver.h"
 #include "lib/util/error.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -118,7 +119,7 @@ static gboolean server_on_idle(gpointer data)
 
         if (server_has_running_guests())
                 return G_SOURCE_CONTINUE;
-        log_info("no clients for %u seconds; exiting", srv->idle_timeout);
+        log_info(_("no clients for %u seconds; exiting"), srv->idle_timeout);
         server_quit(srv);
         return G_SOURCE_CONTINUE;
 }
@@ -146,8 +147,8 @@ static void server_accept_one(server_listener *l, int fd)
         vctld_client *cl;
 
         if (g_hash_table_size(srv->clients) >= srv->cfg.max_clients) {
-                log_warning("refusing a connection on '%s': already %u clients (max_clients)",
-                            l->path ? l->path : "the activated socket", srv->cfg.max_clients);
+                log_warning(_("refusing a connection on '%s': already %u clients (max_clients)"),
+                            l->path ? l->path : _("the activated socket"), srv->cfg.max_clients);
                 close(fd);
                 return;
         }
@@ -175,7 +176,7 @@ static gboolean server_on_accept(GSocket *sock, GIOCondition cond, gpointer data
                         if (errno == EINTR || errno == ECONNABORTED)
                                 continue;
                         if (errno != EAGAIN)
-                                log_warning("cannot accept a connection: %s", g_strerror(errno));
+                                log_warning(_("cannot accept a connection: %s"), g_strerror(errno));
                         break;
                 }
                 server_accept_one(l, fd);
@@ -196,7 +197,7 @@ static int server_fill_addr(const char *path, struct sockaddr_un *sa)
         *sa = (struct sockaddr_un){.sun_family = AF_UNIX};
         if (g_strlcpy(sa->sun_path, path, sizeof(sa->sun_path)) >= sizeof(sa->sun_path))
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "socket path '%s' is too long (at most %zu bytes)", path,
+                                      _("socket path '%s' is too long (at most %zu bytes)"), path,
                                       sizeof(sa->sun_path) - 1);
         return 0;
 }
@@ -211,19 +212,19 @@ static int server_remove_stale(const char *path, const struct sockaddr_un *sa)
                 return 0;
         if (!S_ISSOCK(st.st_mode))
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_NONE,
-                                      "'%s' exists and is not a socket; remove it", path);
+                                      _("'%s' exists and is not a socket; remove it"), path);
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot create a socket");
+                                            _("cannot create a socket"));
         r = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
         close(fd);
         if (r == 0)
                 return vctl_error_set(VCTL_ERR_RESOURCE_BUSY, VCTL_FROM_NONE,
-                                      "another process listens on '%s'", path);
+                                      _("another process listens on '%s'"), path);
         if (unlink(path) < 0 && errno != ENOENT)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot remove the stale socket '%s'", path);
+                                            _("cannot remove the stale socket '%s'"), path);
         log_debug("removed the stale socket '%s'", path);
         return 0;
 }
@@ -239,7 +240,7 @@ static int server_bind_unix(const char *path, guint mode)
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot create a socket");
+                                            _("cannot create a socket"));
         /* no window where the socket is more open than configured */
         old_umask = umask(~mode & 0777);
         r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
@@ -249,7 +250,7 @@ static int server_bind_unix(const char *path, guint mode)
 
                 close(fd);
                 return vctl_error_set_errno(e, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot listen on '%s'", path);
+                                            _("cannot listen on '%s'"), path);
         }
         return fd;
 }
@@ -263,7 +264,7 @@ static int server_add_listener(vctld_server *srv, int fd, const char *path, gboo
         if (!sock) {
                 close(fd);
                 return vctl_error_set(VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                      "cannot use listening socket %s: %s", path ? path : "",
+                                      _("cannot use listening socket %s: %s"), path ? path : "",
                                       err->message);
         }
         g_socket_set_blocking(sock, FALSE);
@@ -276,8 +277,12 @@ static int server_add_listener(vctld_server *srv, int fd, const char *path, gboo
         g_source_set_callback(l->src, G_SOURCE_FUNC(server_on_accept), l, NULL);
         g_source_attach(l->src, srv->ctx);
         g_ptr_array_add(srv->listeners, l);
-        log_info("listening on %s (%s)", path ? path : "a socket from systemd",
-                 readonly ? "read-only" : "read-write");
+        if (readonly)
+                log_info(_("listening on %s (read-only)"),
+                         path ? path : _("a socket from systemd"));
+        else
+                log_info(_("listening on %s (read-write)"),
+                         path ? path : _("a socket from systemd"));
         return 0;
 }
 
@@ -312,7 +317,7 @@ static gboolean server_on_quit_signal(gpointer data)
 {
         vctld_server *srv = data;
 
-        log_info("signal received; shutting down");
+        log_info(_("signal received; shutting down"));
         server_quit(srv);
         return G_SOURCE_CONTINUE;
 }
@@ -343,13 +348,13 @@ void server_reload(vctld_server *srv)
         g_autofree char *changes = NULL;
 
         if (config_load(srv->config_path, srv->config_required, &cfg) < 0) {
-                log_error("not reloading the configuration: %s", vctl_error_message());
+                log_error(_("not reloading the configuration: %s"), vctl_error_message());
                 vctl_error_clear();
                 return;
         }
         changes = config_describe_changes(&srv->cfg, &cfg);
-        log_info("configuration reloaded from %s: %s", srv->config_path,
-                 changes ? changes : "nothing changed");
+        log_info(_("configuration reloaded from %s: %s"), srv->config_path,
+                 changes ? changes : _("nothing changed"));
         srv->cfg = cfg;
         if (!srv->verbose)
                 vctl_log_set_level(cfg.log_level);
@@ -359,7 +364,7 @@ void server_reload(vctld_server *srv)
                 guint mode = l->readonly ? cfg.unix_sock_ro_perms : cfg.unix_sock_rw_perms;
 
                 if (l->path && chmod(l->path, mode) < 0)
-                        log_warning("cannot change the mode of '%s': %s", l->path,
+                        log_warning(_("cannot change the mode of '%s': %s"), l->path,
                                     g_strerror(errno));
         }
 }

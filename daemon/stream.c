@@ -8,6 +8,7 @@
 
 #include "daemon/server.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -124,7 +125,7 @@ static gboolean stream_on_readable(gint fd, GIOCondition cond, gpointer data)
         }
         if (n < 0) {
                 vctl_error_set_errno(errno, VCTL_ERR_READ_FAILED, VCTL_FROM_RPC,
-                                     "cannot read from the stream");
+                                     _("cannot read from the stream"));
                 stream_fail(st);
                 return G_SOURCE_REMOVE;
         }
@@ -150,7 +151,7 @@ static gboolean stream_on_writable(gint fd, GIOCondition cond, gpointer data)
                         break;
                 if (n < 0) {
                         vctl_error_set_errno(errno, VCTL_ERR_WRITE_FAILED, VCTL_FROM_RPC,
-                                             "cannot write to the stream");
+                                             _("cannot write to the stream"));
                         stream_fail(st);
                         goto out;
                 }
@@ -213,13 +214,13 @@ int stream_check_new(vctld_client *cl, const vctl_rpc_header *call)
 {
         if (cl->streams && g_hash_table_contains(cl->streams, GUINT_TO_POINTER(call->serial)))
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "a stream with serial %u is already open on this "
-                                      "connection",
+                                      _("a stream with serial %u is already open on this "
+                                        "connection"),
                                       call->serial);
         if (cl->streams && g_hash_table_size(cl->streams) >= STREAM_MAX_PER_CLIENT)
                 return vctl_error_set(VCTL_ERR_RESOURCE_BUSY, VCTL_FROM_RPC,
-                                      "too many streams open on this connection (at most %d); "
-                                      "finish one first",
+                                      _("too many streams open on this connection (at most %d); "
+                                        "finish one first"),
                                       STREAM_MAX_PER_CLIENT);
         return 0;
 }
@@ -265,7 +266,7 @@ int stream_handle_message(vctld_client *cl, vctl_rpc_msg *msg)
         }
         if (h->type == VCTL_RPC_STREAM_HOLE) {
                 vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                               "this stream does not support holes (sparse data)");
+                               _("this stream does not support holes (sparse data)"));
                 stream_fail(st);
                 return 0;
         }

@@ -12,7 +12,9 @@
 #include "lib/util/file.h"
 #include "lib/util/log.h"
 #include "lib/util/paths.h"
+#include "lib/util/i18n.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,39 +32,41 @@ static int vctld_parse_options(int argc, char **argv, vctld_options *o)
 {
         const GOptionEntry entries[] = {
                 {"system", 0, 0, G_OPTION_ARG_NONE, &o->system,
-                 "Serve qemu:///system (the default as root)", NULL},
+                 N_("Serve qemu:///system (the default as root)"), NULL},
                 {"session", 0, 0, G_OPTION_ARG_NONE, &o->session,
-                 "Serve qemu:///session for this user (the default otherwise)", NULL},
+                 N_("Serve qemu:///session for this user (the default otherwise)"), NULL},
                 {"root", 0, 0, G_OPTION_ARG_FILENAME, &o->root,
-                 "Prefix every path with DIR (the socket is DIR/run/vctl/vctld-sock)", "DIR"},
+                 N_("Prefix every path with DIR (the socket is DIR/run/vctl/vctld-sock)"),
+                 N_("DIR")},
                 {"config", 0, 0, G_OPTION_ARG_FILENAME, &o->config,
-                 "Read the configuration from FILE instead of vctld.conf", "FILE"},
+                 N_("Read the configuration from FILE instead of vctld.conf"), N_("FILE")},
                 {"timeout", 0, 0, G_OPTION_ARG_INT, &o->timeout,
-                 "Exit after SECS without clients or running guests", "SECS"},
-                {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, "Log debug messages", NULL},
-                {"version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "Print the version", NULL},
+                 N_("Exit after SECS without clients or running guests"), N_("SECS")},
+                {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, N_("Log debug messages"), NULL},
+                {"version", 'V', 0, G_OPTION_ARG_NONE, &o->version, N_("Print the version"), NULL},
                 {NULL},
         };
-        g_autoptr(GOptionContext) octx = g_option_context_new("- the vctl daemon");
+        g_autoptr(GOptionContext) octx = g_option_context_new(N_("- the vctl daemon"));
         g_autoptr(GError) err = NULL;
 
-        g_option_context_set_summary(octx, "Serves libvirt's remote protocol on a Unix socket "
-                                           "for virsh, vctl and the libvirt bindings.");
-        g_option_context_add_main_entries(octx, entries, NULL);
+        g_option_context_set_summary(octx, N_("Serves libvirt's remote protocol on a Unix socket "
+                                              "for virsh, vctl and the libvirt bindings."));
+        g_option_context_add_main_entries(octx, entries, VCTL_TEXTDOMAIN);
+        g_option_context_set_translation_domain(octx, VCTL_TEXTDOMAIN);
         if (!g_option_context_parse(octx, &argc, &argv, &err)) {
-                g_printerr("vctld: %s (see 'vctld --help')\n", err->message);
+                g_printerr(_("vctld: %s (see 'vctld --help')\n"), err->message);
                 return -1;
         }
         if (argc > 1) {
-                g_printerr("vctld: unexpected argument '%s' (see 'vctld --help')\n", argv[1]);
+                g_printerr(_("vctld: unexpected argument '%s' (see 'vctld --help')\n"), argv[1]);
                 return -1;
         }
         if (o->system && o->session) {
-                g_printerr("vctld: --system and --session exclude each other\n");
+                g_printerr(_("vctld: --system and --session exclude each other\n"));
                 return -1;
         }
         if (o->timeout < 0) {
-                g_printerr("vctld: --timeout needs a number of seconds >= 0\n");
+                g_printerr(_("vctld: --timeout needs a number of seconds >= 0\n"));
                 return -1;
         }
         return 0;
@@ -79,7 +83,7 @@ static int vctld_drivers_init(const vctl_paths *paths)
 {
         for (int i = 0; i < (int)G_N_ELEMENTS(vctld_drivers); i++) {
                 if (vctld_drivers[i]->state_init && vctld_drivers[i]->state_init(paths) < 0) {
-                        g_printerr("vctld: cannot start the %s driver: %s\n",
+                        g_printerr(_("vctld: cannot start the %s driver: %s\n"),
                                    vctld_drivers[i]->type, vctl_error_message());
                         vctld_drivers_cleanup(i);
                         return -1;
@@ -99,19 +103,19 @@ static int vctld_run(vctld_options *o)
         int pid_fd;
 
         if (config_load(o->config ? o->config : paths->config_file, o->config != NULL, &cfg) < 0) {
-                g_printerr("vctld: %s\n", vctl_error_message());
+                g_printerr(_("vctld: %s\n"), vctl_error_message());
                 return 1;
         }
         vctl_log_init("vctld", o->verbose ? VCTL_LOG_DEBUG : cfg.log_level, VCTL_LOG_TARGET_AUTO);
         /* system: users reach the read-only socket; session: nobody else may */
         if (vctl_mkdir_p(paths->run_dir, system ? 0755 : 0700) < 0) {
-                g_printerr("vctld: %s\n", vctl_error_message());
+                g_printerr(_("vctld: %s\n"), vctl_error_message());
                 return 1;
         }
         pid_path = g_build_filename(paths->run_dir, "vctld.pid", NULL);
         pid_fd = pidfile_acquire(pid_path, paths->run_dir);
         if (pid_fd < 0) {
-                g_printerr("vctld: %s\n", vctl_error_message());
+                g_printerr(_("vctld: %s\n"), vctl_error_message());
                 return 1;
         }
         if (vctld_drivers_init(paths) < 0) {
@@ -124,13 +128,13 @@ static int vctld_run(vctld_options *o)
         srv->verbose = o->verbose;
         srv->idle_timeout = (guint)o->timeout;
         if (server_listen(srv) < 0) {
-                g_printerr("vctld: %s\n", vctl_error_message());
+                g_printerr(_("vctld: %s\n"), vctl_error_message());
                 server_free(srv);
                 vctld_drivers_cleanup(G_N_ELEMENTS(vctld_drivers));
                 pidfile_release(pid_path, pid_fd);
                 return 1;
         }
-        log_info("vctld %s ready (%s mode, %s)", PACKAGE_VERSION, system ? "system" : "session",
+        log_info(_("vctld %s ready (%s mode, %s)"), PACKAGE_VERSION, system ? "system" : "session",
                  srv->paths->run_dir);
         /* after the sockets: D-Bus is an extra, never a reason not to start */
         dbus = dbus_service_start(&cfg, system, o->root != NULL, server_default_uri(srv));
@@ -141,7 +145,7 @@ static int vctld_run(vctld_options *o)
         /* guests keep running: the drivers only let go of their state */
         vctld_drivers_cleanup(G_N_ELEMENTS(vctld_drivers));
         pidfile_release(pid_path, pid_fd);
-        log_info("vctld stopped");
+        log_info(_("vctld stopped"));
         return 0;
 }
 
@@ -152,6 +156,8 @@ int main(int argc, char **argv)
 
         /* a client closing its socket must not kill us; writes get EPIPE */
         signal(SIGPIPE, SIG_IGN);
+        setlocale(LC_ALL, "");
+        vctl_i18n_init();
         if (vctld_parse_options(argc, argv, &o) < 0)
                 return 1;
         if (o.version) {

@@ -5,6 +5,7 @@
 
 #include "lib/util/error.h"
 #include "lib/util/uuid.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,8 +115,8 @@ int drv_consoles_open(drv_consoles *cs, const char *name, const unsigned char uu
                 if (free_opaque)
                         free_opaque(opaque);
                 return vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_DOMAIN,
-                                      "console '%s' of domain '%s' is in use by another client "
-                                      "(use --force to take it over)",
+                                      _("console '%s' of domain '%s' is in use by another client "
+                                        "(use --force to take it over)"),
                                       dev, name);
         }
         /* ends the old session: its client sees EOF */
@@ -127,7 +128,8 @@ int drv_consoles_open(drv_consoles *cs, const char *name, const unsigned char uu
                 if (free_opaque)
                         free_opaque(opaque);
                 return vctl_error_set_errno(e, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_DOMAIN,
-                                            "cannot open console '%s' of domain '%s'", dev, name);
+                                            _("cannot open console '%s' of domain '%s'"), dev,
+                                            name);
         }
         s = g_new0(console_session, 1);
         s->key = g_steal_pointer(&key);

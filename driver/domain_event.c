@@ -3,6 +3,7 @@
 
 #include "driver/domain_event.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <limits.h>
 #include <string.h>
@@ -63,13 +64,14 @@ int domain_event_register(domain_event_registry *reg, const void *owner, const d
         event_cb *cb;
 
         if (!fn)
-                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_DOMAIN,
-                                      "cannot register a domain event callback without a function");
+                return vctl_error_set(
+                        VCTL_ERR_INVALID_ARG, VCTL_FROM_DOMAIN,
+                        _("cannot register a domain event callback without a function"));
         g_mutex_lock(&reg->lock);
         if (reg->next_id == INT_MAX) {
                 g_mutex_unlock(&reg->lock);
                 return vctl_error_set(VCTL_ERR_OVERFLOW, VCTL_FROM_DOMAIN,
-                                      "no domain event callback ids left on this connection");
+                                      _("no domain event callback ids left on this connection"));
         }
         cb = g_new0(event_cb, 1);
         cb->refs = 1;
@@ -103,7 +105,8 @@ int domain_event_deregister(domain_event_registry *reg, const void *owner, int i
         g_mutex_unlock(&reg->lock);
         if (!found)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_DOMAIN,
-                                      "no domain event callback with id %d on this connection", id);
+                                      _("no domain event callback with id %d on this connection"),
+                                      id);
         /* outside the lock: free_opaque may do anything */
         event_cb_unref(found);
         return 0;

@@ -4,6 +4,7 @@
 #include "driver/domain_list.h"
 #include "driver/driver_priv.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <limits.h>
 #include <string.h>
@@ -112,8 +113,8 @@ domain_obj *domain_list_find_locked(domain_list *list, const drv_domain *dom)
 
         if (!obj)
                 vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN,
-                               "no domain with UUID '%s' ('%s')", vctl_uuid_format(dom->uuid, buf),
-                               dom->name ? dom->name : "");
+                               _("no domain with UUID '%s' ('%s')"),
+                               vctl_uuid_format(dom->uuid, buf), dom->name ? dom->name : "");
         return obj;
 }
 
@@ -128,7 +129,7 @@ drv_domain *domain_list_lookup_by_name(domain_list *list, const char *name)
                 dom = domain_obj_to_drv(obj);
         domain_list_unlock(list);
         if (!dom)
-                vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN, "domain '%s' not found",
+                vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN, _("domain '%s' not found"),
                                name ? name : "");
         return dom;
 }
@@ -145,7 +146,7 @@ drv_domain *domain_list_lookup_by_uuid(domain_list *list, const unsigned char uu
                 dom = domain_obj_to_drv(obj);
         domain_list_unlock(list);
         if (!dom)
-                vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN, "no domain with UUID '%s'",
+                vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN, _("no domain with UUID '%s'"),
                                vctl_uuid_format(uuid, buf));
         return dom;
 }
@@ -161,8 +162,8 @@ drv_domain *domain_list_lookup_by_id(domain_list *list, int id)
                 dom = domain_obj_to_drv(obj);
         domain_list_unlock(list);
         if (!dom)
-                vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN, "no running domain with id %d",
-                               id);
+                vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN,
+                               _("no running domain with id %d"), id);
         return dom;
 }
 
@@ -350,7 +351,7 @@ int domain_list_export(domain_list *list, unsigned int flags, GPtrArray **ret)
 
         if (flags & ~known)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_DOMAIN,
-                                      "unsupported flags (0x%x) in listing domains",
+                                      _("unsupported flags (0x%x) in listing domains"),
                                       flags & ~known);
         doms = g_ptr_array_new_with_free_func((GDestroyNotify)drv_domain_free);
         domain_list_lock(list);
@@ -385,19 +386,19 @@ int domain_list_check_add_locked(domain_list *list, const domain_def *def, unsig
 
         if (obj && !g_str_equal(obj->name, def->name))
                 return vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_DOMAIN,
-                                      "domain with UUID %s already exists as '%s'",
+                                      _("domain with UUID %s already exists as '%s'"),
                                       vctl_uuid_format(def->uuid, buf), obj->name);
         if (!obj) {
                 domain_obj *other = domain_list_find_name_locked(list, def->name);
 
                 if (other)
                         return vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_DOMAIN,
-                                              "domain '%s' already exists with UUID %s", def->name,
-                                              vctl_uuid_format(other->uuid, buf));
+                                              _("domain '%s' already exists with UUID %s"),
+                                              def->name, vctl_uuid_format(other->uuid, buf));
         }
         if (obj && (flags & DOMAIN_LIST_ADD_LIVE) && domain_obj_is_active(obj))
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                                      "domain '%s' is already running", obj->name);
+                                      _("domain '%s' is already running"), obj->name);
         return 0;
 }
 
@@ -481,7 +482,7 @@ int domain_obj_check_active(const domain_obj *obj)
 {
         if (!domain_obj_is_active(obj))
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                                      "domain '%s' is not running", obj->name);
+                                      _("domain '%s' is not running"), obj->name);
         return 0;
 }
 
@@ -489,7 +490,7 @@ int domain_obj_check_inactive(const domain_obj *obj)
 {
         if (domain_obj_is_active(obj))
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                                      "domain '%s' is already running", obj->name);
+                                      _("domain '%s' is already running"), obj->name);
         return 0;
 }
 

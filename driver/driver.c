@@ -4,6 +4,7 @@
 #include "driver/driver.h"
 #include "driver/driver_priv.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -36,7 +37,9 @@ int drv_check_flags(unsigned int flags, unsigned int supported, const char *what
 {
         if (flags & ~supported)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_DOMAIN,
-                                      "unsupported flags (0x%x) in %s", flags & ~supported, what);
+                                      /* TRANSLATORS: %s is what was asked: "starting a domain", ... */
+                                      _("unsupported flags (0x%x) in %s"), flags & ~supported,
+                                      what);
         return 0;
 }
 
@@ -88,8 +91,8 @@ const vctl_driver *vctl_driver_for_uri(const char *uri)
         if (scheme && g_str_equal(scheme, "test"))
                 return &vctl_test_driver;
         vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_NONE,
-                       "no driver for URI '%s' (vctl serves qemu:///system, qemu:///session and "
-                       "test:///default)",
+                       _("no driver for URI '%s' (vctl serves qemu:///system, qemu:///session and "
+                         "test:///default)"),
                        uri ? uri : "");
         return NULL;
 }
@@ -100,7 +103,7 @@ domain_def *drv_domain_def_copy(const domain_def *def)
 
         if (!xml) {
                 vctl_error_set(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_DOMAIN,
-                               "cannot format the definition of domain '%s'", def->name);
+                               _("cannot format the definition of domain '%s'"), def->name);
                 return NULL;
         }
         return domain_def_parse(xml, strlen(xml), NULL);

@@ -6,6 +6,7 @@
 #include "kmod/modules.h"
 #include "lib/util/error.h"
 #include "lib/util/file.h"
+#include "lib/util/i18n.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -101,61 +102,61 @@ static char *modprobe_hint(const hostcheck_ctx *c)
         const char *m = vendor_module(c);
 
         if (m)
-                return g_strdup_printf("load the module: modprobe %s", m);
-        return g_strdup("load the module: modprobe kvm_intel (Intel) or modprobe kvm_amd (AMD)");
+                return g_strdup_printf(_("load the module: modprobe %s"), m);
+        return g_strdup(_("load the module: modprobe kvm_intel (Intel) or modprobe kvm_amd (AMD)"));
 }
 
 static void check_hw_virt(hostcheck_ctx *c)
 {
-        const char *what = "Checking for hardware virtualization";
+        const char *what = _("Checking for hardware virtualization");
 
         if (c->cpu_vmx || c->cpu_svm)
                 add(c, "hardware-virtualization", what, HOSTCHECK_PASS,
-                    g_strdup_printf("the CPU has %s", c->cpu_vmx ? "vmx (VT-x)" : "svm (AMD-V)"),
+                    g_strdup_printf(_("the CPU has %s"), c->cpu_vmx ? "vmx (VT-x)" : "svm (AMD-V)"),
                     NULL);
         else if (c->probe->present)
                 add(c, "hardware-virtualization", what, HOSTCHECK_WARN,
-                    g_strdup_printf("the CPU shows neither vmx nor svm, yet %s exists "
-                                    "(a paravirtual KVM such as PVM?)",
+                    g_strdup_printf(_("the CPU shows neither vmx nor svm, yet %s exists "
+                                      "(a paravirtual KVM such as PVM?)"),
                                     c->kvm_device),
-                    g_strdup("guests depend on that KVM: the deep probe says whether it works"));
+                    g_strdup(_("guests depend on that KVM: the deep probe says whether it works")));
         else
                 add(c, "hardware-virtualization", what, HOSTCHECK_FAIL,
-                    g_strdup("the CPU shows neither vmx nor svm in /proc/cpuinfo"),
-                    g_strdup("enable VT-x/AMD-V in the firmware; on a virtual machine, enable "
-                             "nested virtualisation in the outer hypervisor"));
+                    g_strdup(_("the CPU shows neither vmx nor svm in /proc/cpuinfo")),
+                    g_strdup(_("enable VT-x/AMD-V in the firmware; on a virtual machine, enable "
+                               "nested virtualisation in the outer hypervisor")));
 }
 
 static void check_kvm_device(hostcheck_ctx *c)
 {
         g_autofree char *exists_what =
-                g_strdup_printf("Checking if device %s exists", c->kvm_device);
+                g_strdup_printf(_("Checking if device %s exists"), c->kvm_device);
         g_autofree char *access_what =
-                g_strdup_printf("Checking if device %s is accessible", c->kvm_device);
+                g_strdup_printf(_("Checking if device %s is accessible"), c->kvm_device);
         const kvm_probe_result *p = c->probe;
 
         if (!p->present) {
                 add(c, "kvm-device", exists_what, HOSTCHECK_FAIL,
-                    g_strdup_printf("%s is missing", c->kvm_device), modprobe_hint(c));
+                    g_strdup_printf(_("%s is missing"), c->kvm_device), modprobe_hint(c));
                 return;
         }
         add(c, "kvm-device", exists_what, HOSTCHECK_PASS,
-            g_strdup_printf("%s exists", c->kvm_device), NULL);
+            g_strdup_printf(_("%s exists"), c->kvm_device), NULL);
         if (!p->accessible) {
                 add(c, "kvm-access", access_what, HOSTCHECK_FAIL, g_strdup(p->reason),
-                    g_strdup("add the user to group kvm (usermod -aG kvm USER, then log in "
-                             "again), or use qemu:///system"));
+                    g_strdup(_("add the user to group kvm (usermod -aG kvm USER, then log in "
+                               "again), or use qemu:///system")));
                 return;
         }
-        add(c, "kvm-access", access_what, HOSTCHECK_PASS, g_strdup("opened read-write"), NULL);
+        add(c, "kvm-access", access_what, HOSTCHECK_PASS, g_strdup(_("opened read-write")), NULL);
         if (p->api_version != KVM_PROBE_API_VERSION)
-                add(c, "kvm-api", "Checking the KVM API version", HOSTCHECK_FAIL,
+                add(c, "kvm-api", _("Checking the KVM API version"), HOSTCHECK_FAIL,
                     g_strdup(p->reason ? p->reason : "KVM_GET_API_VERSION failed"),
-                    g_strdup("run a kernel whose KVM speaks API version 12"));
+                    g_strdup(_("run a kernel whose KVM speaks API version 12")));
         else
-                add(c, "kvm-api", "Checking the KVM API version", HOSTCHECK_PASS,
-                    g_strdup_printf("API version %d, up to %d vCPUs (%d recommended), "
-                                    "%d CPUID entries%s%s",
+                add(c, "kvm-api", _("Checking the KVM API version"), HOSTCHECK_PASS,
+                    g_strdup_printf(_("API version %d, up to %d vCPUs (%d recommended), "
+                                      "%d CPUID entries%s%s"),
                                     p->api_version, p->max_vcpus, p->nr_vcpus, p->cpuid_entries,
                                     p->vendor ? ", " : "", p->vendor ? p->vendor : ""),
                     NULL);
@@ -163,7 +164,7 @@ static void check_kvm_device(hostcheck_ctx *c)
 
 static void check_deep_probe(hostcheck_ctx *c)
 {
-        const char *what = "Checking if KVM can run a paged 64-bit guest";
+        const char *what = _("Checking if KVM can run a paged 64-bit guest");
         kvm_deep_probe_options o = {
                 .device = c->kvm_device,
                 .cache_path = c->opts->cache_path,
@@ -176,19 +177,21 @@ static void check_deep_probe(hostcheck_ctx *c)
         d = kvm_deep_probe(&o);
         if (d->usable)
                 add(c, "deep-probe", what, HOSTCHECK_PASS,
-                    g_strdup_printf("the probe guest reached HLT in %.1f ms%s",
-                                    (double)d->elapsed_us / 1000.0,
-                                    d->from_cache ? " (cached for this boot)" : ""),
+                    g_strdup_printf(d->from_cache
+                                            ? _("the probe guest reached HLT in %.1f ms (cached "
+                                                "for this boot)")
+                                            : _("the probe guest reached HLT in %.1f ms"),
+                                    (double)d->elapsed_us / 1000.0),
                     NULL);
         else
                 add(c, "deep-probe", what, HOSTCHECK_FAIL, g_strdup(d->reason),
-                    g_strdup("vctl will run guests with TCG (software emulation, slow); on a "
-                             "nested host, enable EPT/NPT in the outer hypervisor"));
+                    g_strdup(_("vctl will run guests with TCG (software emulation, slow); on a "
+                               "nested host, enable EPT/NPT in the outer hypervisor")));
 }
 
 static void check_kvm_module(hostcheck_ctx *c)
 {
-        const char *what = "Checking if the kvm module is loaded";
+        const char *what = _("Checking if the kvm module is loaded");
         static const char *const vendors[] = {"kvm_intel", "kvm_amd", "kvm_pvm"};
         const char *vendor = NULL;
         const kmod_modules_entry *kvm = kmod_modules_find(c->modules, "kvm");
@@ -198,24 +201,24 @@ static void check_kvm_module(hostcheck_ctx *c)
                         vendor = vendors[i];
         if (kmod_modules_present(c->modules, "kvm") && vendor)
                 add(c, "kvm-module", what, HOSTCHECK_PASS,
-                    g_strdup_printf("kvm is %s, %s is %s", kmod_modules_state_to_string(kvm->state),
-                                    vendor,
+                    g_strdup_printf(_("kvm is %s, %s is %s"),
+                                    kmod_modules_state_to_string(kvm->state), vendor,
                                     kmod_modules_state_to_string(
                                             kmod_modules_find(c->modules, vendor)->state)),
                     NULL);
         else if (!kmod_modules_present(c->modules, "kvm"))
                 add(c, "kvm-module", what, HOSTCHECK_FAIL,
-                    g_strdup_printf("kvm is %s", kmod_modules_state_to_string(kvm->state)),
+                    g_strdup_printf(_("kvm is %s"), kmod_modules_state_to_string(kvm->state)),
                     modprobe_hint(c));
         else
                 add(c, "kvm-module", what, HOSTCHECK_FAIL,
-                    g_strdup("kvm is there but no vendor module (kvm_intel, kvm_amd) is loaded"),
+                    g_strdup(_("kvm is there but no vendor module (kvm_intel, kvm_amd) is loaded")),
                     modprobe_hint(c));
 }
 
 static void check_nested(hostcheck_ctx *c)
 {
-        const char *what = "Checking for nested virtualization";
+        const char *what = _("Checking for nested virtualization");
         static const char *const vendors[] = {"kvm_intel", "kvm_amd"};
 
         for (size_t i = 0; i < G_N_ELEMENTS(vendors); i++) {
@@ -230,15 +233,15 @@ static void check_nested(hostcheck_ctx *c)
                             g_strdup_printf("%s nested=%s", e->name, e->nested), NULL);
                 else
                         add(c, "nested", what, HOSTCHECK_INFO,
-                            g_strdup_printf("%s nested=%s: guests cannot run KVM themselves",
+                            g_strdup_printf(_("%s nested=%s: guests cannot run KVM themselves"),
                                             e->name, e->nested),
-                            g_strdup_printf("to allow it: echo 'options %s nested=1' > "
-                                            "/etc/modprobe.d/kvm-nested.conf, then reload %s",
+                            g_strdup_printf(_("to allow it: echo 'options %s nested=1' > "
+                                              "/etc/modprobe.d/kvm-nested.conf, then reload %s"),
                                             e->name, e->name));
                 return;
         }
-        add(c, "nested", what, HOSTCHECK_INFO, g_strdup("no kvm_intel or kvm_amd nested parameter"),
-            NULL);
+        add(c, "nested", what, HOSTCHECK_INFO,
+            g_strdup(_("no kvm_intel or kvm_amd nested parameter")), NULL);
 }
 
 static void check_tun_device(hostcheck_ctx *c)
@@ -246,18 +249,18 @@ static void check_tun_device(hostcheck_ctx *c)
         g_autofree char *tun = under(c, "/dev/net/tun");
 
         if (exists(tun))
-                add(c, "tun-device", "Checking if device /dev/net/tun exists", HOSTCHECK_PASS,
-                    g_strdup_printf("%s exists", tun), NULL);
+                add(c, "tun-device", _("Checking if device /dev/net/tun exists"), HOSTCHECK_PASS,
+                    g_strdup_printf(_("%s exists"), tun), NULL);
         else
-                add(c, "tun-device", "Checking if device /dev/net/tun exists", HOSTCHECK_FAIL,
-                    g_strdup_printf("%s is missing: guests get no tap network", tun),
-                    g_strdup("load the module: modprobe tun"));
+                add(c, "tun-device", _("Checking if device /dev/net/tun exists"), HOSTCHECK_FAIL,
+                    g_strdup_printf(_("%s is missing: guests get no tap network"), tun),
+                    g_strdup(_("load the module: modprobe tun")));
 }
 
 static void check_module(hostcheck_ctx *c, const char *name, hostcheck_status if_missing,
                          const char *why)
 {
-        g_autofree char *what = g_strdup_printf("Checking for the %s module", name);
+        g_autofree char *what = g_strdup_printf(_("Checking for the %s module"), name);
         g_autofree char *id = g_strdup_printf("module-%s", name);
         const kmod_modules_entry *e = kmod_modules_find(c->modules, name);
 
@@ -265,29 +268,30 @@ static void check_module(hostcheck_ctx *c, const char *name, hostcheck_status if
         case KMOD_MODULES_BUILTIN:
         case KMOD_MODULES_LOADED:
                 add(c, id, what, HOSTCHECK_PASS,
-                    g_strdup_printf("%s is %s", name, kmod_modules_state_to_string(e->state)),
+                    g_strdup_printf(_("%s is %s"), name, kmod_modules_state_to_string(e->state)),
                     NULL);
                 break;
         case KMOD_MODULES_AVAILABLE:
                 add(c, id, what, HOSTCHECK_WARN,
-                    g_strdup_printf("%s is available but not loaded (%s)", name, why),
-                    g_strdup_printf("load the module: modprobe %s", name));
+                    g_strdup_printf(_("%s is available but not loaded (%s)"), name, why),
+                    g_strdup_printf(_("load the module: modprobe %s"), name));
                 break;
         case KMOD_MODULES_MISSING:
         default:
                 add(c, id, what, if_missing,
-                    g_strdup_printf(
-                            "%s is neither in the kernel nor in %s (%s)", name,
-                            *c->modules->moddir ? c->modules->moddir : "the module directory", why),
-                    g_strdup("install the modules of the running kernel (Debian's "
-                             "linux-image package for it)"));
+                    g_strdup_printf(_("%s is neither in the kernel nor in %s (%s)"), name,
+                                    *c->modules->moddir ? c->modules->moddir
+                                                        : _("the module directory"),
+                                    why),
+                    g_strdup(_("install the modules of the running kernel (Debian's "
+                               "linux-image package for it)")));
                 break;
         }
 }
 
 static void check_qemu(hostcheck_ctx *c)
 {
-        const char *what = "Checking for " QEMU_BINARY;
+        g_autofree char *what = g_strdup_printf(_("Checking for %s"), QEMU_BINARY);
         g_autofree char *found = NULL;
 
         if (c->opts->qemu_binary) {
@@ -298,53 +302,54 @@ static void check_qemu(hostcheck_ctx *c)
                 found = g_find_program_in_path(QEMU_BINARY);
         }
         if (found)
-                add(c, "qemu-binary", what, HOSTCHECK_PASS, g_strdup_printf("found %s", found),
+                add(c, "qemu-binary", what, HOSTCHECK_PASS, g_strdup_printf(_("found %s"), found),
                     NULL);
         else
                 add(c, "qemu-binary", what, HOSTCHECK_FAIL,
                     c->opts->qemu_binary
-                            ? g_strdup_printf("%s is not an executable", c->opts->qemu_binary)
-                            : g_strdup(QEMU_BINARY " is not in PATH"),
-                    g_strdup("install Debian's qemu-system-x86 (apt-get install "
-                             "qemu-system-x86)"));
+                            ? g_strdup_printf(_("%s is not an executable"), c->opts->qemu_binary)
+                            : g_strdup_printf(_("%s is not in PATH"), QEMU_BINARY),
+                    g_strdup(_("install Debian's qemu-system-x86 (apt-get install "
+                               "qemu-system-x86)")));
 }
 
 static void check_cgroup(hostcheck_ctx *c)
 {
-        const char *what = "Checking for cgroup v2";
+        const char *what = _("Checking for cgroup v2");
         g_autofree char *unified = under(c, "/sys/fs/cgroup/cgroup.controllers");
         g_autofree char *hybrid = under(c, "/sys/fs/cgroup/unified/cgroup.controllers");
-        const char *hint = "boot with systemd.unified_cgroup_hierarchy=1 on the kernel command "
-                           "line";
+        const char *hint = _("boot with systemd.unified_cgroup_hierarchy=1 on the kernel command "
+                             "line");
 
         if (exists(unified))
                 add(c, "cgroup-v2", what, HOSTCHECK_PASS,
-                    g_strdup("cgroup v2 is mounted on /sys/fs/cgroup"), NULL);
+                    g_strdup(_("cgroup v2 is mounted on /sys/fs/cgroup")), NULL);
         else if (exists(hybrid))
                 add(c, "cgroup-v2", what, HOSTCHECK_WARN,
-                    g_strdup("a hybrid hierarchy: cgroup v2 is only on /sys/fs/cgroup/unified, "
-                             "the controllers stay on cgroup v1"),
+                    g_strdup(_("a hybrid hierarchy: cgroup v2 is only on /sys/fs/cgroup/unified, "
+                               "the controllers stay on cgroup v1")),
                     g_strdup(hint));
         else
                 add(c, "cgroup-v2", what, HOSTCHECK_FAIL,
-                    g_strdup("cgroup v2 is not mounted: guests get no resource limits"),
+                    g_strdup(_("cgroup v2 is not mounted: guests get no resource limits")),
                     g_strdup(hint));
 }
 
 static void check_iommu(hostcheck_ctx *c)
 {
-        const char *what = "Checking for device assignment IOMMU support";
+        const char *what = _("Checking for device assignment IOMMU support");
         g_autofree char *groups = under(c, "/sys/kernel/iommu_groups");
         g_autoptr(GDir) dir = g_dir_open(groups, 0, NULL);
 
         if (dir && g_dir_read_name(dir))
-                add(c, "iommu", what, HOSTCHECK_PASS, g_strdup("IOMMU groups are present"), NULL);
+                add(c, "iommu", what, HOSTCHECK_PASS, g_strdup(_("IOMMU groups are present")),
+                    NULL);
         else
                 add(c, "iommu", what, HOSTCHECK_WARN,
-                    g_strdup("no IOMMU groups: PCI devices cannot be passed to guests"),
-                    g_strdup("only needed for PCI passthrough: enable VT-d/AMD-Vi in the "
-                             "firmware and boot with intel_iommu=on (Intel) or amd_iommu=on "
-                             "(AMD)"));
+                    g_strdup(_("no IOMMU groups: PCI devices cannot be passed to guests")),
+                    g_strdup(_("only needed for PCI passthrough: enable VT-d/AMD-Vi in the "
+                               "firmware and boot with intel_iommu=on (Intel) or amd_iommu=on "
+                               "(AMD)")));
 }
 
 GPtrArray *hostcheck_run(const hostcheck_options *opts)
@@ -367,9 +372,9 @@ GPtrArray *hostcheck_run(const hostcheck_options *opts)
         check_kvm_module(&c);
         check_nested(&c);
         check_tun_device(&c);
-        check_module(&c, "tun", HOSTCHECK_FAIL, "tap devices for guest networks");
-        check_module(&c, "bridge", HOSTCHECK_FAIL, "bridged guest networks");
-        check_module(&c, "vhost_net", HOSTCHECK_WARN, "fast virtio networking");
+        check_module(&c, "tun", HOSTCHECK_FAIL, _("tap devices for guest networks"));
+        check_module(&c, "bridge", HOSTCHECK_FAIL, _("bridged guest networks"));
+        check_module(&c, "vhost_net", HOSTCHECK_WARN, _("fast virtio networking"));
         check_qemu(&c);
         check_cgroup(&c);
         check_iommu(&c);
@@ -413,14 +418,17 @@ char *hostcheck_format_table(const GPtrArray *results)
 
         for (guint i = 0; i < results->len; i++) {
                 const hostcheck_result *r = g_ptr_array_index((GPtrArray *)results, i);
+                /* %-*s pads bytes: count a translation's multibyte characters once */
+                int width = TABLE_CHECK_COLS +
+                            (int)(strlen(r->check) - (size_t)g_utf8_strlen(r->check, -1));
 
-                g_string_append_printf(out, "  QEMU: %-*s : %s", TABLE_CHECK_COLS, r->check,
+                g_string_append_printf(out, "  QEMU: %-*s : %s", width, r->check,
                                        hostcheck_status_to_string(r->status));
                 if (r->status != HOSTCHECK_PASS && r->message)
                         g_string_append_printf(out, " (%s)", r->message);
                 g_string_append_c(out, '\n');
                 if (r->status != HOSTCHECK_PASS && r->hint)
-                        g_string_append_printf(out, "        hint: %s\n", r->hint);
+                        g_string_append_printf(out, _("        hint: %s\n"), r->hint);
         }
         return g_string_free(out, FALSE);
 }

@@ -23,6 +23,7 @@
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -449,7 +450,7 @@ static gboolean vm_run_bounded(probe_vm *vm, gint64 timeout_us, gboolean *ret_ti
         } else {
                 /* KVM_RUN ignored every kick: leave the thread its reference and go */
                 pthread_detach(thread);
-                log_warning("the KVM probe's vCPU thread did not come back; leaving it behind");
+                log_warning(_("the KVM probe's vCPU thread did not come back; leaving it behind"));
         }
         return done;
 }
@@ -689,7 +690,7 @@ static void cache_write(const char *path, const kvm_deep_probe_result *res)
         g_key_file_set_int64(kf, CACHE_GROUP, "elapsed-us", res->elapsed_us);
         data = g_key_file_to_data(kf, &len, NULL);
         if (vctl_mkdir_p(dir, 0755) < 0 || vctl_file_write_atomic(path, data, len, 0644) < 0) {
-                log_warning("cannot cache the KVM probe result: %s", vctl_error_message());
+                log_warning(_("cannot cache the KVM probe result: %s"), vctl_error_message());
                 vctl_error_clear();
         }
 }

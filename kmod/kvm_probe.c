@@ -3,6 +3,7 @@
 
 #include "kmod/kvm_probe.h"
 #include "kmod/kvm_probe_priv.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -81,16 +82,16 @@ char *kvm_probe_open_reason(const char *device, int errnum)
         case ENOENT:
         case ENODEV:
         case ENXIO:
-                return g_strdup_printf("%s is missing: load kvm_intel or kvm_amd "
-                                       "(modprobe kvm_intel, or modprobe kvm_amd)",
+                return g_strdup_printf(_("%s is missing: load kvm_intel or kvm_amd "
+                                         "(modprobe kvm_intel, or modprobe kvm_amd)"),
                                        device);
         case EACCES:
         case EPERM:
-                return g_strdup_printf("permission denied opening %s: add the user to group kvm "
-                                       "(usermod -aG kvm USER, then log in again)",
+                return g_strdup_printf(_("permission denied opening %s: add the user to group kvm "
+                                         "(usermod -aG kvm USER, then log in again)"),
                                        device);
         default:
-                return g_strdup_printf("cannot open %s: %s", device, g_strerror(errnum));
+                return g_strdup_printf(_("cannot open %s: %s"), device, g_strerror(errnum));
         }
 }
 

@@ -5,6 +5,7 @@
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <libkmod.h>
@@ -129,18 +130,18 @@ static kmod_modules_entry *entry_query(const kmod_modules_report *report, const 
         e->path = lookup_path(report->ctx, name);
         if (initstate) {
                 e->state = KMOD_MODULES_LOADED;
-                e->evidence = g_strdup_printf("%s is '%s'", initstate_path, initstate);
+                e->evidence = g_strdup_printf(_("%s is '%s'"), initstate_path, initstate);
                 return e;
         }
         if (is_dir(sysmod)) {
                 /* only builtin modules have a /sys/module entry without initstate */
                 e->state = KMOD_MODULES_BUILTIN;
-                e->evidence = g_strdup_printf("%s exists without initstate", sysmod);
+                e->evidence = g_strdup_printf(_("%s exists without initstate"), sysmod);
                 return e;
         }
         if (kmod_says_builtin(report->ctx, name)) {
                 e->state = KMOD_MODULES_BUILTIN;
-                e->evidence = g_strdup_printf("listed in %s/modules.builtin", report->moddir);
+                e->evidence = g_strdup_printf(_("listed in %s/modules.builtin"), report->moddir);
                 return e;
         }
         for (size_t i = 0; i < G_N_ELEMENTS(builtin_markers); i++) {
@@ -158,12 +159,12 @@ static kmod_modules_entry *entry_query(const kmod_modules_report *report, const 
         }
         if (e->path) {
                 e->state = KMOD_MODULES_AVAILABLE;
-                e->evidence = g_strdup_printf("%s is not loaded", e->path);
+                e->evidence = g_strdup_printf(_("%s is not loaded"), e->path);
                 return e;
         }
         e->state = KMOD_MODULES_MISSING;
-        e->evidence = g_strdup_printf("not in the kernel and not in %s",
-                                      *report->moddir ? report->moddir : "any module directory");
+        e->evidence = g_strdup_printf(_("not in the kernel and not in %s"),
+                                      *report->moddir ? report->moddir : _("any module directory"));
         return e;
 }
 
@@ -290,26 +291,26 @@ static int load_one(struct kmod_ctx *ctx, const char *name)
         r = kmod_module_new_from_name(ctx, name, &mod);
         if (r < 0)
                 return vctl_error_set_errno(-r, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot look up kernel module '%s'", name);
+                                            _("cannot look up kernel module '%s'"), name);
         r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL, NULL,
                                             NULL);
         kmod_module_unref(mod);
         if (r > 0) {
                 vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_NONE,
-                               "kernel module '%s' is blacklisted (see /etc/modprobe.d, or load "
-                               "it anyway with 'modprobe %s')",
+                               _("kernel module '%s' is blacklisted (see /etc/modprobe.d, or load "
+                                 "it anyway with 'modprobe %s')"),
                                name, name);
                 return -EPERM;
         }
         if (r == -EPERM || r == -EACCES)
                 return vctl_error_set_errno(-r, VCTL_ERR_OPERATION_DENIED, VCTL_FROM_NONE,
-                                            "cannot load kernel module '%s' (needs root with "
-                                            "CAP_SYS_MODULE: run 'modprobe %s' as root)",
+                                            _("cannot load kernel module '%s' (needs root with "
+                                              "CAP_SYS_MODULE: run 'modprobe %s' as root)"),
                                             name, name);
         if (r < 0)
                 return vctl_error_set_errno(-r, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot load kernel module '%s' (try 'modprobe %s' "
-                                            "and read dmesg)",
+                                            _("cannot load kernel module '%s' (try 'modprobe %s' "
+                                              "and read dmesg)"),
                                             name, name);
         return 0;
 }
@@ -336,7 +337,7 @@ int kmod_modules_load_missing(kmod_modules_report *report, kmod_modules_load_fla
                         g_string_append_printf(names, " %s",
                                                ((kmod_modules_entry *)todo->pdata[i])->name);
                 vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_NONE,
-                               "loading kernel modules needs root: run 'modprobe -a%s' as root",
+                               _("loading kernel modules needs root: run 'modprobe -a%s' as root"),
                                names->str);
                 return -EPERM;
         }
@@ -351,8 +352,8 @@ int kmod_modules_load_missing(kmod_modules_report *report, kmod_modules_load_fla
                         else
                                 r = vctl_error_set_errno(ENOENT, VCTL_ERR_SYSTEM_ERROR,
                                                          VCTL_FROM_NONE,
-                                                         "cannot load kernel module '%s': no "
-                                                         "module directory",
+                                                         _("cannot load kernel module '%s': no "
+                                                           "module directory"),
                                                          e->name);
                         if (r < 0) {
                                 /* keep going, but report the first failure */
@@ -364,8 +365,8 @@ int kmod_modules_load_missing(kmod_modules_report *report, kmod_modules_load_fla
                         }
                         e->state = KMOD_MODULES_LOADED;
                         g_free(e->evidence);
-                        e->evidence = g_strdup("loaded by vctl");
-                        log_info("loaded kernel module '%s'", e->name);
+                        e->evidence = g_strdup(_("loaded by vctl"));
+                        log_info(_("loaded kernel module '%s'"), e->name);
                 }
                 g_ptr_array_add(done, g_strdup(e->name));
         }

@@ -5,6 +5,7 @@
 
 #include "lib/util/error.h"
 #include "lib/util/uuid.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -43,7 +44,7 @@ static int dom_check(vctl_domain *dom)
 {
         if (!dom) {
                 vctl_error_clear();
-                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, "no domain given");
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, _("no domain given"));
         }
         return conn_check(dom->conn);
 }
@@ -54,8 +55,10 @@ static int dom_check_writable(vctl_domain *dom, const char *what)
                 return -1;
         if (dom->conn->flags & VCTL_CONNECT_RO)
                 return vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_NONE,
-                                      "cannot %s domain '%s': the connection to '%s' is "
-                                      "read-only",
+                                      /* TRANSLATORS: %s: a verb ("shut down", "undefine", ...), a
+                                         domain name, a URI */
+                                      _("cannot %s domain '%s': the connection to '%s' is "
+                                        "read-only"),
                                       what, dom->d->name, dom->conn->uri->name);
         return 0;
 }
@@ -87,7 +90,7 @@ vctl_domain *vctl_domain_lookup_by_name(vctl_conn *conn, const char *name)
         if (conn_check(conn) < 0)
                 return NULL;
         if (!name) {
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, "no domain name given");
+                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, _("no domain name given"));
                 return NULL;
         }
         return domain_wrap(conn, CONN_OP(conn, lookup_by_name, name));
@@ -101,8 +104,8 @@ vctl_domain *vctl_domain_lookup_by_uuid_string(vctl_conn *conn, const char *uuid
                 return NULL;
         if (!uuid || vctl_uuid_parse(uuid, raw) < 0) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                               "'%s' is not a UUID (32 hexadecimal digits, as in "
-                               "6695eb01-f6a4-8304-79aa-97f2502e193f)",
+                               _("'%s' is not a UUID (32 hexadecimal digits, as in "
+                                 "6695eb01-f6a4-8304-79aa-97f2502e193f)"),
                                uuid ? uuid : "");
                 return NULL;
         }
@@ -115,7 +118,7 @@ vctl_domain *vctl_domain_lookup_by_id(vctl_conn *conn, int id)
                 return NULL;
         if (id < 0) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                               "domain id %d is negative; running domains have ids from 0", id);
+                               _("domain id %d is negative; running domains have ids from 0"), id);
                 return NULL;
         }
         return domain_wrap(conn, CONN_OP(conn, lookup_by_id, id));
@@ -123,10 +126,10 @@ vctl_domain *vctl_domain_lookup_by_id(vctl_conn *conn, int id)
 
 vctl_domain *vctl_domain_define_xml(vctl_conn *conn, const char *xml, unsigned int flags)
 {
-        if (conn_check(conn) < 0 || conn_check_writable(conn, "define a domain") < 0)
+        if (conn_check(conn) < 0 || conn_check_writable(conn, _("define a domain")) < 0)
                 return NULL;
         if (!xml) {
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, "no domain XML given");
+                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, _("no domain XML given"));
                 return NULL;
         }
         return domain_wrap(conn, CONN_OP(conn, define_xml, xml, flags));
@@ -134,10 +137,10 @@ vctl_domain *vctl_domain_define_xml(vctl_conn *conn, const char *xml, unsigned i
 
 vctl_domain *vctl_domain_create_xml(vctl_conn *conn, const char *xml, unsigned int flags)
 {
-        if (conn_check(conn) < 0 || conn_check_writable(conn, "create a domain") < 0)
+        if (conn_check(conn) < 0 || conn_check_writable(conn, _("create a domain")) < 0)
                 return NULL;
         if (!xml) {
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, "no domain XML given");
+                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, _("no domain XML given"));
                 return NULL;
         }
         return domain_wrap(conn, CONN_OP(conn, create_xml, xml, flags));
@@ -154,7 +157,7 @@ int vctl_domain_get_uuid_string(const vctl_domain *dom, char buf[VCTL_UUID_STRIN
 {
         if (!dom || !buf)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "no domain or buffer given");
+                                      _("no domain or buffer given"));
         vctl_uuid_format(dom->d->uuid, buf);
         return 0;
 }
@@ -168,7 +171,7 @@ int vctl_domain_get_id(const vctl_domain *dom)
 
 int vctl_domain_undefine(vctl_domain *dom, unsigned int flags)
 {
-        if (dom_check_writable(dom, "undefine") < 0)
+        if (dom_check_writable(dom, _("undefine")) < 0)
                 return -1;
         return CONN_OP(dom->conn, undefine, dom->d, flags) < 0 ? -1 : 0;
 }
@@ -177,7 +180,7 @@ int vctl_domain_create(vctl_domain *dom, unsigned int flags)
 {
         g_autoptr(drv_domain) copy = NULL;
 
-        if (dom_check_writable(dom, "start") < 0)
+        if (dom_check_writable(dom, _("start")) < 0)
                 return -1;
         /* the driver writes the new id into its argument */
         copy = drv_domain_copy(dom->d);
@@ -189,7 +192,7 @@ int vctl_domain_create(vctl_domain *dom, unsigned int flags)
 
 int vctl_domain_destroy(vctl_domain *dom, unsigned int flags)
 {
-        if (dom_check_writable(dom, "destroy") < 0)
+        if (dom_check_writable(dom, _("destroy")) < 0)
                 return -1;
         if (CONN_OP(dom->conn, destroy, dom->d, flags) < 0)
                 return -1;
@@ -199,35 +202,35 @@ int vctl_domain_destroy(vctl_domain *dom, unsigned int flags)
 
 int vctl_domain_shutdown(vctl_domain *dom, unsigned int flags)
 {
-        if (dom_check_writable(dom, "shut down") < 0)
+        if (dom_check_writable(dom, _("shut down")) < 0)
                 return -1;
         return CONN_OP(dom->conn, shutdown, dom->d, flags) < 0 ? -1 : 0;
 }
 
 int vctl_domain_reboot(vctl_domain *dom, unsigned int flags)
 {
-        if (dom_check_writable(dom, "reboot") < 0)
+        if (dom_check_writable(dom, _("reboot")) < 0)
                 return -1;
         return CONN_OP(dom->conn, reboot, dom->d, flags) < 0 ? -1 : 0;
 }
 
 int vctl_domain_reset(vctl_domain *dom, unsigned int flags)
 {
-        if (dom_check_writable(dom, "reset") < 0)
+        if (dom_check_writable(dom, _("reset")) < 0)
                 return -1;
         return CONN_OP(dom->conn, reset, dom->d, flags) < 0 ? -1 : 0;
 }
 
 int vctl_domain_suspend(vctl_domain *dom)
 {
-        if (dom_check_writable(dom, "suspend") < 0)
+        if (dom_check_writable(dom, _("suspend")) < 0)
                 return -1;
         return CONN_OP(dom->conn, suspend, dom->d) < 0 ? -1 : 0;
 }
 
 int vctl_domain_resume(vctl_domain *dom)
 {
-        if (dom_check_writable(dom, "resume") < 0)
+        if (dom_check_writable(dom, _("resume")) < 0)
                 return -1;
         return CONN_OP(dom->conn, resume, dom->d) < 0 ? -1 : 0;
 }
@@ -240,8 +243,8 @@ char *vctl_domain_get_xml_desc(vctl_domain *dom, unsigned int flags)
                 return NULL;
         if ((flags & VCTL_DOMAIN_XML_SECURE) && (dom->conn->flags & VCTL_CONNECT_RO)) {
                 vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_NONE,
-                               "cannot show the secure XML of domain '%s' on a read-only "
-                               "connection",
+                               _("cannot show the secure XML of domain '%s' on a read-only "
+                                 "connection"),
                                dom->d->name);
                 return NULL;
         }
@@ -254,7 +257,7 @@ int vctl_domain_get_info(vctl_domain *dom, vctl_domain_info *ret_info)
                 return -1;
         if (!ret_info)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "no place given for the information of domain '%s'",
+                                      _("no place given for the information of domain '%s'"),
                                       dom->d->name);
         return CONN_OP(dom->conn, get_info, dom->d, ret_info) < 0 ? -1 : 0;
 }
@@ -280,14 +283,14 @@ int vctl_domain_get_autostart(vctl_domain *dom, int *ret_autostart)
                 return -1;
         if (!ret_autostart)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "no place given for the autostart flag of domain '%s'",
+                                      _("no place given for the autostart flag of domain '%s'"),
                                       dom->d->name);
         return CONN_OP(dom->conn, get_autostart, dom->d, ret_autostart) < 0 ? -1 : 0;
 }
 
 int vctl_domain_set_autostart(vctl_domain *dom, int autostart)
 {
-        if (dom_check_writable(dom, "change autostart of") < 0)
+        if (dom_check_writable(dom, _("change autostart of")) < 0)
                 return -1;
         return CONN_OP(dom->conn, set_autostart, dom->d, autostart ? 1 : 0) < 0 ? -1 : 0;
 }

@@ -6,6 +6,7 @@
 
 #include "lib/libvctl_priv.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -192,11 +193,11 @@ int vctl_conn_domain_event_register(vctl_conn *conn, vctl_domain *dom, vctl_doma
                 return -1;
         if (!fn)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "cannot register a domain event callback without a "
-                                      "function");
+                                      _("cannot register a domain event callback without a "
+                                        "function"));
         if (dom && dom->conn != conn)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "domain '%s' belongs to another connection", dom->d->name);
+                                      _("domain '%s' belongs to another connection"), dom->d->name);
         cb = g_new0(conn_callback, 1);
         cb->refs = 1;
         cb->queue = g_async_queue_ref(conn->queue);
@@ -236,7 +237,7 @@ int vctl_conn_domain_event_deregister(vctl_conn *conn, int callback_id)
         g_mutex_unlock(&conn->ev_lock);
         if (!cb)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "no domain event callback with id %d on this connection",
+                                      _("no domain event callback with id %d on this connection"),
                                       callback_id);
         g_atomic_int_set(&cb->removed, 1);
         if (conn->remote)
@@ -254,13 +255,13 @@ int vctl_conn_register_close_callback(vctl_conn *conn, vctl_close_cb fn, void *o
                 return -1;
         if (!fn)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "cannot register a close callback without a function");
+                                      _("cannot register a close callback without a function"));
         g_mutex_lock(&conn->ev_lock);
         if (conn->close_cb) {
                 g_mutex_unlock(&conn->ev_lock);
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_NONE,
-                                      "a close callback is already registered on this "
-                                      "connection (unregister it first)");
+                                      _("a close callback is already registered on this "
+                                        "connection (unregister it first)"));
         }
         conn->close_cb = fn;
         conn->close_opaque = opaque;
@@ -280,7 +281,7 @@ int vctl_conn_unregister_close_callback(vctl_conn *conn, vctl_close_cb fn)
         if (!conn->close_cb || conn->close_cb != fn) {
                 g_mutex_unlock(&conn->ev_lock);
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "this close callback is not registered on the connection");
+                                      _("this close callback is not registered on the connection"));
         }
         free_fn = conn->close_free;
         opaque = conn->close_opaque;

@@ -6,6 +6,7 @@
 
 #include "lib/util/error.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -57,18 +58,19 @@ int conn_check(vctl_conn *conn)
         vctl_error_clear();
         if (!conn)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "no connection given (open one with vctl_conn_open)");
+                                      _("no connection given (open one with vctl_conn_open)"));
         if (g_atomic_int_get(&conn->closed))
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "the connection to '%s' is closed", conn->uri->name);
+                                      _("the connection to '%s' is closed"), conn->uri->name);
         return 0;
 }
 
 int conn_check_writable(vctl_conn *conn, const char *what)
 {
         if (conn->flags & VCTL_CONNECT_RO)
+                /* TRANSLATORS: %s is what was asked ("define a domain", ...), then a URI */
                 return vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_NONE,
-                                      "cannot %s: the connection to '%s' is read-only", what,
+                                      _("cannot %s: the connection to '%s' is read-only"), what,
                                       conn->uri->name);
         return 0;
 }
@@ -84,7 +86,7 @@ vctl_conn *vctl_conn_open(const char *uri, unsigned int flags)
         vctl_error_clear();
         if (flags & ~(unsigned int)VCTL_CONNECT_RO) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                               "unsupported flags (0x%x) in opening a connection",
+                               _("unsupported flags (0x%x) in opening a connection"),
                                flags & ~(unsigned int)VCTL_CONNECT_RO);
                 return NULL;
         }
@@ -122,12 +124,13 @@ int vctl_conn_close(vctl_conn *conn)
                 return 0;
         if (conn->dispatcher && g_thread_self() == conn->dispatcher)
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_NONE,
-                                      "cannot close the connection to '%s' from one of its own "
-                                      "callbacks",
+                                      _("cannot close the connection to '%s' from one of its own "
+                                        "callbacks"),
                                       conn->uri->name);
         if (!g_atomic_int_compare_and_exchange(&conn->closed, 0, 1))
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "the connection to '%s' is already closed", conn->uri->name);
+                                      _("the connection to '%s' is already closed"),
+                                      conn->uri->name);
         if (conn->remote) {
                 remote_close(conn->remote);
                 conn->remote = NULL;
@@ -174,7 +177,7 @@ int vctl_conn_get_version(vctl_conn *conn, unsigned long long *ret_version)
                 return -1;
         if (!ret_version)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "no place given for the version");
+                                      _("no place given for the version"));
         return CONN_OP(conn, get_version, ret_version) < 0 ? -1 : 0;
 }
 
@@ -201,7 +204,7 @@ int vctl_conn_get_lib_version(vctl_conn *conn, unsigned long long *ret_version)
                 return -1;
         if (!ret_version)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "no place given for the version");
+                                      _("no place given for the version"));
         if (conn->remote)
                 return remote_op_get_lib_version(conn->remote, ret_version);
         *ret_version = libvctl_version();
@@ -225,7 +228,7 @@ char *vctl_conn_get_domain_capabilities(vctl_conn *conn, const char *emulatorbin
                 return NULL;
         if (!conn->remote && !conn->driver->get_domain_capabilities) {
                 vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_NONE,
-                               "the %s driver has no domain capabilities", conn->driver->type);
+                               _("the %s driver has no domain capabilities"), conn->driver->type);
                 return NULL;
         }
         return CONN_OP(conn, get_domain_capabilities, emulatorbin, arch, machine, virttype, flags);
@@ -247,6 +250,6 @@ int vctl_node_get_info(vctl_conn *conn, vctl_node_info *ret_info)
                 return -1;
         if (!ret_info)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "no place given for the node information");
+                                      _("no place given for the node information"));
         return CONN_OP(conn, node_get_info, ret_info) < 0 ? -1 : 0;
 }

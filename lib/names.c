@@ -3,33 +3,39 @@
 #include "config.h"
 
 #include "lib/vctl.h"
+#include "lib/util/i18n.h"
 
 #include <glib.h>
 
 static const char *const state_names[] = {
-        "no state",    "running",  "idle",    "paused",
-        "in shutdown", "shut off", "crashed", "pmsuspended",
+        N_("no state"),    N_("running"),  N_("idle"),    N_("paused"),
+        N_("in shutdown"), N_("shut off"), N_("crashed"), N_("pmsuspended"),
 };
 
-static const char *const reasons_nostate[] = {"unknown"};
+static const char *const reasons_nostate[] = {N_("unknown")};
 static const char *const reasons_running[] = {
-        "unknown",       "booted",   "migrated",           "restored",
-        "from snapshot", "unpaused", "migration canceled", "save canceled",
-        "event wakeup",  "crashed",  "post-copy",          "post-copy failed",
+        N_("unknown"),       N_("booted"),   N_("migrated"),           N_("restored"),
+        N_("from snapshot"), N_("unpaused"), N_("migration canceled"), N_("save canceled"),
+        N_("event wakeup"),  N_("crashed"),  N_("post-copy"),          N_("post-copy failed"),
 };
-static const char *const reasons_blocked[] = {"unknown"};
+static const char *const reasons_blocked[] = {N_("unknown")};
 static const char *const reasons_paused[] = {
-        "unknown",   "user",        "migrating",     "saving",           "dumping",
-        "I/O error", "watchdog",    "from snapshot", "shutting down",    "creating snapshot",
-        "crashed",   "starting up", "post-copy",     "post-copy failed", "api error",
+        N_("unknown"),       N_("user"),
+        N_("migrating"),     N_("saving"),
+        N_("dumping"),       N_("I/O error"),
+        N_("watchdog"),      N_("from snapshot"),
+        N_("shutting down"), N_("creating snapshot"),
+        N_("crashed"),       N_("starting up"),
+        N_("post-copy"),     N_("post-copy failed"),
+        N_("api error"),
 };
-static const char *const reasons_shutdown[] = {"unknown", "user"};
+static const char *const reasons_shutdown[] = {N_("unknown"), N_("user")};
 static const char *const reasons_shutoff[] = {
-        "unknown", "shutdown", "destroyed",     "crashed", "migrated",
-        "saved",   "failed",   "from snapshot", "daemon",
+        N_("unknown"), N_("shutdown"), N_("destroyed"),     N_("crashed"), N_("migrated"),
+        N_("saved"),   N_("failed"),   N_("from snapshot"), N_("daemon"),
 };
-static const char *const reasons_crashed[] = {"unknown", "panicked"};
-static const char *const reasons_pmsuspended[] = {"unknown"};
+static const char *const reasons_crashed[] = {N_("unknown"), N_("panicked")};
+static const char *const reasons_pmsuspended[] = {N_("unknown")};
 
 typedef struct name_table {
         const char *const *names;
@@ -48,26 +54,28 @@ static const name_table reasons[] = {
 };
 
 static const char *const event_names[] = {
-        "Defined", "Undefined", "Started",     "Suspended", "Resumed",
-        "Stopped", "Shutdown",  "PMSuspended", "Crashed",
+        N_("Defined"), N_("Undefined"), N_("Started"),     N_("Suspended"), N_("Resumed"),
+        N_("Stopped"), N_("Shutdown"),  N_("PMSuspended"), N_("Crashed"),
 };
 
-static const char *const details_defined[] = {"Added", "Updated", "Renamed", "Snapshot"};
-static const char *const details_undefined[] = {"Removed", "Renamed"};
-static const char *const details_started[] = {"Booted", "Migrated", "Restored", "Snapshot",
-                                              "Event wakeup"};
+static const char *const details_defined[] = {N_("Added"), N_("Updated"), N_("Renamed"),
+                                              N_("Snapshot")};
+static const char *const details_undefined[] = {N_("Removed"), N_("Renamed")};
+static const char *const details_started[] = {N_("Booted"), N_("Migrated"), N_("Restored"),
+                                              N_("Snapshot"), N_("Event wakeup")};
 static const char *const details_suspended[] = {
-        "Paused",   "Migrated",  "I/O Error", "Watchdog",        "Restored",
-        "Snapshot", "API error", "Post-copy", "Post-copy Error",
+        N_("Paused"),   N_("Migrated"),  N_("I/O Error"), N_("Watchdog"),        N_("Restored"),
+        N_("Snapshot"), N_("API error"), N_("Post-copy"), N_("Post-copy Error"),
 };
-static const char *const details_resumed[] = {"Unpaused", "Migrated", "Snapshot", "Post-copy",
-                                              "Post-copy Error"};
-static const char *const details_stopped[] = {"Shutdown", "Destroyed", "Crashed", "Migrated",
-                                              "Saved",    "Failed",    "Snapshot"};
-static const char *const details_shutdown[] = {"Finished", "Finished after guest request",
-                                               "Finished after host request"};
-static const char *const details_pmsuspended[] = {"Memory", "Disk"};
-static const char *const details_crashed[] = {"Panicked", "Crashloaded"};
+static const char *const details_resumed[] = {N_("Unpaused"), N_("Migrated"), N_("Snapshot"),
+                                              N_("Post-copy"), N_("Post-copy Error")};
+static const char *const details_stopped[] = {N_("Shutdown"), N_("Destroyed"), N_("Crashed"),
+                                              N_("Migrated"), N_("Saved"),     N_("Failed"),
+                                              N_("Snapshot")};
+static const char *const details_shutdown[] = {N_("Finished"), N_("Finished after guest request"),
+                                               N_("Finished after host request")};
+static const char *const details_pmsuspended[] = {N_("Memory"), N_("Disk")};
+static const char *const details_crashed[] = {N_("Panicked"), N_("Crashloaded")};
 
 static const name_table details[] = {
         TABLE(details_defined),   TABLE(details_undefined),   TABLE(details_started),

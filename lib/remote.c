@@ -7,6 +7,7 @@
 
 #include "lib/util/error.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <string.h>
@@ -84,18 +85,18 @@ static int remote_dial(const char *path, int *ret_fd)
 
         if (g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path)) >= sizeof(sa.sun_path))
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
-                                      "socket path '%s' is longer than %zu bytes", path,
+                                      _("socket path '%s' is longer than %zu bytes"), path,
                                       sizeof(sa.sun_path) - 1);
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_REMOTE,
-                                            "cannot create a unix socket");
+                                            _("cannot create a unix socket"));
         if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
                 int e = errno;
 
                 close(fd);
                 return vctl_error_set_errno(e, VCTL_ERR_NO_CONNECT, VCTL_FROM_REMOTE,
-                                            "cannot connect to vctld at '%s'", path);
+                                            _("cannot connect to vctld at '%s'"), path);
         }
         *ret_fd = fd;
         return 0;
@@ -121,8 +122,8 @@ static int remote_spawn_session_daemon(void)
                            G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
                            remote_child_setup, NULL, NULL, &gerr))
                 return vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_REMOTE,
-                                      "cannot start a session daemon '%s': %s (install vctld, "
-                                      "or set $VCTLD to its path)",
+                                      _("cannot start a session daemon '%s': %s (install vctld, "
+                                        "or set $VCTLD to its path)"),
                                       path, gerr->message);
         return 0;
 }
@@ -144,8 +145,8 @@ static int remote_connect_socket(const vctl_uri *uri, int *ret_fd)
                         return 0;
         }
         return vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_REMOTE,
-                              "the session daemon did not start listening on '%s' within %d "
-                              "seconds: %s",
+                              _("the session daemon did not start listening on '%s' within %d "
+                                "seconds: %s"),
                               uri->socket_path, (int)(REMOTE_AUTOSTART_WAIT_US / G_USEC_PER_SEC),
                               vctl_error_message());
 }
@@ -158,7 +159,7 @@ static int remote_send(remote_conn *rc, const GByteArray *frame)
         g_mutex_lock(&rc->write_lock);
         if (rc->fd < 0)
                 r = vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_REMOTE,
-                                   "the connection to vctld at '%s' is closed", rc->socket_path);
+                                   _("the connection to vctld at '%s' is closed"), rc->socket_path);
         while (r == 0 && off < frame->len) {
                 ssize_t n = send(rc->fd, frame->data + off, frame->len - off, MSG_NOSIGNAL);
 
@@ -166,7 +167,7 @@ static int remote_send(remote_conn *rc, const GByteArray *frame)
                         continue;
                 if (n < 0) {
                         r = vctl_error_set_errno(errno, VCTL_ERR_RPC, VCTL_FROM_REMOTE,
-                                                 "connection to vctld lost: cannot send to '%s'",
+                                                 _("connection to vctld lost: cannot send to '%s'"),
                                                  rc->socket_path);
                         break;
                 }
@@ -207,7 +208,7 @@ static void remote_die(remote_conn *rc, const char *cause, int reason)
         }
         rc->dead = vctl_error_new(VCTL_ERR_RPC, VCTL_FROM_REMOTE, NULL);
         g_free(rc->dead->message);
-        rc->dead->message = g_strdup_printf("connection to vctld lost: %s", cause);
+        rc->dead->message = g_strdup_printf(_("connection to vctld lost: %s"), cause);
         g_hash_table_iter_init(&it, rc->pending);
         while (g_hash_table_iter_next(&it, NULL, (gpointer *)&p)) {
                 p->err = vctl_error_copy(rc->dead);
@@ -239,7 +240,7 @@ static void remote_handle_event(remote_conn *rc, const vctl_rpc_msg *msg)
         }
         if (vctl_rpc_msg_decode(msg, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &ev,
                                 sizeof(ev)) < 0) {
-                log_warning("dropping a lifecycle event: %s", vctl_error_message());
+                log_warning(_("dropping a lifecycle event: %s"), vctl_error_message());
                 return;
         }
         dom = drv_domain_new(ev.msg.dom.name, (const unsigned char *)ev.msg.dom.uuid,
@@ -368,7 +369,7 @@ static gpointer remote_reader_main(gpointer data)
                         if (vctl_rpc_reader_finish(reader) < 0)
                                 remote_die(rc, vctl_error_message(), 1);
                         else
-                                remote_die(rc, "the daemon closed the connection", 1);
+                                remote_die(rc, _("the daemon closed the connection"), 1);
                         break;
                 }
                 if (vctl_rpc_reader_feed(reader, buf, (gsize)n) < 0) {
@@ -459,8 +460,8 @@ static int remote_call_full(remote_conn *rc, int proc, xdrproc_t args_proc, cons
                                 g_hash_table_remove(rc->streams, GUINT_TO_POINTER(p.serial));
                         g_mutex_unlock(&rc->lock);
                         return vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_REMOTE,
-                                              "vctld at '%s' did not answer %s within %d "
-                                              "seconds",
+                                              _("vctld at '%s' did not answer %s within %d "
+                                                "seconds"),
                                               rc->socket_path, vctl_rpc_proc_name(proc),
                                               (int)(wait_us / G_USEC_PER_SEC));
                 }
@@ -477,7 +478,7 @@ static int remote_call_full(remote_conn *rc, int proc, xdrproc_t args_proc, cons
                         vctl_error_restore(derr);
         } else if (reply->header.proc != proc) {
                 vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_REMOTE,
-                               "vctld answered call %u for procedure %d with procedure %d",
+                               _("vctld answered call %u for procedure %d with procedure %d"),
                                p.serial, proc, reply->header.proc);
         } else if (vctl_rpc_msg_decode(reply, ret_proc, ret, ret_size) == 0) {
                 return 0;
@@ -569,8 +570,8 @@ remote_conn *remote_open(const vctl_uri *uri, unsigned int flags, remote_event_f
 
         if (uri->transport == URI_TRANSPORT_TLS) {
                 vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_REMOTE,
-                               "cannot connect to '%s': the TLS transport is not implemented yet "
-                               "(on the host itself, use %s+unix://%s)",
+                               _("cannot connect to '%s': the TLS transport is not implemented yet "
+                                 "(on the host itself, use %s+unix://%s)"),
                                uri->host ? uri->host : "", uri->driver, uri->path);
                 return NULL;
         }
@@ -636,7 +637,7 @@ static remote_stream *remote_stream_new(remote_conn *rc)
         st->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (st->efd < 0) {
                 vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_REMOTE,
-                                     "cannot create an eventfd for a stream");
+                                     _("cannot create an eventfd for a stream"));
                 g_free(st);
                 return NULL;
         }
@@ -721,7 +722,7 @@ gssize remote_stream_recv(remote_stream *st, char *buf, gsize len)
                 vctl_error_restore(st->err);
         else if (got == 0 && st->closing)
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
-                               "the stream is finished or aborted");
+                               _("the stream is finished or aborted"));
         remote_stream_signal_locked(st);
         /* the reader may wait for room */
         g_cond_broadcast(&rc->cond);
@@ -740,7 +741,8 @@ static int remote_stream_check_open(remote_stream *st, const char *what)
                 r = vctl_error_set(st->err->code, st->err->domain, "%s", st->err->message);
         else if (st->closing)
                 r = vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
-                                   "cannot %s: the stream is finished or aborted", what);
+                                   /* TRANSLATORS: %s is what was asked: "send to a stream", ... */
+                                   _("cannot %s: the stream is finished or aborted"), what);
         g_mutex_unlock(&st->rc->lock);
         return r;
 }
@@ -755,7 +757,7 @@ gssize remote_stream_send(remote_stream *st, const char *buf, gsize len)
         };
         gsize off = 0;
 
-        if (remote_stream_check_open(st, "send to a stream") < 0)
+        if (remote_stream_check_open(st, _("send to a stream")) < 0)
                 return -1;
         while (off < len) {
                 g_autoptr(GByteArray) frame = g_byte_array_new();
@@ -788,7 +790,7 @@ int remote_stream_close(remote_stream *st, gboolean abort)
         if (st->closing || (st->err && !abort)) {
                 r = st->err ? vctl_error_set(st->err->code, st->err->domain, "%s", st->err->message)
                             : vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
-                                             "the stream is already finished or aborted");
+                                             _("the stream is already finished or aborted"));
                 g_mutex_unlock(&rc->lock);
                 return r;
         }
@@ -813,10 +815,12 @@ int remote_stream_close(remote_stream *st, gboolean abort)
                 if (!g_cond_wait_until(&rc->cond, &rc->lock, deadline))
                         break;
         if (!st->confirmed)
-                r = vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_REMOTE,
-                                   "vctld did not confirm the %s of the stream within %d seconds",
-                                   abort ? "abort" : "finish",
-                                   (int)(REMOTE_CLOSE_WAIT_US / G_USEC_PER_SEC));
+                r = vctl_error_set(
+                        VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_REMOTE,
+                        abort ? _("vctld did not confirm the abort of the stream within %d seconds")
+                              : _("vctld did not confirm the finish of the stream within %d "
+                                  "seconds"),
+                        (int)(REMOTE_CLOSE_WAIT_US / G_USEC_PER_SEC));
         else if (st->err && !abort)
                 r = vctl_error_set(st->err->code, st->err->domain, "%s", st->err->message);
         g_mutex_unlock(&rc->lock);

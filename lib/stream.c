@@ -5,6 +5,7 @@
 #include "lib/libvctl_priv.h"
 
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <sys/socket.h>
@@ -23,7 +24,7 @@ static vctl_stream *stream_new(vctl_conn *conn, const char *dom_name)
         vctl_stream *st = g_new0(vctl_stream, 1);
 
         st->conn = conn_ref(conn);
-        st->what = g_strdup_printf("console of domain '%s'", dom_name);
+        st->what = g_strdup_printf(_("console of domain '%s'"), dom_name);
         st->fd = -1;
         return st;
 }
@@ -35,21 +36,21 @@ vctl_stream *vctl_domain_open_console(vctl_domain *dom, const char *dev_name, un
 
         if (!dom) {
                 vctl_error_clear();
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, "no domain given");
+                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, _("no domain given"));
                 return NULL;
         }
         if (conn_check(dom->conn) < 0)
                 return NULL;
         if (dom->conn->flags & VCTL_CONNECT_RO) {
                 vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_NONE,
-                               "the connection to '%s' is read-only; opening the console of "
-                               "domain '%s' needs a read-write one",
+                               _("the connection to '%s' is read-only; opening the console of "
+                                 "domain '%s' needs a read-write one"),
                                dom->conn->uri->name, dom->d->name);
                 return NULL;
         }
         if (flags & ~(unsigned int)(VCTL_DOMAIN_CONSOLE_FORCE | VCTL_DOMAIN_CONSOLE_SAFE)) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                               "unsupported flags (0x%x) in opening a console",
+                               _("unsupported flags (0x%x) in opening a console"),
                                flags & ~(unsigned int)(VCTL_DOMAIN_CONSOLE_FORCE |
                                                        VCTL_DOMAIN_CONSOLE_SAFE));
                 return NULL;
@@ -64,8 +65,8 @@ vctl_stream *vctl_domain_open_console(vctl_domain *dom, const char *dev_name, un
                 return st;
         }
         if (!dom->conn->driver->open_console) {
-                vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_NONE, "the %s driver has no consoles",
-                               dom->conn->driver->type);
+                vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_NONE,
+                               _("the %s driver has no consoles"), dom->conn->driver->type);
                 return NULL;
         }
         if (dom->conn->driver->open_console(dom->conn->drv, dom->d, dev_name, flags, &fd) < 0)
@@ -79,11 +80,12 @@ static int stream_check(vctl_stream *st, const char *what)
 {
         vctl_error_clear();
         if (!st)
-                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, "no stream given");
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE, _("no stream given"));
         if (st->closed)
-                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                                      "cannot %s the %s: it is finished or aborted", what,
-                                      st->what);
+                return vctl_error_set(
+                        VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
+                        /* TRANSLATORS: "read from" or "write to", then "console of domain 'x'" */
+                        _("cannot %s the %s: it is finished or aborted"), what, st->what);
         return 0;
 }
 
@@ -91,7 +93,7 @@ ssize_t vctl_stream_recv(vctl_stream *st, char *buf, size_t len)
 {
         ssize_t n;
 
-        if (stream_check(st, "read from") < 0)
+        if (stream_check(st, _("read from")) < 0)
                 return -1;
         if (st->remote)
                 return remote_stream_recv(st->remote, buf, len);
@@ -100,7 +102,7 @@ ssize_t vctl_stream_recv(vctl_stream *st, char *buf, size_t len)
         while (n < 0 && errno == EINTR);
         if (n < 0) {
                 vctl_error_set_errno(errno, VCTL_ERR_READ_FAILED, VCTL_FROM_NONE,
-                                     "cannot read from the %s", st->what);
+                                     _("cannot read from the %s"), st->what);
                 return -1;
         }
         return n;
@@ -110,7 +112,7 @@ ssize_t vctl_stream_send(vctl_stream *st, const char *buf, size_t len)
 {
         size_t off = 0;
 
-        if (stream_check(st, "write to") < 0)
+        if (stream_check(st, _("write to")) < 0)
                 return -1;
         if (st->remote)
                 return remote_stream_send(st->remote, buf, len);
@@ -121,7 +123,7 @@ ssize_t vctl_stream_send(vctl_stream *st, const char *buf, size_t len)
                         continue;
                 if (n < 0) {
                         vctl_error_set_errno(errno, VCTL_ERR_WRITE_FAILED, VCTL_FROM_NONE,
-                                             "cannot write to the %s", st->what);
+                                             _("cannot write to the %s"), st->what);
                         return -1;
                 }
                 off += (size_t)n;
@@ -133,7 +135,7 @@ static int stream_close(vctl_stream *st, gboolean abort)
 {
         int r = 0;
 
-        if (stream_check(st, abort ? "abort" : "finish") < 0)
+        if (stream_check(st, abort ? _("abort") : _("finish")) < 0)
                 return -1;
         st->closed = TRUE;
         if (st->remote)
@@ -142,7 +144,7 @@ static int stream_close(vctl_stream *st, gboolean abort)
          * sees EOF either way */
         if (close(st->fd) < 0 && !abort)
                 r = vctl_error_set_errno(errno, VCTL_ERR_WRITE_FAILED, VCTL_FROM_NONE,
-                                         "cannot finish the %s", st->what);
+                                         _("cannot finish the %s"), st->what);
         st->fd = -1;
         return r < 0 ? -1 : 0;
 }
@@ -177,7 +179,7 @@ void vctl_stream_free(vctl_stream *st)
 
 int vctl_stream_fd(vctl_stream *st)
 {
-        if (stream_check(st, "poll") < 0)
+        if (stream_check(st, _("poll")) < 0)
                 return -1;
         return st->remote ? remote_stream_fd(st->remote) : st->fd;
 }

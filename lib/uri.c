@@ -7,6 +7,7 @@
 #include "lib/util/error.h"
 #include "lib/util/paths.h"
 #include "lib/vctl.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -40,8 +41,8 @@ void uri_free(vctl_uri *uri)
 static int uri_invalid(const char *s, const char *why)
 {
         return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
-                              "invalid URI '%s': %s (try qemu:///system, qemu:///session or "
-                              "test:///default)",
+                              _("invalid URI '%s': %s (try qemu:///system, qemu:///session or "
+                                "test:///default)"),
                               s, why);
 }
 
@@ -59,13 +60,13 @@ static int uri_set_transport(vctl_uri *uri, const char *s, const char *transport
                 uri->transport = URI_TRANSPORT_TLS;
         else
                 return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_REMOTE,
-                                      "URI '%s': transport '%s' is not supported by vctl (use "
-                                      "unix, or tls for another host)",
+                                      _("URI '%s': transport '%s' is not supported by vctl (use "
+                                        "unix, or tls for another host)"),
                                       s, transport);
         if (uri->transport == URI_TRANSPORT_UNIX && uri->host)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
-                                      "URI '%s': the unix transport reaches only this host; "
-                                      "drop the host name '%s' or use the tls transport",
+                                      _("URI '%s': the unix transport reaches only this host; "
+                                        "drop the host name '%s' or use the tls transport"),
                                       s, uri->host);
         if (uri->transport == URI_TRANSPORT_TLS && !uri->socket && !uri->port)
                 uri->port = URI_TLS_PORT;
@@ -78,15 +79,15 @@ static int uri_check_path(vctl_uri *uri, const char *s)
                 if (g_str_equal(uri->path, "/system") || g_str_equal(uri->path, "/session"))
                         return 0;
                 return vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_REMOTE,
-                                      "URI '%s': unknown path '%s' (qemu URIs end in /system "
-                                      "or /session)",
+                                      _("URI '%s': unknown path '%s' (qemu URIs end in /system "
+                                        "or /session)"),
                                       s, uri->path);
         }
         if (g_str_equal(uri->path, "/default"))
                 return 0;
         return vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_REMOTE,
-                              "URI '%s': unknown path '%s' (the test driver serves only "
-                              "test:///default)",
+                              _("URI '%s': unknown path '%s' (the test driver serves only "
+                                "test:///default)"),
                               s, uri->path);
 }
 
@@ -108,7 +109,7 @@ static int uri_parse_query(vctl_uri *uri, const char *s, const char *query)
                 return 0;
         if (!g_path_is_absolute(sock))
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
-                                      "URI '%s': socket '%s' is not an absolute path", s, sock);
+                                      _("URI '%s': socket '%s' is not an absolute path"), s, sock);
         uri->socket = g_strdup(sock);
         return 0;
 }
@@ -142,12 +143,12 @@ int uri_parse(const char *s, unsigned int flags, vctl_uri **ret_uri)
         const char *transport = NULL;
 
         if (!s || !*s)
-                return uri_invalid("", "it is empty");
+                return uri_invalid("", _("it is empty"));
         if (strlen(s) > URI_MAX_LEN)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
-                                      "invalid URI: longer than %d bytes", URI_MAX_LEN);
+                                      _("invalid URI: longer than %d bytes"), URI_MAX_LEN);
         if (!strstr(s, "://"))
-                return uri_invalid(s, "it has no 'driver://' part");
+                return uri_invalid(s, _("it has no 'driver://' part"));
         gu = g_uri_parse(s, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED_QUERY, &gerr);
         if (!gu)
                 return uri_invalid(s, gerr->message);
@@ -155,13 +156,13 @@ int uri_parse(const char *s, unsigned int flags, vctl_uri **ret_uri)
         uri = g_new0(vctl_uri, 1);
         scheme = g_strsplit(g_uri_get_scheme(gu), "+", 3);
         if (!scheme[0] || !*scheme[0] || (scheme[1] && (!*scheme[1] || scheme[2])))
-                return uri_invalid(s, "its scheme is not 'driver' or 'driver+transport'");
+                return uri_invalid(s, _("its scheme is not 'driver' or 'driver+transport'"));
         uri->driver = g_ascii_strdown(scheme[0], -1);
         transport = scheme[1];
         if (!g_str_equal(uri->driver, "qemu") && !g_str_equal(uri->driver, "test"))
                 return vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_REMOTE,
-                                      "no driver for URI '%s': vctl serves qemu:// and test:// "
-                                      "URIs, not '%s'",
+                                      _("no driver for URI '%s': vctl serves qemu:// and test:// "
+                                        "URIs, not '%s'"),
                                       s, uri->driver);
         if (g_uri_get_user(gu) && *g_uri_get_user(gu))
                 uri->user = g_strdup(g_uri_get_user(gu));

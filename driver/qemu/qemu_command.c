@@ -5,6 +5,7 @@
 #include "driver/qemu/qemu_command_priv.h"
 #include "lib/util/error.h"
 #include "lib/util/uuid.h"
+#include "lib/util/i18n.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -31,7 +32,7 @@ int qemu_cmd_refuse(const qemu_cmd *c, int code, const char *fmt, ...)
         va_start(ap, fmt);
         msg = g_strdup_vprintf(fmt, ap);
         va_end(ap);
-        return vctl_error_set(code, VCTL_FROM_QEMU, "domain '%s': %s", c->def->name, msg);
+        return vctl_error_set(code, VCTL_FROM_QEMU, _("domain '%s': %s"), c->def->name, msg);
 }
 
 char *qemu_cmd_kv(const char *s)
@@ -93,26 +94,27 @@ static int qemu_command_check_type(qemu_cmd *c)
         if (def->virt_type == DOMAIN_VIRT_TEST)
                 return qemu_cmd_refuse(
                         c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                        "type 'test' is for the test driver; use <domain type='kvm'> "
-                        "or <domain type='qemu'>");
+                        _("type 'test' is for the test driver; use <domain type='kvm'> "
+                          "or <domain type='qemu'>"));
         if (def->virt_type == DOMAIN_VIRT_KVM && !c->caps->kvm_usable)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "type 'kvm' needs a working KVM, but %s; use <domain "
-                                       "type='qemu'> to run it with QEMU's TCG emulation",
+                                       _("type 'kvm' needs a working KVM, but %s; use <domain "
+                                         "type='qemu'> to run it with QEMU's TCG emulation"),
                                        c->caps->kvm_reason ? c->caps->kvm_reason
                                                            : "KVM is not usable on this host");
         c->kvm = def->virt_type == DOMAIN_VIRT_KVM;
         if (def->os.type && strcmp(def->os.type, "hvm") != 0)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "OS type '%s' is not supported (use 'hvm')", def->os.type);
+                                       _("OS type '%s' is not supported (use 'hvm')"),
+                                       def->os.type);
         if (def->os.arch && strcmp(def->os.arch, "x86_64") != 0)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "architecture '%s' is not supported (use 'x86_64')",
+                                       _("architecture '%s' is not supported (use 'x86_64')"),
                                        def->os.arch);
         if (def->devices.tpms && def->devices.tpms->len)
                 return qemu_cmd_refuse(
                         c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                        "TPM devices are not supported yet (remove the <tpm> element)");
+                        _("TPM devices are not supported yet (remove the <tpm> element)"));
         return 0;
 }
 
@@ -131,14 +133,14 @@ static int qemu_command_machine(qemu_cmd *c)
         if (c->caps->machines && c->caps->machines->len &&
             !qemu_command_in_list(c->caps->machines, type))
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "machine type '%s' is not supported by %s", type,
+                                       _("machine type '%s' is not supported by %s"), type,
                                        c->caps->binary);
         if (strcmp(type, "q35") == 0 || g_str_has_prefix(type, "pc-q35-"))
                 c->q35 = TRUE;
         else if (strcmp(type, "pc") != 0 && !g_str_has_prefix(type, "pc-i440fx-") &&
                  !g_str_has_prefix(type, "pc-"))
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "machine type '%s' is not supported (use 'q35' or 'pc')",
+                                       _("machine type '%s' is not supported (use 'q35' or 'pc')"),
                                        type);
 
         g_string_append_printf(m, "%s,usb=off", type);
@@ -181,8 +183,8 @@ static int qemu_command_cpu(qemu_cmd *c)
         case DOMAIN_CPU_MODE_HOST_PASSTHROUGH:
                 if (!c->kvm)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "CPU mode 'host-passthrough' needs KVM; with "
-                                               "<domain type='qemu'> use <cpu mode='maximum'/>");
+                                               _("CPU mode 'host-passthrough' needs KVM; with "
+                                                 "<domain type='qemu'> use <cpu mode='maximum'/>"));
                 g_string_append_printf(s, "host,migratable=%s",
                                        cpu->migratable == DOMAIN_TRI_NO ? "off" : "on");
                 break;
@@ -199,7 +201,7 @@ static int qemu_command_cpu(qemu_cmd *c)
                 if (c->caps->cpu_models && c->caps->cpu_models->len &&
                     !qemu_command_in_list(c->caps->cpu_models, cpu->model))
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "CPU model '%s' is not known to %s", cpu->model,
+                                               _("CPU model '%s' is not known to %s"), cpu->model,
                                                c->caps->binary);
                 g_string_append(s, cpu->model);
                 break;
@@ -235,11 +237,11 @@ static int qemu_command_memory_smp(qemu_cmd *c)
                 cores = def->cpu.cores;
                 threads = def->cpu.threads;
                 if ((guint64)sockets * (dies ? dies : 1) * cores * threads != def->vcpus)
-                        return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "CPU topology %u sockets x %u dies x %u cores x %u "
-                                               "threads does not match %u vcpus",
-                                               sockets, dies ? dies : 1, cores, threads,
-                                               def->vcpus);
+                        return qemu_cmd_refuse(
+                                c, VCTL_ERR_CONFIG_UNSUPPORTED,
+                                _("CPU topology %u sockets x %u dies x %u cores x %u "
+                                  "threads does not match %u vcpus"),
+                                sockets, dies ? dies : 1, cores, threads, def->vcpus);
         }
         g_string_append_printf(smp, "%u", def->vcpus_current ? def->vcpus_current : def->vcpus);
         if (def->vcpus_current && def->vcpus_current < def->vcpus)
@@ -348,8 +350,8 @@ static int qemu_command_boot(qemu_cmd *c)
         c->per_device_boot = qemu_command_has_device_boot(c->def);
         if (c->per_device_boot && os->nboot)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "per-device <boot order> cannot be mixed with <os><boot "
-                                       "dev>; remove the <boot dev> elements");
+                                       _("per-device <boot order> cannot be mixed with <os><boot "
+                                         "dev>; remove the <boot dev> elements"));
         if (os->nboot) {
                 g_string_append(s, "order=");
                 for (size_t i = 0; i < os->nboot && i < DOMAIN_MAX_BOOT_DEVS; i++)

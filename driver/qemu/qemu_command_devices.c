@@ -4,6 +4,7 @@
 
 #include "driver/qemu/qemu_command_priv.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -27,7 +28,8 @@ static int qemu_command_net(qemu_cmd *c, const domain_net *net, guint i)
         case DOMAIN_NET_BRIDGE:
                 if (!fds || c->taps >= fds->len)
                         return qemu_cmd_refuse(c, VCTL_ERR_INTERNAL_ERROR,
-                                               "interface %u has no tap device opened for it", i);
+                                               _("interface %u has no tap device opened for it"),
+                                               i);
                 qemu_cmd_add(c, "-netdev");
                 qemu_cmd_addf(c, "tap,fd=%d,id=hostnet%u,vhost=off",
                               g_array_index(fds, int, c->taps), i);
@@ -39,18 +41,18 @@ static int qemu_command_net(qemu_cmd *c, const domain_net *net, guint i)
                 break;
         case DOMAIN_NET_DIRECT:
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "interface type 'direct' (macvtap on '%s') is not "
-                                       "supported yet; use <interface type='network'> or "
-                                       "type='bridge'",
+                                       _("interface type 'direct' (macvtap on '%s') is not "
+                                         "supported yet; use <interface type='network'> or "
+                                         "type='bridge'"),
                                        net->dev ? net->dev : "");
         case DOMAIN_NET_ETHERNET:
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "interface type 'ethernet' is not supported yet; use "
-                                       "<interface type='network'> or type='bridge'");
+                                       _("interface type 'ethernet' is not supported yet; use "
+                                         "<interface type='network'> or type='bridge'"));
         }
         if (net->link_up == DOMAIN_TRI_NO)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "interface %u: <link state='down'/> is not supported yet",
+                                       _("interface %u: <link state='down'/> is not supported yet"),
                                        i);
         g_string_append_printf(dev,
                                "%s,netdev=hostnet%u,id=net%u,mac=%02x:%02x:%02x:%02x:%02x:%02x",
@@ -85,7 +87,7 @@ static int qemu_command_chardev(qemu_cmd *c, const domain_chr *chr, const char *
                 if (chr->type != DOMAIN_CHR_UNIX || chr->kind != DOMAIN_CHR_CHANNEL ||
                     !chr->target_name || !c->launch->run_dir)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "%s: <source> needs a path", id);
+                                               _("%s: <source> needs a path"), id);
                 g_autofree char *p = g_build_filename(c->launch->run_dir, chr->target_name, NULL);
                 path = qemu_cmd_kv(p);
         } else if (chr->path) {
@@ -111,8 +113,8 @@ static int qemu_command_chardev(qemu_cmd *c, const domain_chr *chr, const char *
         case DOMAIN_CHR_SPICEVMC:
                 if (!c->spice)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "%s: a spicevmc channel needs <graphics "
-                                               "type='spice'>",
+                                               _("%s: a spicevmc channel needs <graphics "
+                                                 "type='spice'>"),
                                                id);
                 qemu_cmd_addf(c, "spicevmc,id=%s,name=%s", id, spice_name);
                 break;
@@ -124,8 +126,8 @@ static int qemu_command_usb_port(qemu_cmd *c, const char *what)
 {
         if (!c->usb)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "%s needs a USB controller (add <controller type='usb' "
-                                       "model='qemu-xhci'/>)",
+                                       _("%s needs a USB controller (add <controller type='usb' "
+                                         "model='qemu-xhci'/>)"),
                                        what);
         return (int)++c->usb_port;
 }
@@ -191,8 +193,8 @@ int qemu_command_chardevs(qemu_cmd *c)
                 /* as libvirt: the first console is serial0 itself, or makes one */
                 if (i > 0)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "only the first <console> may be a serial "
-                                               "console; use <target type='virtio'/>");
+                                               _("only the first <console> may be a serial "
+                                                 "console; use <target type='virtio'/>"));
                 if (nserial == 0 && qemu_command_serial(c, chr, 0) < 0)
                         return -1;
         }
@@ -205,7 +207,7 @@ int qemu_command_chardevs(qemu_cmd *c)
 
                 if (!chr->target_name)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "channel %u has no target name", i);
+                                               _("channel %u has no target name"), i);
                 qemu_command_need_vserial(c);
                 if (qemu_command_chardev(c, chr, id, "vdagent") < 0)
                         return -1;
@@ -254,11 +256,11 @@ int qemu_command_inputs(qemu_cmd *c)
                         /* the machine's i8042 */
                         if (in->type == DOMAIN_INPUT_TABLET)
                                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                                       "input 'tablet' needs bus 'usb' or "
-                                                       "'virtio'");
+                                                       _("input 'tablet' needs bus 'usb' or "
+                                                         "'virtio'"));
                         break;
                 case DOMAIN_INPUT_BUS_USB: {
-                        g_autofree char *what = g_strdup_printf("input '%s'", type);
+                        g_autofree char *what = g_strdup_printf(_("input '%s'"), type);
 
                         if ((port = qemu_command_usb_port(c, what)) < 0)
                                 return -1;
@@ -314,8 +316,8 @@ static int qemu_command_vnc(qemu_cmd *c, const domain_graphics *g)
                 g_string_append(s, "none");
         } else if (!addr) {
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "graphics listen type 'network' is not supported yet; use "
-                                       "<listen type='address' address='...'/>");
+                                       _("graphics listen type 'network' is not supported yet; use "
+                                         "<listen type='address' address='...'/>"));
         } else {
                 gboolean v6 = strchr(addr, ':') != NULL;
 
@@ -324,7 +326,7 @@ static int qemu_command_vnc(qemu_cmd *c, const domain_graphics *g)
                         g_string_append_printf(s, ":%d", g->port - 5900);
                 else if (g->autoport != DOMAIN_TRI_YES && g->has_port && g->port >= 0)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "VNC port %d is below 5900", g->port);
+                                               _("VNC port %d is below 5900"), g->port);
                 else /* QEMU takes the first free display; the driver asks query-vnc */
                         g_string_append(s, ":0,to=100");
         }
@@ -355,17 +357,18 @@ static int qemu_command_spice(qemu_cmd *c, const domain_graphics *g)
                 port = c->launch->spice_port;
         if (g->has_tls_port && g->tls_port > 0)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "spice TLS (tlsPort %d) is not supported yet", g->tls_port);
+                                       _("spice TLS (tlsPort %d) is not supported yet"),
+                                       g->tls_port);
         if (!addr && !none)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "graphics listen type 'network' is not supported yet; use "
-                                       "<listen type='address' address='...'/>");
+                                       _("graphics listen type 'network' is not supported yet; use "
+                                         "<listen type='address' address='...'/>"));
         if (none)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "spice with <listen type='none'/> is not supported yet");
+                                       _("spice with <listen type='none'/> is not supported yet"));
         if (port <= 0)
                 return qemu_cmd_refuse(c, VCTL_ERR_INTERNAL_ERROR,
-                                       "spice needs a port, and none was picked at start");
+                                       _("spice needs a port, and none was picked at start"));
         g_string_append_printf(s, "port=%d,addr=%s,disable-ticketing=on", port, addr);
         for (guint i = 0; g->extra && i < g->extra->len; i++) {
                 const char *xml = g_ptr_array_index(g->extra, i);
@@ -412,7 +415,7 @@ int qemu_command_graphics(qemu_cmd *c)
                 if (*seen)
                         return qemu_cmd_refuse(
                                 c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                "only one <graphics type='%s'> is supported",
+                                _("only one <graphics type='%s'> is supported"),
                                 domain_enum_name(domain_graphics_type_names, g->type));
                 *seen = TRUE;
                 if ((g->type == DOMAIN_GRAPHICS_VNC ? qemu_command_vnc(c, g)
@@ -430,7 +433,7 @@ static int qemu_command_video(qemu_cmd *c, const domain_video *v, guint i, gbool
             (strstr(v->acceleration, "accel3d='yes'") ||
              strstr(v->acceleration, "accel3d=\"yes\"")))
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "video %u: 3D acceleration is not supported yet", i);
+                                       _("video %u: 3D acceleration is not supported yet"), i);
         switch (v->model) {
         case DOMAIN_VIDEO_NONE:
                 return 0;
@@ -456,7 +459,7 @@ static int qemu_command_video(qemu_cmd *c, const domain_video *v, guint i, gbool
         }
         if (!primary && (v->model == DOMAIN_VIDEO_VGA || v->model == DOMAIN_VIDEO_CIRRUS))
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "video %u: model '%s' can only be the primary video", i,
+                                       _("video %u: model '%s' can only be the primary video"), i,
                                        domain_enum_name(domain_video_model_names, v->model));
         g_string_append_printf(s, ",id=video%u", i);
         if (v->model == DOMAIN_VIDEO_QXL) {
@@ -534,7 +537,7 @@ int qemu_command_sounds(qemu_cmd *c)
                 default:
                         return qemu_cmd_refuse(
                                 c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                "sound model '%s' is not supported (use 'ich9')",
+                                _("sound model '%s' is not supported (use 'ich9')"),
                                 domain_enum_name(domain_sound_model_names, snd->model));
                 }
         }
@@ -554,11 +557,11 @@ static int qemu_command_watchdog(qemu_cmd *c, const domain_watchdog *w)
 
         if (w->model == DOMAIN_WATCHDOG_DIAG288)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "watchdog model 'diag288' is for s390 guests (use "
-                                       "'i6300esb')");
+                                       _("watchdog model 'diag288' is for s390 guests (use "
+                                         "'i6300esb')"));
         if (w->action == DOMAIN_WATCHDOG_ACTION_DUMP)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "watchdog action 'dump' is not supported yet");
+                                       _("watchdog action 'dump' is not supported yet"));
         qemu_cmd_add(c, "-device");
         qemu_cmd_addf(c, "%s,id=watchdog0",
                       w->model == DOMAIN_WATCHDOG_IB700 ? "ib700" : "i6300esb");
@@ -579,8 +582,8 @@ int qemu_command_misc(qemu_cmd *c)
         for (guint i = 0; i < d->redirdevs->len; i++) {
                 if (!c->spice)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "<redirdev type='spicevmc'> needs <graphics "
-                                               "type='spice'>");
+                                               _("<redirdev type='spicevmc'> needs <graphics "
+                                                 "type='spice'>"));
                 if ((port = qemu_command_usb_port(c, "USB redirection")) < 0)
                         return -1;
                 qemu_cmd_add(c, "-chardev");

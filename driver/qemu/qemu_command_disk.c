@@ -6,6 +6,7 @@
 
 #include "driver/qemu/qemu_command_priv.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -31,8 +32,8 @@ static int qemu_command_usb_controller(qemu_cmd *c, const domain_controller *ctl
 
                 if (!c->usb)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "USB companion '%s' must follow its 'ich9-ehci1' "
-                                               "master",
+                                               _("USB companion '%s' must follow its 'ich9-ehci1' "
+                                                 "master"),
                                                model);
                 qemu_cmd_add(c, "-device");
                 qemu_cmd_addf(c, "ich9-usb-uhci%d,masterbus=usb.0,firstport=%d,id=usb%d", n,
@@ -41,15 +42,15 @@ static int qemu_command_usb_controller(qemu_cmd *c, const domain_controller *ctl
         }
         if (c->usb)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "only one USB controller is supported");
+                                       _("only one USB controller is supported"));
         for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
                 if (strcmp(map[i][0], model) == 0)
                         device = map[i][1];
         }
         if (!device)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "USB controller model '%s' is not supported (use "
-                                       "'qemu-xhci')",
+                                       _("USB controller model '%s' is not supported (use "
+                                         "'qemu-xhci')"),
                                        model);
         qemu_cmd_add(c, "-device");
         if (ctl->ports > 0 && strstr(device, "xhci"))
@@ -66,13 +67,13 @@ static int qemu_command_scsi_controller(qemu_cmd *c, const char *model)
 
         if (c->scsi)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "only one SCSI controller is supported");
+                                       _("only one SCSI controller is supported"));
         if (model && strcmp(model, "lsilogic") == 0)
                 device = "lsi";
         else if (model && strcmp(model, "auto") != 0 && !g_str_has_prefix(model, "virtio"))
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "SCSI controller model '%s' is not supported (use "
-                                       "'virtio-scsi')",
+                                       _("SCSI controller model '%s' is not supported (use "
+                                         "'virtio-scsi')"),
                                        model);
         qemu_cmd_add(c, "-device");
         qemu_cmd_addf(c, "%s,id=scsi0", device);
@@ -87,8 +88,8 @@ static int qemu_command_pci_controller(qemu_cmd *c, const domain_controller *ctl
         if (strcmp(model, "pci-root") == 0 || strcmp(model, "pcie-root") == 0 || !*model) {
                 if ((strcmp(model, "pcie-root") == 0) != c->q35 && *model)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "PCI controller '%s' does not fit machine '%s' "
-                                               "(q35 has 'pcie-root', pc has 'pci-root')",
+                                               _("PCI controller '%s' does not fit machine '%s' "
+                                                 "(q35 has 'pcie-root', pc has 'pci-root')"),
                                                model,
                                                c->def->os.machine ? c->def->os.machine : "pc");
                 return 0;
@@ -110,8 +111,8 @@ static int qemu_command_pci_controller(qemu_cmd *c, const domain_controller *ctl
                 return 0;
         }
         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                               "PCI controller model '%s' is not supported on machine '%s'", model,
-                               c->def->os.machine ? c->def->os.machine : "pc");
+                               _("PCI controller model '%s' is not supported on machine '%s'"),
+                               model, c->def->os.machine ? c->def->os.machine : "pc");
 }
 
 int qemu_command_controllers(qemu_cmd *c)
@@ -151,8 +152,8 @@ int qemu_command_controllers(qemu_cmd *c)
                 case DOMAIN_CTRL_VIRTIO_SERIAL:
                         if (c->vserial)
                                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                                       "only one virtio-serial controller is "
-                                                       "supported");
+                                                       _("only one virtio-serial controller is "
+                                                         "supported"));
                         qemu_cmd_add(c, "-device");
                         if (ctl->vectors >= 0)
                                 qemu_cmd_addf(c, "virtio-serial-pci,id=virtio-serial0,vectors=%d",
@@ -166,12 +167,14 @@ int qemu_command_controllers(qemu_cmd *c)
                         /* built into the machine (pc: PIIX IDE, q35: ICH9 AHCI) */
                         if (ctl->index > 0)
                                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                                       "only one %s controller is supported", type);
+                                                       _("only one %s controller is supported"),
+                                                       type);
                         break;
                 case DOMAIN_CTRL_FDC:
                 case DOMAIN_CTRL_CCID:
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "controller type '%s' is not supported yet", type);
+                                               _("controller type '%s' is not supported yet"),
+                                               type);
                 }
         }
         return 0;
@@ -206,31 +209,32 @@ int qemu_command_firmware(qemu_cmd *c, GString *machine)
 
         if (!os->loader) {
                 if (os->firmware == DOMAIN_FIRMWARE_EFI || os->has_loader)
-                        return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "firmware autoselection is not supported yet; give "
-                                               "the paths, e.g. <loader readonly='yes' "
-                                               "type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd"
-                                               "</loader>");
+                        return qemu_cmd_refuse(
+                                c, VCTL_ERR_CONFIG_UNSUPPORTED,
+                                _("firmware autoselection is not supported yet; give "
+                                  "the paths, e.g. <loader readonly='yes' "
+                                  "type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd"
+                                  "</loader>"));
                 if (os->has_nvram)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "<nvram> needs a pflash <loader>");
+                                               _("<nvram> needs a pflash <loader>"));
                 return 0;
         }
         if (os->loader_type != DOMAIN_LOADER_PFLASH) {
                 if (os->has_nvram)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "<nvram> needs <loader type='pflash'>");
+                                               _("<nvram> needs <loader type='pflash'>"));
                 qemu_cmd_add(c, "-bios");
                 qemu_cmd_add(c, os->loader);
                 return 0;
         }
         if (os->has_nvram && !os->nvram)
                 return qemu_cmd_refuse(c, VCTL_ERR_OPERATION_INVALID,
-                                       "<nvram> has no path; the driver must create it from its "
-                                       "template before start");
+                                       _("<nvram> has no path; the driver must create it from its "
+                                         "template before start"));
         if (os->loader_secure == DOMAIN_TRI_YES && c->def->features.smm == DOMAIN_FEATURE_OFF)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "secure boot needs SMM; remove <smm state='off'/>");
+                                       _("secure boot needs SMM; remove <smm state='off'/>"));
         qemu_command_blockdev_pair(c, "pflash0", os->loader, os->loader_readonly == DOMAIN_TRI_YES);
         g_string_append(machine, ",pflash0=libvirt-pflash0-format");
         if (os->nvram) {
@@ -351,7 +355,7 @@ static int qemu_command_chain(qemu_cmd *c, const domain_disk *disk, unsigned int
 
                 if (!b->path)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "disk '%s': a <backingStore> layer has no source",
+                                               _("disk '%s': a <backingStore> layer has no source"),
                                                disk->dst);
                 qemu_command_layer(c, disk, b->type, b->path, b->format, TRUE, id, below);
                 g_free(below);
@@ -376,12 +380,12 @@ static int qemu_command_disk_bus(qemu_cmd *c, const domain_disk *disk, GString *
         case DOMAIN_DISK_BUS_IDE:
                 if (c->q35)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "disk '%s': machine q35 has no IDE bus (use "
-                                               "bus='sata')",
+                                               _("disk '%s': machine q35 has no IDE bus (use "
+                                                 "bus='sata')"),
                                                disk->dst);
                 if (idx > 3)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "disk '%s': IDE has room for hda to hdd only",
+                                               _("disk '%s': IDE has room for hda to hdd only"),
                                                disk->dst);
                 g_string_append_printf(dev, "%s,bus=ide.%u,unit=%u", cdrom ? "ide-cd" : "ide-hd",
                                        idx / 2, idx % 2);
@@ -389,8 +393,8 @@ static int qemu_command_disk_bus(qemu_cmd *c, const domain_disk *disk, GString *
         case DOMAIN_DISK_BUS_SATA:
                 if (idx >= QEMU_SATA_PORTS)
                         return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                               "disk '%s': the SATA controller has %d ports (sda "
-                                               "to sdf)",
+                                               _("disk '%s': the SATA controller has %d ports (sda "
+                                                 "to sdf)"),
                                                disk->dst, QEMU_SATA_PORTS);
                 if (!c->q35 && !c->sata_added) {
                         qemu_cmd_add(c, "-device");
@@ -413,10 +417,11 @@ static int qemu_command_disk_bus(qemu_cmd *c, const domain_disk *disk, GString *
         case DOMAIN_DISK_BUS_FDC:
                 break;
         }
-        return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                               "disk '%s': bus '%s' is not supported yet (use 'virtio', 'sata' or "
-                               "'scsi')",
-                               disk->dst, domain_enum_name(domain_disk_bus_names, disk->bus));
+        return qemu_cmd_refuse(
+                c, VCTL_ERR_CONFIG_UNSUPPORTED,
+                _("disk '%s': bus '%s' is not supported yet (use 'virtio', 'sata' or "
+                  "'scsi')"),
+                disk->dst, domain_enum_name(domain_disk_bus_names, disk->bus));
 }
 
 static void qemu_command_disk_alias(const domain_disk *disk, unsigned int idx, GString *dev)
@@ -446,22 +451,22 @@ static int qemu_command_disk(qemu_cmd *c, const domain_disk *disk)
 
         if (disk->device == DOMAIN_DISK_DEVICE_FLOPPY || disk->device == DOMAIN_DISK_DEVICE_LUN)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "disk '%s': device '%s' is not supported yet", disk->dst,
+                                       _("disk '%s': device '%s' is not supported yet"), disk->dst,
                                        domain_enum_name(domain_disk_device_names, disk->device));
         if (disk->type == DOMAIN_DISK_VOLUME && !disk->path)
-                return qemu_cmd_refuse(c, VCTL_ERR_OPERATION_INVALID,
-                                       "disk '%s': disk source pool/volume must be resolved by "
-                                       "the storage driver before start (pool '%s', volume '%s')",
-                                       disk->dst, disk->pool ? disk->pool : "",
-                                       disk->volume ? disk->volume : "");
+                return qemu_cmd_refuse(
+                        c, VCTL_ERR_OPERATION_INVALID,
+                        _("disk '%s': disk source pool/volume must be resolved by "
+                          "the storage driver before start (pool '%s', volume '%s')"),
+                        disk->dst, disk->pool ? disk->pool : "", disk->volume ? disk->volume : "");
         if (!media && disk->device != DOMAIN_DISK_DEVICE_CDROM)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "disk '%s' has no source (only a cdrom may be empty)",
+                                       _("disk '%s' has no source (only a cdrom may be empty)"),
                                        disk->dst);
         if (disk->io == DOMAIN_DISK_IO_NATIVE && !qemu_command_cache(disk->cache).direct)
                 return qemu_cmd_refuse(c, VCTL_ERR_CONFIG_UNSUPPORTED,
-                                       "disk '%s': io='native' needs cache='none' or "
-                                       "cache='directsync'",
+                                       _("disk '%s': io='native' needs cache='none' or "
+                                         "cache='directsync'"),
                                        disk->dst);
         if (media && qemu_command_chain(c, disk, &top) < 0)
                 return -1;

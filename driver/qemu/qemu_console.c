@@ -7,6 +7,7 @@
 #include "driver/driver_priv.h"
 #include "lib/util/error.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,11 +48,11 @@ static const domain_chr *qemu_console_find(const domain_def *def, const char *de
         if (!chr) {
                 if (dev_name)
                         vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU,
-                                       "domain '%s' has no console '%s'", def->name, dev_name);
+                                       _("domain '%s' has no console '%s'"), def->name, dev_name);
                 else
                         vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_QEMU,
-                                       "domain '%s' has no console (add <serial type='pty'/> "
-                                       "to its definition)",
+                                       _("domain '%s' has no console (add <serial type='pty'/> "
+                                         "to its definition)"),
                                        def->name);
                 return NULL;
         }
@@ -79,28 +80,28 @@ static int qemu_console_open_chr(const domain_def *def, const domain_chr *chr, c
 
         if (chr->type != DOMAIN_CHR_PTY)
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_QEMU,
-                                      "console '%s' of domain '%s' is of type '%s'; only a "
-                                      "'pty' console can be opened",
+                                      _("console '%s' of domain '%s' is of type '%s'; only a "
+                                        "'pty' console can be opened"),
                                       name, def->name,
                                       domain_enum_name(domain_chr_type_names, chr->type));
         if (!chr->path || !*chr->path)
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_QEMU,
-                                      "console '%s' of domain '%s' has no pty yet (is the "
-                                      "domain running?)",
+                                      _("console '%s' of domain '%s' has no pty yet (is the "
+                                        "domain running?)"),
                                       name, def->name);
         fd = open(chr->path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_OPEN_FAILED, VCTL_FROM_QEMU,
-                                            "cannot open console '%s' of domain '%s' at '%s'", name,
-                                            def->name, chr->path);
+                                            _("cannot open console '%s' of domain '%s' at '%s'"),
+                                            name, def->name, chr->path);
         /* the guest sees every byte as typed; no echo or line editing here */
         if (tcgetattr(fd, &tio) < 0 || (cfmakeraw(&tio), tcsetattr(fd, TCSANOW, &tio)) < 0) {
                 int e = errno;
 
                 close(fd);
                 return vctl_error_set_errno(e, VCTL_ERR_OPEN_FAILED, VCTL_FROM_QEMU,
-                                            "cannot put console '%s' of domain '%s' ('%s') in "
-                                            "raw mode",
+                                            _("cannot put console '%s' of domain '%s' ('%s') in "
+                                              "raw mode"),
                                             name, def->name, chr->path);
         }
         *ret_fd = fd;
@@ -126,7 +127,7 @@ int qemu_console_attach(drv_consoles *cs, const char *name, const unsigned char 
         int pty;
 
         if (drv_check_flags(flags, VCTL_DOMAIN_CONSOLE_FORCE | VCTL_DOMAIN_CONSOLE_SAFE,
-                            "opening a console") < 0)
+                            _("opening a console")) < 0)
                 return -1;
         chr = qemu_console_find(live, dev_name, &dev);
         if (!chr || qemu_console_open_chr(live, chr, dev, &pty) < 0)

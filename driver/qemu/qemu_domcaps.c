@@ -5,6 +5,7 @@
 
 #include "driver/qemu/qemu_driver.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -115,21 +116,22 @@ static int qemu_domcaps_check(const qemu_caps *caps, const char *emulatorbin, co
 
                 if (!g_str_equal(want, have))
                         return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU,
-                                              "emulator '%s' is not supported (vctl runs '%s')",
+                                              _("emulator '%s' is not supported (vctl runs '%s')"),
                                               emulatorbin, caps->binary);
         }
         if (arch && *arch && !g_str_equal(arch, "x86_64"))
-                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU,
-                                      "architecture '%s' is not supported by '%s' (only x86_64 is)",
-                                      arch, caps->binary);
+                return vctl_error_set(
+                        VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU,
+                        _("architecture '%s' is not supported by '%s' (only x86_64 is)"), arch,
+                        caps->binary);
         if (!virttype || !*virttype) {
                 /* libvirt's default: KVM where it works */
                 *ret_kvm = caps->kvm_usable;
         } else if (g_str_equal(virttype, "kvm")) {
                 if (!caps->kvm_usable)
                         return vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_QEMU,
-                                              "virtualization type 'kvm' is not usable on this "
-                                              "host: %s (ask for virttype 'qemu')",
+                                              _("virtualization type 'kvm' is not usable on this "
+                                                "host: %s (ask for virttype 'qemu')"),
                                               caps->kvm_reason ? caps->kvm_reason
                                                                : "the KVM probe failed");
                 *ret_kvm = TRUE;
@@ -137,8 +139,8 @@ static int qemu_domcaps_check(const qemu_caps *caps, const char *emulatorbin, co
                 *ret_kvm = FALSE;
         } else {
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU,
-                                      "virtualization type '%s' is not supported by the QEMU "
-                                      "driver (use 'kvm' or 'qemu')",
+                                      _("virtualization type '%s' is not supported by the QEMU "
+                                        "driver (use 'kvm' or 'qemu')"),
                                       virttype);
         }
         return 0;
@@ -260,8 +262,8 @@ char *qemu_domcaps_format(const qemu_caps *caps, const GPtrArray *firmware, cons
                 canon = qemu_domcaps_machine(caps, g_ptr_array_index(caps->machines, 0));
         if (!canon) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU,
-                               "machine type '%s' is not supported by '%s' (see the <machine> "
-                               "list of 'vctl capabilities')",
+                               _("machine type '%s' is not supported by '%s' (see the <machine> "
+                                 "list of 'vctl capabilities')"),
                                machine && *machine ? machine : "pc", caps->binary);
                 return NULL;
         }

@@ -11,6 +11,7 @@
 #include "driver/qemu/qemu_store.h"
 #include "lib/util/error.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -55,9 +56,9 @@ static int qemu_check_def(const domain_def *def)
 {
         if (def->virt_type != DOMAIN_VIRT_KVM && def->virt_type != DOMAIN_VIRT_QEMU)
                 return vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_QEMU,
-                                      "domain '%s': virtualization type '%s' is not supported "
-                                      "by the QEMU driver (use <domain type='kvm'> or "
-                                      "<domain type='qemu'>)",
+                                      _("domain '%s': virtualization type '%s' is not supported "
+                                        "by the QEMU driver (use <domain type='kvm'> or "
+                                        "<domain type='qemu'>)"),
                                       def->name,
                                       domain_enum_name(domain_virt_type_names, def->virt_type));
         return 0;
@@ -68,7 +69,7 @@ static domain_def *qemu_parse(const char *xml)
         g_autoptr(domain_def) def = NULL;
 
         if (!xml) {
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU, "no domain XML given");
+                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU, _("no domain XML given"));
                 return NULL;
         }
         def = domain_def_parse(xml, strlen(xml), NULL);
@@ -103,7 +104,7 @@ static int qemu_state_init(const vctl_paths *paths)
                 g_mutex_unlock(&qemu_lock);
                 qemu_state_unref(st);
                 return vctl_error_set(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_QEMU,
-                                      "the QEMU driver is already initialized");
+                                      _("the QEMU driver is already initialized"));
         }
         g_mutex_unlock(&qemu_lock);
         /* under --root, /sys and the module directory are read there too, so
@@ -145,12 +146,12 @@ static drv_conn *qemu_open(const char *uri, unsigned int flags)
         qemu_state *st;
         drv_conn *conn;
 
-        if (drv_check_flags(flags, VCTL_CONNECT_RO, "opening the QEMU driver") < 0)
+        if (drv_check_flags(flags, VCTL_CONNECT_RO, _("opening the QEMU driver")) < 0)
                 return NULL;
         path = uri ? drv_uri_path(uri) : NULL;
         if (!path || (!g_str_equal(path, "/system") && !g_str_equal(path, "/session"))) {
                 vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_QEMU,
-                               "unknown QEMU URI '%s' (use qemu:///system or qemu:///session)",
+                               _("unknown QEMU URI '%s' (use qemu:///system or qemu:///session)"),
                                uri ? uri : "");
                 return NULL;
         }
@@ -161,22 +162,22 @@ static drv_conn *qemu_open(const char *uri, unsigned int flags)
         g_mutex_unlock(&qemu_lock);
         if (!st) {
                 vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_QEMU,
-                               "the QEMU driver does not run in this process (connect to "
-                               "vctld through '%s')",
+                               _("the QEMU driver does not run in this process (connect to "
+                                 "vctld through '%s')"),
                                uri);
                 return NULL;
         }
         if (st->system && g_str_equal(path, "/session")) {
                 vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_QEMU,
-                               "this vctld serves qemu:///system; connect to qemu:///session "
-                               "for your own guests");
+                               _("this vctld serves qemu:///system; connect to qemu:///session "
+                                 "for your own guests"));
                 qemu_state_unref(st);
                 return NULL;
         }
         if (!st->system && g_str_equal(path, "/system")) {
                 vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_QEMU,
-                               "this vctld serves qemu:///session; connect to qemu:///system "
-                               "(as root, or as a user polkit allows) for the system's guests");
+                               _("this vctld serves qemu:///session; connect to qemu:///system "
+                                 "(as root, or as a user polkit allows) for the system's guests"));
                 qemu_state_unref(st);
                 return NULL;
         }
@@ -212,7 +213,7 @@ static char *qemu_get_domain_capabilities(drv_conn *conn, const char *emulatorbi
         g_autoptr(qemu_caps) caps = NULL;
         g_autoptr(GPtrArray) firmware = NULL;
 
-        if (drv_check_flags(flags, 0, "getting the domain capabilities") < 0)
+        if (drv_check_flags(flags, 0, _("getting the domain capabilities")) < 0)
                 return NULL;
         caps = qemu_host_get_caps();
         if (!caps)
@@ -258,7 +259,7 @@ static drv_domain *qemu_define_xml(drv_conn *conn, const char *xml, unsigned int
         gboolean existed = FALSE;
         domain_obj *obj;
 
-        if (drv_check_flags(flags, VCTL_DOMAIN_DEFINE_VALIDATE, "defining a domain") < 0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_DEFINE_VALIDATE, _("defining a domain")) < 0)
                 return NULL;
         def = qemu_parse(xml);
         if (!def)
@@ -287,7 +288,7 @@ static int qemu_undefine(drv_conn *conn, const drv_domain *dom, unsigned int fla
         domain_obj *obj;
         int r = -1;
 
-        if (drv_check_flags(flags, QEMU_UNDEFINE_FLAGS, "undefining a domain") < 0)
+        if (drv_check_flags(flags, QEMU_UNDEFINE_FLAGS, _("undefining a domain")) < 0)
                 return -1;
         domain_list_lock(conn->st->domains);
         obj = domain_list_find_locked(conn->st->domains, dom);
@@ -295,8 +296,8 @@ static int qemu_undefine(drv_conn *conn, const drv_domain *dom, unsigned int fla
                 goto out;
         if (!obj->persistent) {
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is transient; it has no definition to undefine "
-                               "(destroy it to make it go away)",
+                               _("domain '%s' is transient; it has no definition to undefine "
+                                 "(destroy it to make it go away)"),
                                obj->name);
                 goto out;
         }
@@ -325,7 +326,7 @@ static drv_domain *qemu_create_xml(drv_conn *conn, const char *xml, unsigned int
 {
         domain_def *def;
 
-        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED, "creating a domain") < 0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED, _("creating a domain")) < 0)
                 return NULL;
         def = qemu_parse(xml);
         if (!def)
@@ -335,36 +336,36 @@ static drv_domain *qemu_create_xml(drv_conn *conn, const char *xml, unsigned int
 
 static int qemu_create(drv_conn *conn, drv_domain *dom, unsigned int flags)
 {
-        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED, "starting a domain") < 0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED, _("starting a domain")) < 0)
                 return -1;
         return qemu_lifecycle_create(conn->st, dom, flags);
 }
 
 static int qemu_destroy(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
-        if (drv_check_flags(flags, VCTL_DOMAIN_DESTROY_GRACEFUL, "destroying a domain") < 0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_DESTROY_GRACEFUL, _("destroying a domain")) < 0)
                 return -1;
         return qemu_lifecycle_destroy(conn->st, dom, flags);
 }
 
 static int qemu_shutdown(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
-        if (drv_check_flags(flags, VCTL_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, "shutting down a domain") <
-            0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_SHUTDOWN_ACPI_POWER_BTN,
+                            _("shutting down a domain")) < 0)
                 return -1;
         return qemu_lifecycle_shutdown(conn->st, dom);
 }
 
 static int qemu_reboot(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
-        if (drv_check_flags(flags, 0x1f, "rebooting a domain") < 0)
+        if (drv_check_flags(flags, 0x1f, _("rebooting a domain")) < 0)
                 return -1;
         return qemu_lifecycle_reboot(conn->st, dom);
 }
 
 static int qemu_reset(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
-        if (drv_check_flags(flags, 0, "resetting a domain") < 0)
+        if (drv_check_flags(flags, 0, _("resetting a domain")) < 0)
                 return -1;
         return qemu_lifecycle_reset(conn->st, dom);
 }
@@ -386,7 +387,7 @@ static int qemu_open_console(drv_conn *conn, const drv_domain *dom, const char *
         int r = -1;
 
         if (drv_check_flags(flags, VCTL_DOMAIN_CONSOLE_FORCE | VCTL_DOMAIN_CONSOLE_SAFE,
-                            "opening a console") < 0)
+                            _("opening a console")) < 0)
                 return -1;
         domain_list_lock(conn->st->domains);
         obj = domain_list_find_locked(conn->st->domains, dom);
@@ -402,7 +403,7 @@ static int qemu_open_console(drv_conn *conn, const drv_domain *dom, const char *
 
 static char *qemu_get_xml_desc(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
-        if (drv_check_flags(flags, QEMU_XML_FLAGS, "getting a domain's XML") < 0)
+        if (drv_check_flags(flags, QEMU_XML_FLAGS, _("getting a domain's XML")) < 0)
                 return NULL;
         return domain_list_format_xml(conn->st->domains, dom, flags);
 }
@@ -431,8 +432,8 @@ static int qemu_set_autostart(drv_conn *conn, const drv_domain *dom, int autosta
         obj = domain_list_find_locked(conn->st->domains, dom);
         if (obj && !obj->persistent) {
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is transient; only defined domains can start "
-                               "automatically (define it first)",
+                               _("domain '%s' is transient; only defined domains can start "
+                                 "automatically (define it first)"),
                                obj->name);
         } else if (obj &&
                    qemu_store_set_autostart(conn->st->store, obj->name, autostart != 0) == 0) {

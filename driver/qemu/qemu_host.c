@@ -8,6 +8,7 @@
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
@@ -279,11 +280,12 @@ static void qemu_host_kvm_probe_locked(void)
         g_free(qemu_host_kvm_reason);
         qemu_host_kvm_reason = g_strdup(res->reason);
         if (res->usable)
-                log_info("KVM is usable (deep probe: %" G_GINT64_FORMAT " us%s)", res->elapsed_us,
-                         res->from_cache ? ", cached" : "");
+                log_info(res->from_cache ? _("KVM is usable (deep probe: %lld us, cached)")
+                                         : _("KVM is usable (deep probe: %lld us)"),
+                         (long long)res->elapsed_us);
         else
-                log_info("KVM is not usable, guests run with TCG: %s",
-                         res->reason ? res->reason : "(no reason given)");
+                log_info(_("KVM is not usable, guests run with TCG: %s"),
+                         res->reason ? res->reason : _("(no reason given)"));
 }
 
 int qemu_host_init(const vctl_paths *paths)
@@ -347,8 +349,8 @@ qemu_caps *qemu_host_get_caps(void)
         g_mutex_unlock(&qemu_host_lock);
         if (!caps)
                 vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_QEMU,
-                               "%s is not installed or does not run (Debian: install "
-                               "qemu-system-x86)",
+                               _("%s is not installed or does not run (Debian: install "
+                                 "qemu-system-x86)"),
                                QEMU_HOST_BINARY);
         return caps;
 }
@@ -485,7 +487,7 @@ int qemu_host_node_info(vctl_node_info *ret_info)
         memset(ret_info, 0, sizeof(*ret_info));
         if (uname(&u) < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                            "cannot learn the host's architecture");
+                                            _("cannot learn the host's architecture"));
         g_strlcpy(ret_info->model, u.machine, sizeof(ret_info->model));
         ret_info->memory_kib = qemu_host_memory_kib();
         ret_info->cpus = g_get_num_processors();

@@ -11,6 +11,7 @@
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -32,7 +33,7 @@ static void qemu_vm_set_ptys(qemu_vm *vm, domain_def *live)
         JsonArray *a;
 
         if (qmp_execute(vm->mon, "query-chardev", NULL, QEMU_QMP_TIMEOUT_MS, &ret) < 0) {
-                log_warning("domain '%s': cannot learn its pty paths: %s", vm->name,
+                log_warning(_("domain '%s': cannot learn its pty paths: %s"), vm->name,
                             vctl_error_message());
                 vctl_error_clear();
                 return;
@@ -91,8 +92,8 @@ static int qemu_vm_exited_error(qemu_vm *vm)
                 qemu_process_log_tail(vm->log_path, vm->log_offset, QEMU_PROCESS_LOG_LINES);
 
         return vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_QEMU,
-                              "domain '%s': QEMU exited while starting: %s", vm->name,
-                              tail ? tail : "(its log is empty)");
+                              _("domain '%s': QEMU exited while starting: %s"), vm->name,
+                              tail ? tail : _("(its log is empty)"));
 }
 
 /* Connects to the monitor of a QEMU that is starting, giving up at once
@@ -114,8 +115,8 @@ static int qemu_vm_connect_starting(qemu_vm *vm)
                                                                       QEMU_PROCESS_LOG_LINES);
 
                         return vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_QEMU,
-                                              "domain '%s': QEMU did not answer on its monitor "
-                                              "'%s' within %d s (%s); its log: %s",
+                                              _("domain '%s': QEMU did not answer on its monitor "
+                                                "'%s' within %d s (%s); its log: %s"),
                                               vm->name, vm->monitor_path,
                                               QEMU_CONNECT_TIMEOUT_MS / 1000, vctl_error_message(),
                                               tail ? tail : "(empty)");
@@ -160,7 +161,7 @@ static int qemu_vm_launch(qemu_vm *vm, domain_def *live, unsigned int flags)
         vm->pidfd = pidfd_open(vm->pid, 0);
         if (vm->pidfd < 0) {
                 vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                     "domain '%s': cannot watch QEMU (pid %d)", vm->name,
+                                     _("domain '%s': cannot watch QEMU (pid %d)"), vm->name,
                                      (int)vm->pid);
                 kill(vm->pid, SIGKILL);
                 qemu_process_reap(vm->pid);
@@ -175,7 +176,7 @@ static int qemu_vm_launch(qemu_vm *vm, domain_def *live, unsigned int flags)
         status.start_time = vm->start_time;
         if (qemu_status_save(vm->status_path, &status) < 0)
                 goto fail_kill;
-        log_info("domain '%s': QEMU started (pid %d)", vm->name, (int)vm->pid);
+        log_info(_("domain '%s': QEMU started (pid %d)"), vm->name, (int)vm->pid);
         if (qemu_vm_connect_starting(vm) < 0)
                 goto fail_kill;
         qemu_vm_set_ptys(vm, live);
@@ -186,12 +187,15 @@ static int qemu_vm_launch(qemu_vm *vm, domain_def *live, unsigned int flags)
 fail_kill : {
         /* keep the first error; the kill's own is only logged */
         g_autofree char *msg = g_strdup(vctl_error_message());
+        /* the start of qemu_vm_exited_error's message, in the current language */
+        g_autofree char *exit_msg =
+                g_strdup_printf(_("domain '%s': QEMU exited while starting: %s"), vm->name, "");
         int code = vctl_error_last() ? vctl_error_last()->code : VCTL_ERR_OPERATION_FAILED;
 
         exited = qemu_process_wait_exit(vm->pidfd, 0);
         if (!exited && qemu_process_kill(vm->name, vm->pidfd, QEMU_START_KILL_MS, FALSE) < 0)
                 log_error("%s", vctl_error_message());
-        if (exited && !strstr(msg, "exited while starting")) {
+        if (exited && !g_str_has_prefix(msg, exit_msg)) {
                 qemu_vm_exited_error(vm);
         } else {
                 vctl_error_set(code, VCTL_FROM_QEMU, "%s", msg);
@@ -228,7 +232,7 @@ static int qemu_start(qemu_state *st, const unsigned char *uuid, unsigned int fl
         domain_list_lock(st->domains);
         obj = domain_list_find_uuid_locked(st->domains, uuid);
         if (!obj) {
-                vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN, "no domain with UUID '%s'",
+                vctl_error_set(VCTL_ERR_NO_DOMAIN, VCTL_FROM_DOMAIN, _("no domain with UUID '%s'"),
                                vctl_uuid_format(uuid, buf));
                 goto out_unlock;
         }
@@ -236,7 +240,7 @@ static int qemu_start(qemu_state *st, const unsigned char *uuid, unsigned int fl
                 goto out_unlock;
         if (g_hash_table_contains(st->vms, obj->name)) {
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is already being started or stopped", obj->name);
+                               _("domain '%s' is already being started or stopped"), obj->name);
                 goto out_unlock;
         }
         live = drv_domain_def_copy(obj->live ? obj->live : obj->def);
@@ -253,7 +257,7 @@ static int qemu_start(qemu_state *st, const unsigned char *uuid, unsigned int fl
         obj = domain_list_find_uuid_locked(st->domains, uuid);
         if (r == 0 && !obj) {
                 vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_DOMAIN,
-                               "domain '%s' was undefined while it started", vm->name);
+                               _("domain '%s' was undefined while it started"), vm->name);
                 qemu_process_kill(vm->name, vm->pidfd, QEMU_START_KILL_MS, FALSE);
                 qemu_process_reap(vm->pid);
                 unlink(vm->status_path);
@@ -315,7 +319,7 @@ drv_domain *qemu_lifecycle_create_xml(qemu_state *st, domain_def **def, unsigned
         obj = domain_list_find_uuid_locked(st->domains, uuid);
         if (obj && g_hash_table_contains(st->vms, obj->name)) {
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is already being started or stopped", obj->name);
+                               _("domain '%s' is already being started or stopped"), obj->name);
                 obj = NULL;
         } else {
                 obj = domain_list_add_locked(st->domains, &owned, DOMAIN_LIST_ADD_LIVE, NULL);
@@ -340,7 +344,7 @@ static gpointer qemu_vm_restart_thread(gpointer data)
         memcpy(uuid, vm->uuid, VCTL_UUID_LEN);
         qemu_vm_unref(vm);
         if (!g_atomic_int_get(&st->quitting) && qemu_start(st, uuid, 0, NULL) < 0) {
-                log_error("domain '%s': cannot start it again: %s", name, vctl_error_message());
+                log_error(_("domain '%s': cannot start it again: %s"), name, vctl_error_message());
                 vctl_error_clear();
         }
         qemu_state_unref(st);
@@ -350,7 +354,7 @@ static gpointer qemu_vm_restart_thread(gpointer data)
 /* on_poweroff/on_crash=restart: a new QEMU, off the event thread */
 void qemu_vm_restart_later(qemu_vm *vm)
 {
-        log_info("domain '%s': starting it again, as its configuration asks", vm->name);
+        log_info(_("domain '%s': starting it again, as its configuration asks"), vm->name);
         qemu_state_ref(vm->st);
         g_thread_unref(g_thread_new("vctl-qemu-restart", qemu_vm_restart_thread, qemu_vm_ref(vm)));
 }
@@ -382,7 +386,7 @@ static qemu_vm *qemu_vm_acquire(qemu_state *st, const drv_domain *dom)
         domain_list_unlock(st->domains);
         if (!obj || !vm->mon) {
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is not running", vm->name);
+                               _("domain '%s' is not running"), vm->name);
                 g_mutex_unlock(&vm->job);
                 qemu_vm_unref(vm);
                 return NULL;
@@ -477,10 +481,10 @@ static int qemu_pause_op(qemu_state *st, const drv_domain *dom, gboolean pause)
         obj = qemu_vm_obj_locked(vm);
         if (obj && pause && obj->state == VCTL_DOMAIN_PAUSED)
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is already paused", vm->name);
+                               _("domain '%s' is already paused"), vm->name);
         else if (obj && !pause && obj->state != VCTL_DOMAIN_PAUSED)
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is not paused", vm->name);
+                               _("domain '%s' is not paused"), vm->name);
         else if (obj)
                 r = 0;
         domain_list_unlock(st->domains);
@@ -568,11 +572,11 @@ void qemu_lifecycle_autostart(qemu_state *st)
                 const char *name = g_ptr_array_index(names, i);
 
                 if (qemu_start(st, g_ptr_array_index(uuids, i), 0, NULL) < 0) {
-                        log_error("cannot start domain '%s' automatically: %s", name,
+                        log_error(_("cannot start domain '%s' automatically: %s"), name,
                                   vctl_error_message());
                         vctl_error_clear();
                 } else {
-                        log_info("domain '%s' started automatically", name);
+                        log_info(_("domain '%s' started automatically"), name);
                 }
         }
 }

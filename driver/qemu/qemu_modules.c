@@ -7,6 +7,7 @@
 #include "kmod/modules.h"
 #include "lib/util/error.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 int qemu_modules_load(const char *root, const char *moddir, unsigned int flags, char ***ret_loaded)
 {
@@ -19,15 +20,16 @@ int qemu_modules_load(const char *root, const char *moddir, unsigned int flags, 
         report = kmod_modules_query(root && *root ? root : NULL, moddir);
         r = kmod_modules_load_missing(report, flags, &loaded);
         if (r < 0) {
-                log_warning("cannot load the kernel modules guests need: %s (guests may run "
-                            "without KVM, taps or vhost-net)",
+                log_warning(_("cannot load the kernel modules guests need: %s (guests may run "
+                              "without KVM, taps or vhost-net)"),
                             vctl_error_message());
                 vctl_error_clear();
                 return r;
         }
         names = g_strjoinv(" ", loaded ? loaded : (char *[]){NULL});
         if (r > 0)
-                log_info("kernel modules %s: %s", dry ? "to load" : "loaded", names);
+                log_info(dry ? _("kernel modules to load: %s") : _("kernel modules loaded: %s"),
+                         names);
         else
                 log_debug("kernel modules: none to load");
         if (ret_loaded)

@@ -5,6 +5,7 @@
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,7 +52,7 @@ int qemu_process_spawn(const char *name, char *const *argv, int log_fd, pid_t *r
         posix_spawnattr_destroy(&attr);
         if (r != 0)
                 return vctl_error_set_errno(r, VCTL_ERR_OPERATION_FAILED, VCTL_FROM_QEMU,
-                                            "domain '%s': cannot run '%s'", name, argv[0]);
+                                            _("domain '%s': cannot run '%s'"), name, argv[0]);
         *ret_pid = pid;
         return 0;
 }
@@ -145,23 +146,24 @@ int qemu_process_kill(const char *name, int pidfd, int term_ms, gboolean gracefu
 {
         if (pidfd_send_signal(pidfd, SIGTERM, NULL, 0) < 0 && errno != ESRCH)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                            "domain '%s': cannot send SIGTERM to QEMU", name);
+                                            _("domain '%s': cannot send SIGTERM to QEMU"), name);
         if (qemu_process_wait_exit(pidfd, term_ms))
                 return 0;
         if (graceful)
                 return vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_QEMU,
-                                      "domain '%s': QEMU did not exit within %d ms of SIGTERM "
-                                      "(destroy it without --graceful to kill it)",
+                                      _("domain '%s': QEMU did not exit within %d ms of SIGTERM "
+                                        "(destroy it without --graceful to kill it)"),
                                       name, term_ms);
-        log_warning("domain '%s': QEMU ignored SIGTERM for %d ms; sending SIGKILL", name, term_ms);
+        log_warning(_("domain '%s': QEMU ignored SIGTERM for %d ms; sending SIGKILL"), name,
+                    term_ms);
         if (pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                            "domain '%s': cannot send SIGKILL to QEMU", name);
+                                            _("domain '%s': cannot send SIGKILL to QEMU"), name);
         if (qemu_process_wait_exit(pidfd, QEMU_PROCESS_KILL_MS))
                 return 0;
         return vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_QEMU,
-                              "domain '%s': QEMU did not exit within %d ms of SIGKILL (stuck in "
-                              "the kernel? see its state in /proc)",
+                              _("domain '%s': QEMU did not exit within %d ms of SIGKILL (stuck in "
+                                "the kernel? see its state in /proc)"),
                               name, QEMU_PROCESS_KILL_MS);
 }
 
@@ -225,20 +227,20 @@ int qemu_process_log_open(const char *path, char *const *argv, goffset *ret_offs
         fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
         if (fd < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_OPEN_FAILED, VCTL_FROM_QEMU,
-                                            "cannot open the QEMU log '%s'", path);
+                                            _("cannot open the QEMU log '%s'"), path);
         /* an older log may have been created with looser permissions */
         if (fchmod(fd, 0600) < 0 || fstat(fd, &st) < 0) {
                 r = -errno;
                 close(fd);
                 return vctl_error_set_errno(-r, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                            "cannot set up the QEMU log '%s'", path);
+                                            _("cannot set up the QEMU log '%s'"), path);
         }
         head = g_strdup_printf("%s: starting up\n%s\n", stamp, cmd);
         r = qemu_process_write_all(fd, head, strlen(head));
         if (r < 0) {
                 close(fd);
                 return vctl_error_set_errno(-r, VCTL_ERR_WRITE_FAILED, VCTL_FROM_QEMU,
-                                            "cannot write to the QEMU log '%s'", path);
+                                            _("cannot write to the QEMU log '%s'"), path);
         }
         *ret_offset = st.st_size + (goffset)strlen(head);
         return fd;
@@ -289,8 +291,8 @@ void qemu_process_remove_dir(const char *dir)
                 g_autofree char *p = g_build_filename(dir, entry, NULL);
 
                 if (unlink(p) < 0 && errno != ENOENT)
-                        log_warning("cannot remove '%s': %s", p, g_strerror(errno));
+                        log_warning(_("cannot remove '%s': %s"), p, g_strerror(errno));
         }
         if (rmdir(dir) < 0 && errno != ENOENT)
-                log_warning("cannot remove '%s': %s", dir, g_strerror(errno));
+                log_warning(_("cannot remove '%s': %s"), dir, g_strerror(errno));
 }

@@ -9,6 +9,7 @@
 #include "driver/qemu/qemu_status.h"
 #include "lib/util/error.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -58,8 +59,8 @@ static void qemu_reconnect_one(qemu_state *st, const char *file)
 
         if (!s) {
                 /* a status file we cannot read names no QEMU we could control */
-                log_error("ignoring the status file '%s': %s (remove it once its QEMU, if "
-                          "any, is stopped)",
+                log_error(_("ignoring the status file '%s': %s (remove it once its QEMU, if "
+                            "any, is stopped)"),
                           path, vctl_error_message());
                 vctl_error_clear();
                 return;
@@ -67,8 +68,8 @@ static void qemu_reconnect_one(qemu_state *st, const char *file)
         domain_list_lock(st->domains);
         obj = domain_list_find_uuid_locked(st->domains, s->live->uuid);
         if (obj && !g_str_equal(obj->name, s->live->name)) {
-                log_error("ignoring the status file '%s': its domain '%s' has the UUID of "
-                          "domain '%s'",
+                log_error(_("ignoring the status file '%s': its domain '%s' has the UUID of "
+                            "domain '%s'"),
                           path, s->live->name, obj->name);
                 domain_list_unlock(st->domains);
                 return;
@@ -80,7 +81,8 @@ static void qemu_reconnect_one(qemu_state *st, const char *file)
                 obj = copy ? domain_list_add_locked(st->domains, &copy, DOMAIN_LIST_ADD_LIVE, NULL)
                            : NULL;
                 if (!obj) {
-                        log_error("ignoring the status file '%s': %s", path, vctl_error_message());
+                        log_error(_("ignoring the status file '%s': %s"), path,
+                                  vctl_error_message());
                         vctl_error_clear();
                         domain_list_unlock(st->domains);
                         return;
@@ -98,21 +100,21 @@ static void qemu_reconnect_one(qemu_state *st, const char *file)
 
         r = qemu_process_open(s->pid, s->start_time, &vm->pidfd);
         if (r < 0) {
-                log_warning("domain '%s': its QEMU (pid %d) is gone since vctld last ran; "
-                            "marking it shut off (crashed)",
+                log_warning(_("domain '%s': its QEMU (pid %d) is gone since vctld last ran; "
+                              "marking it shut off (crashed)"),
                             vm->name, (int)s->pid);
                 goto lost;
         }
         if (s->state == VCTL_DOMAIN_PAUSED && s->reason == VCTL_DOMAIN_PAUSED_STARTING_UP) {
-                log_warning("domain '%s': vctld stopped while its QEMU (pid %d) was starting; "
-                            "stopping it",
+                log_warning(_("domain '%s': vctld stopped while its QEMU (pid %d) was starting; "
+                              "stopping it"),
                             vm->name, (int)s->pid);
                 goto kill;
         }
         if (qmp_connect(vm->monitor_path, vm->name, QEMU_CONNECT_TIMEOUT_MS, qemu_vm_on_qmp_event,
                         qemu_vm_on_qmp_eof, vm, &vm->mon) < 0 ||
             qmp_query_status(vm->mon, QEMU_QMP_TIMEOUT_MS, &running, &qstatus) < 0) {
-                log_error("domain '%s': cannot reconnect to its QEMU (pid %d): %s; stopping it",
+                log_error(_("domain '%s': cannot reconnect to its QEMU (pid %d): %s; stopping it"),
                           vm->name, (int)s->pid, vctl_error_message());
                 vctl_error_clear();
                 goto kill;
@@ -123,8 +125,8 @@ static void qemu_reconnect_one(qemu_state *st, const char *file)
         obj = domain_list_find_uuid_locked(st->domains, s->live->uuid);
         if (!obj || domain_obj_is_active(obj) || g_hash_table_contains(st->vms, vm->name)) {
                 domain_list_unlock(st->domains);
-                log_error("domain '%s': its status file '%s' clashes with another; stopping "
-                          "its QEMU",
+                log_error(_("domain '%s': its status file '%s' clashes with another; stopping "
+                            "its QEMU"),
                           vm->name, path);
                 goto kill;
         }
@@ -135,7 +137,8 @@ static void qemu_reconnect_one(qemu_state *st, const char *file)
         qemu_vm_save_status_locked(vm, obj);
         qemu_vm_watch_exit_locked(vm);
         domain_list_unlock(st->domains);
-        log_info("domain '%s': took over its QEMU (pid %d, %s)", vm->name, (int)vm->pid, qstatus);
+        log_info(_("domain '%s': took over its QEMU (pid %d, %s)"), vm->name, (int)vm->pid,
+                 qstatus);
         return;
 
 kill:

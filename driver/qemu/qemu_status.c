@@ -6,6 +6,7 @@
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/vctl.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <libxml/tree.h>
@@ -46,7 +47,7 @@ char *qemu_status_format(const qemu_status *status)
 
         if (!def || !state) {
                 vctl_error_set(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_QEMU,
-                               "cannot format the status of domain '%s'", status->live->name);
+                               _("cannot format the status of domain '%s'"), status->live->name);
                 return NULL;
         }
         return g_strdup_printf(
@@ -63,10 +64,11 @@ static int qemu_status_number(xmlNode *root, const char *attr, guint64 max, guin
         guint64 n;
 
         if (!v || !g_ascii_string_to_unsigned(v, 10, 0, max, &n, NULL))
-                return vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_QEMU,
-                                      "status file '%s': attribute '%s' of <domstatus> is missing "
-                                      "or not a number",
-                                      what, attr);
+                return vctl_error_set(
+                        VCTL_ERR_XML_ERROR, VCTL_FROM_QEMU,
+                        _("status file '%s': attribute '%s' of <domstatus> is missing "
+                          "or not a number"),
+                        what, attr);
         *ret = n;
         return 0;
 }
@@ -88,13 +90,13 @@ qemu_status *qemu_status_parse(const char *xml, size_t len, const char *what)
         conf_ctx_clear(&ctx);
         if (!doc) {
                 vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_QEMU,
-                               "status file '%s' is not well-formed XML", what);
+                               _("status file '%s' is not well-formed XML"), what);
                 return NULL;
         }
         root = xmlDocGetRootElement(doc);
         if (!root || !xmlStrEqual(root->name, (const xmlChar *)"domstatus")) {
                 vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_QEMU,
-                               "status file '%s' has no <domstatus> root", what);
+                               _("status file '%s' has no <domstatus> root"), what);
                 goto out;
         }
         state = (char *)xmlGetProp(root, (const xmlChar *)"state");
@@ -104,7 +106,7 @@ qemu_status *qemu_status_parse(const char *xml, size_t len, const char *what)
                         status->state = (int)i;
         if (status->state < 0) {
                 vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_QEMU,
-                               "status file '%s': unknown state '%s'", what, state ? state : "");
+                               _("status file '%s': unknown state '%s'"), what, state ? state : "");
                 goto out;
         }
         if (qemu_status_number(root, "reason", G_MAXINT, &n, what) < 0)
@@ -121,7 +123,7 @@ qemu_status *qemu_status_parse(const char *xml, size_t len, const char *what)
         monitor = (char *)xmlGetProp(root, (const xmlChar *)"monitor");
         if (!monitor || *monitor != '/') {
                 vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_QEMU,
-                               "status file '%s': no absolute monitor path", what);
+                               _("status file '%s': no absolute monitor path"), what);
                 goto out;
         }
         status->monitor = g_strdup(monitor);
@@ -130,13 +132,13 @@ qemu_status *qemu_status_parse(const char *xml, size_t len, const char *what)
                         break;
         if (!child || !xmlStrEqual(child->name, (const xmlChar *)"domain")) {
                 vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_QEMU,
-                               "status file '%s' holds no <domain>", what);
+                               _("status file '%s' holds no <domain>"), what);
                 goto out;
         }
         buf = xmlBufferCreate();
         if (!buf || xmlNodeDump(buf, doc, child, 0, 0) < 0) {
                 vctl_error_set(VCTL_ERR_NO_MEMORY, VCTL_FROM_QEMU,
-                               "status file '%s': cannot copy its <domain>", what);
+                               _("status file '%s': cannot copy its <domain>"), what);
                 goto out;
         }
         status->live = domain_def_parse((const char *)xmlBufferContent(buf),

@@ -6,6 +6,7 @@
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <string.h>
@@ -72,22 +73,23 @@ static domain_def *qemu_store_read(const qemu_store *store, const char *file,
         size_t len;
 
         if (vctl_file_read_bounded(path, CONF_XML_MAX_SIZE, &xml, &len) < 0) {
-                log_warning("skipping domain definition '%s': %s", path, vctl_error_message());
+                log_warning(_("skipping domain definition '%s': %s"), path, vctl_error_message());
                 return NULL;
         }
         def = domain_def_parse(xml, len, NULL);
         if (!def) {
-                log_warning("skipping domain definition '%s': %s", path, vctl_error_message());
+                log_warning(_("skipping domain definition '%s': %s"), path, vctl_error_message());
                 return NULL;
         }
         if (!g_str_equal(def->name, want)) {
-                log_warning("skipping domain definition '%s': it defines domain '%s', but the file "
-                            "of that domain would be '%s.xml' (rename the file or fix <name>)",
-                            path, def->name, def->name);
+                log_warning(
+                        _("skipping domain definition '%s': it defines domain '%s', but the file "
+                          "of that domain would be '%s.xml' (rename the file or fix <name>)"),
+                        path, def->name, def->name);
                 return NULL;
         }
         if (check && check(def) < 0) {
-                log_warning("skipping domain definition '%s': %s", path, vctl_error_message());
+                log_warning(_("skipping domain definition '%s': %s"), path, vctl_error_message());
                 return NULL;
         }
         return g_steal_pointer(&def);
@@ -111,8 +113,8 @@ int qemu_store_load_locked(const qemu_store *store, domain_list *list, qemu_stor
                 if (g_error_matches(err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
                         return 0;
                 return vctl_error_set(VCTL_ERR_READ_FAILED, VCTL_FROM_QEMU,
-                                      "cannot read the domain definitions in '%s': %s", store->dir,
-                                      err->message);
+                                      _("cannot read the domain definitions in '%s': %s"),
+                                      store->dir, err->message);
         }
         while ((file = g_dir_read_name(dir)))
                 /* temp files of interrupted writes (".NAME.xml.XXXXXX") do not end in
@@ -132,7 +134,7 @@ int qemu_store_load_locked(const qemu_store *store, domain_list *list, qemu_stor
                         continue;
                 obj = domain_list_add_locked(list, &def, 0, NULL);
                 if (!obj) {
-                        log_warning("skipping domain definition '%s/%s': %s", store->dir, f,
+                        log_warning(_("skipping domain definition '%s/%s': %s"), store->dir, f,
                                     vctl_error_message());
                         continue;
                 }
@@ -154,7 +156,7 @@ int qemu_store_save(const qemu_store *store, const domain_def *def)
         xml = domain_def_format(def);
         if (!xml)
                 return vctl_error_set(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_QEMU,
-                                      "cannot format the definition of domain '%s'", def->name);
+                                      _("cannot format the definition of domain '%s'"), def->name);
         return vctl_file_write_atomic(path, xml, strlen(xml), QEMU_STORE_FILE_MODE);
 }
 
@@ -162,7 +164,8 @@ static int qemu_store_unlink(const char *path, const char *what, const char *nam
 {
         if (unlink(path) < 0 && errno != ENOENT)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                            "cannot remove the %s of domain '%s' ('%s')", what,
+                                            /* TRANSLATORS: %s is "definition" or "autostart link" */
+                                            _("cannot remove the %s of domain '%s' ('%s')"), what,
                                             name, path);
         return 0;
 }
@@ -174,10 +177,10 @@ int qemu_store_delete(const qemu_store *store, const char *name)
         int r;
 
         /* the link first: a dangling autostart link would outlive the definition */
-        r = qemu_store_unlink(link, "autostart link", name);
+        r = qemu_store_unlink(link, _("autostart link"), name);
         if (r < 0)
                 return r;
-        return qemu_store_unlink(path, "definition", name);
+        return qemu_store_unlink(path, _("definition"), name);
 }
 
 int qemu_store_set_autostart(const qemu_store *store, const char *name, gboolean autostart)
@@ -188,7 +191,7 @@ int qemu_store_set_autostart(const qemu_store *store, const char *name, gboolean
         int r;
 
         if (!autostart)
-                return qemu_store_unlink(link, "autostart link", name);
+                return qemu_store_unlink(link, _("autostart link"), name);
         r = vctl_mkdir_p(store->autostart_dir, QEMU_STORE_DIR_MODE);
         if (r < 0)
                 return r;
@@ -197,8 +200,8 @@ int qemu_store_set_autostart(const qemu_store *store, const char *name, gboolean
 
                 if (errno != EEXIST)
                         return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                                    "cannot create the autostart link '%s' of "
-                                                    "domain '%s'",
+                                                    _("cannot create the autostart link '%s' of "
+                                                      "domain '%s'"),
                                                     link, name);
                 old = g_file_read_link(link, NULL);
                 if (old && g_str_equal(old, target))
@@ -206,8 +209,8 @@ int qemu_store_set_autostart(const qemu_store *store, const char *name, gboolean
                 /* something else is in the way: replace it */
                 if (unlink(link) < 0 || symlink(target, link) < 0)
                         return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                                    "cannot replace '%s' with the autostart link "
-                                                    "of domain '%s'",
+                                                    _("cannot replace '%s' with the autostart link "
+                                                      "of domain '%s'"),
                                                     link, name);
         }
         return 0;

@@ -8,6 +8,7 @@
 #include "driver/qemu/qemu_status.h"
 #include "lib/util/error.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -106,7 +107,7 @@ void qemu_vm_save_status_locked(qemu_vm *vm, const domain_obj *obj)
         };
 
         if (!obj->live || qemu_status_save(vm->status_path, &s) < 0) {
-                log_error("domain '%s': cannot save its status: %s", vm->name,
+                log_error(_("domain '%s': cannot save its status: %s"), vm->name,
                           vctl_error_message());
                 vctl_error_clear();
         }
@@ -156,7 +157,7 @@ static gboolean qemu_vm_stopped_locked(qemu_vm *vm, domain_event_queue *q, int *
                 domain_event_queue_push(q, ev, VCTL_DOMAIN_EVENT_STOPPED, detail);
         }
         if (unlink(vm->status_path) < 0 && errno != ENOENT)
-                log_warning("domain '%s': cannot remove its status file '%s': %s", vm->name,
+                log_warning(_("domain '%s': cannot remove its status file '%s': %s"), vm->name,
                             vm->status_path, g_strerror(errno));
         if (g_hash_table_lookup(st->vms, vm->name) == vm)
                 g_hash_table_remove(st->vms, vm->name);
@@ -199,10 +200,15 @@ void qemu_vm_finish(qemu_vm *vm)
                 g_autofree char *tail =
                         qemu_process_log_tail(vm->log_path, vm->log_offset, QEMU_PROCESS_LOG_LINES);
 
-                log_warning("domain '%s': QEMU (pid %d) exited unexpectedly%s%s", vm->name,
-                            (int)vm->pid, tail ? ": " : " (its log is empty)", tail ? tail : "");
+                if (tail)
+                        log_warning(_("domain '%s': QEMU (pid %d) exited unexpectedly: %s"),
+                                    vm->name, (int)vm->pid, tail);
+                else
+                        log_warning(_("domain '%s': QEMU (pid %d) exited unexpectedly (its log "
+                                      "is empty)"),
+                                    vm->name, (int)vm->pid);
         } else {
-                log_info("domain '%s' stopped (QEMU pid %d)", vm->name, (int)vm->pid);
+                log_info(_("domain '%s' stopped (QEMU pid %d)"), vm->name, (int)vm->pid);
         }
         if (restart)
                 qemu_vm_restart_later(vm);

@@ -7,6 +7,7 @@
 #include "driver/qemu/qmp.h"
 #include "lib/util/error.h"
 #include "lib/util/log.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -160,7 +161,7 @@ static void qmp_end(qmp *mon, bool failure, const char *fmt, ...)
         if (!first)
                 return;
         if (failure)
-                log_warning("QEMU monitor of domain '%s' closed: %s", mon->name, reason);
+                log_warning(_("QEMU monitor of domain '%s' closed: %s"), mon->name, reason);
         else
                 log_debug("QEMU monitor of domain '%s' closed: %s", mon->name, reason);
         if (notify && mon->eof_cb)
@@ -202,8 +203,8 @@ static int qmp_on_greeting(qmp *mon, JsonObject *obj)
 
         if (!greeting) {
                 qmp_end(mon, true,
-                        "the peer did not start with a QMP greeting (is this "
-                        "socket a QEMU monitor?)");
+                        _("the peer did not start with a QMP greeting (is this "
+                          "socket a QEMU monitor?)"));
                 return -1;
         }
         mon->greeting_seen = true;
@@ -265,7 +266,7 @@ static void qmp_route_reply(qmp *mon, const char *id, JsonNode *ret, const char 
         if (ret)
                 json_node_unref(ret);
         if (!id && err_desc)
-                log_warning("QEMU monitor of domain '%s' reported an error for no command: %s",
+                log_warning(_("QEMU monitor of domain '%s' reported an error for no command: %s"),
                             mon->name, err_desc);
         else
                 log_debug("QEMU monitor of domain '%s': dropping the reply to '%s' (nobody waits "
@@ -288,21 +289,22 @@ static int qmp_process_line(qmp *mon, const char *line, gsize len)
                 return 0;
         if (!qmp_depth_ok(line, len)) {
                 qmp_end(mon, true,
-                        "QEMU sent JSON nested deeper than %d levels; the connection was dropped",
+                        _("QEMU sent JSON nested deeper than %d levels; the connection was "
+                          "dropped"),
                         QMP_MAX_DEPTH);
                 return -1;
         }
         parser = json_parser_new();
         if (!json_parser_load_from_data(parser, line, (gssize)len, &error)) {
-                qmp_end(mon, true, "QEMU sent malformed JSON (%s); the connection was dropped",
+                qmp_end(mon, true, _("QEMU sent malformed JSON (%s); the connection was dropped"),
                         error->message);
                 return -1;
         }
         root = json_parser_get_root(parser);
         if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
                 qmp_end(mon, true,
-                        "QEMU sent malformed JSON (a message that is not an object); the "
-                        "connection was dropped");
+                        _("QEMU sent malformed JSON (a message that is not an object); the "
+                          "connection was dropped"));
                 return -1;
         }
         obj = json_node_get_object(root);
@@ -328,7 +330,7 @@ static int qmp_process_line(qmp *mon, const char *line, gsize len)
                 const char *desc = obj_get_string(err, "desc");
 
                 err_class = g_strdup(cls ? cls : "GenericError");
-                err_desc = g_strdup(desc ? desc : "QEMU gave no description");
+                err_desc = g_strdup(desc ? desc : _("QEMU gave no description"));
         } else {
                 ret = json_object_dup_member(obj, "return");
         }
@@ -352,7 +354,8 @@ static int qmp_process_input(qmp *mon)
                 len = (gsize)(nl - (in->data + start));
                 if (len > QMP_MAX_LINE) {
                         qmp_end(mon, true,
-                                "QEMU sent a line longer than %d bytes; the connection was dropped",
+                                _("QEMU sent a line longer than %d bytes; the connection was "
+                                  "dropped"),
                                 QMP_MAX_LINE);
                         return -1;
                 }
@@ -366,7 +369,7 @@ static int qmp_process_input(qmp *mon)
         mon->scanned = in->len;
         if (in->len > QMP_MAX_LINE) {
                 qmp_end(mon, true,
-                        "QEMU sent a line longer than %d bytes; the connection was dropped",
+                        _("QEMU sent a line longer than %d bytes; the connection was dropped"),
                         QMP_MAX_LINE);
                 return -1;
         }
@@ -383,7 +386,7 @@ static void qmp_on_eof(qmp *mon)
         if (write_failure)
                 qmp_end(mon, true, "%s", write_failure);
         else
-                qmp_end(mon, false, "end of file (QEMU exited or closed the monitor)");
+                qmp_end(mon, false, _("end of file (QEMU exited or closed the monitor)"));
 }
 
 static gboolean qmp_on_input(int fd, GIOCondition condition, void *data)
@@ -400,7 +403,7 @@ static gboolean qmp_on_input(int fd, GIOCondition condition, void *data)
                 if (n < 0) {
                         int e = errno;
 
-                        qmp_end(mon, true, "reading failed: %s", g_strerror(e));
+                        qmp_end(mon, true, _("reading failed: %s"), g_strerror(e));
                         return G_SOURCE_REMOVE;
                 }
                 if (n == 0) {
@@ -483,16 +486,16 @@ static int qmp_write(qmp *mon, const char *command, const char *text, gint64 dea
 
                                 timed_out = true;
                                 r = vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_QEMU,
-                                                   "QEMU monitor of domain '%s' did not accept "
-                                                   "'%s' within %s",
+                                                   _("QEMU monitor of domain '%s' did not accept "
+                                                     "'%s' within %s"),
                                                    mon->name, command, limit);
                                 break;
                         }
                         if (poll(&pfd, 1, left) < 0 && errno != EINTR) {
                                 r = vctl_error_set_errno(errno, VCTL_ERR_WRITE_FAILED,
                                                          VCTL_FROM_QEMU,
-                                                         "QEMU monitor of domain '%s': waiting "
-                                                         "to send '%s' failed",
+                                                         _("QEMU monitor of domain '%s': waiting "
+                                                           "to send '%s' failed"),
                                                          mon->name, command);
                                 break;
                         }
@@ -500,8 +503,8 @@ static int qmp_write(qmp *mon, const char *command, const char *text, gint64 dea
                         int e = errno;
 
                         r = vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_QEMU,
-                                           "QEMU monitor of domain '%s' closed: sending '%s' "
-                                           "failed: %s",
+                                           _("QEMU monitor of domain '%s' closed: sending '%s' "
+                                             "failed: %s"),
                                            mon->name, command, g_strerror(e));
                         break;
                 }
@@ -522,7 +525,7 @@ static int qmp_write(qmp *mon, const char *command, const char *text, gint64 dea
 static int qmp_set_closed_error(qmp *mon, const char *reason)
 {
         return vctl_error_set(VCTL_ERR_OPERATION_FAILED, VCTL_FROM_QEMU,
-                              "QEMU monitor of domain '%s' closed: %s", mon->name, reason);
+                              _("QEMU monitor of domain '%s' closed: %s"), mon->name, reason);
 }
 
 /* eof_ok: the connection ending while waiting counts as success (quit). */
@@ -536,7 +539,7 @@ static int qmp_run(qmp *mon, const char *command, JsonObject *args, int timeout_
 
         if (!mon || !command || !*command)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU,
-                                      "qmp_execute: a monitor and a command name are required");
+                                      _("qmp_execute: a monitor and a command name are required"));
         if (timeout_ms <= 0)
                 timeout_ms = QMP_DEFAULT_TIMEOUT_MS;
         deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
@@ -568,10 +571,10 @@ static int qmp_run(qmp *mon, const char *command, JsonObject *args, int timeout_
         } else if (w.done && w.err_desc) {
                 bool unknown = g_str_equal(w.err_class, "CommandNotFound");
 
-                r = vctl_error_set(unknown ? VCTL_ERR_OPERATION_UNSUPPORTED
-                                           : VCTL_ERR_OPERATION_FAILED,
-                                   VCTL_FROM_QEMU, "QEMU monitor of domain '%s': '%s' failed: %s",
-                                   mon->name, command, w.err_desc);
+                r = vctl_error_set(
+                        unknown ? VCTL_ERR_OPERATION_UNSUPPORTED : VCTL_ERR_OPERATION_FAILED,
+                        VCTL_FROM_QEMU, _("QEMU monitor of domain '%s': '%s' failed: %s"),
+                        mon->name, command, w.err_desc);
         } else if (w.done) {
                 if (ret_return)
                         *ret_return = g_steal_pointer(&w.ret);
@@ -584,7 +587,7 @@ static int qmp_run(qmp *mon, const char *command, JsonObject *args, int timeout_
                 g_autofree char *limit = qmp_format_ms(timeout_ms);
 
                 r = vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_QEMU,
-                                   "QEMU monitor of domain '%s' did not answer '%s' within %s",
+                                   _("QEMU monitor of domain '%s' did not answer '%s' within %s"),
                                    mon->name, command, limit);
         }
         g_mutex_unlock(&mon->lock);
@@ -615,7 +618,7 @@ void qmp_close(qmp *mon)
         g_mutex_lock(&mon->lock);
         mon->closing = true;
         if (!mon->closed_reason)
-                mon->closed_reason = g_strdup("vctl closed the connection");
+                mon->closed_reason = g_strdup(_("vctl closed the connection"));
         g_cond_broadcast(&mon->cond);
         g_mutex_unlock(&mon->lock);
         g_atomic_int_set(&mon->stop, 1);
@@ -636,8 +639,8 @@ void qmp_close(qmp *mon)
                 if (done) {
                         g_thread_join(g_steal_pointer(&mon->thread));
                 } else {
-                        log_error("QEMU monitor of domain '%s': its thread did not stop within "
-                                  "%d ms (a callback is blocked?); leaving it behind",
+                        log_error(_("QEMU monitor of domain '%s': its thread did not stop within "
+                                    "%d ms (a callback is blocked?); leaving it behind"),
                                   mon->name, QMP_CLOSE_TIMEOUT_MS);
                         g_thread_unref(g_steal_pointer(&mon->thread));
                 }
@@ -652,8 +655,8 @@ static int qmp_socket_connect(const char *path, const char *name, gint64 deadlin
 
         if (strlen(path) >= sizeof(sa.sun_path))
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU,
-                                      "QEMU monitor of domain '%s': socket path '%s' is longer "
-                                      "than %zu bytes",
+                                      _("QEMU monitor of domain '%s': socket path '%s' is longer "
+                                        "than %zu bytes"),
                                       name, path, sizeof(sa.sun_path) - 1);
         memcpy(sa.sun_path, path, strlen(path));
 
@@ -664,8 +667,8 @@ static int qmp_socket_connect(const char *path, const char *name, gint64 deadlin
 
                 if (fd < 0)
                         return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                                    "QEMU monitor of domain '%s': cannot create "
-                                                    "a socket",
+                                                    _("QEMU monitor of domain '%s': cannot create "
+                                                      "a socket"),
                                                     name);
                 if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) == 0)
                         return fd;
@@ -674,17 +677,17 @@ static int qmp_socket_connect(const char *path, const char *name, gint64 deadlin
                 if (e != ENOENT && e != ECONNREFUSED && e != EAGAIN && e != EINTR &&
                     e != EINPROGRESS)
                         return vctl_error_set_errno(e, VCTL_ERR_OPERATION_FAILED, VCTL_FROM_QEMU,
-                                                    "QEMU monitor of domain '%s': cannot "
-                                                    "connect to '%s'",
+                                                    _("QEMU monitor of domain '%s': cannot "
+                                                      "connect to '%s'"),
                                                     name, path);
                 now = g_get_monotonic_time();
                 if (now >= deadline) {
                         g_autofree char *limit = qmp_format_ms(timeout_ms);
 
                         return vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_QEMU,
-                                              "QEMU monitor of domain '%s' at '%s' did not "
-                                              "accept a connection within %s (%s); did QEMU "
-                                              "start? its log may say why not",
+                                              _("QEMU monitor of domain '%s' at '%s' did not "
+                                                "accept a connection within %s (%s); did QEMU "
+                                                "start? its log may say why not"),
                                               name, path, limit, g_strerror(e));
                 }
                 g_usleep((gulong)MIN(QMP_CONNECT_RETRY_MS * G_TIME_SPAN_MILLISECOND,
@@ -702,7 +705,7 @@ int qmp_connect(const char *path, const char *name, int timeout_ms, qmp_event_cb
 
         if (!path || !name || !ret_mon)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_QEMU,
-                                      "qmp_connect: a path, a name and ret_mon are required");
+                                      _("qmp_connect: a path, a name and ret_mon are required"));
         if (timeout_ms <= 0)
                 timeout_ms = QMP_DEFAULT_TIMEOUT_MS;
         deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
@@ -732,7 +735,7 @@ int qmp_connect(const char *path, const char *name, int timeout_ms, qmp_event_cb
         mon->thread = g_thread_try_new("vctl-qmp", qmp_thread_main, qmp_ref(mon), &error);
         if (!mon->thread) {
                 vctl_error_set(VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                               "QEMU monitor of domain '%s': cannot start its thread: %s", name,
+                               _("QEMU monitor of domain '%s': cannot start its thread: %s"), name,
                                error->message);
                 qmp_unref(mon); /* the thread's reference */
                 qmp_close(mon);
@@ -751,8 +754,8 @@ int qmp_connect(const char *path, const char *name, int timeout_ms, qmp_event_cb
                         qmp_set_closed_error(mon, mon->closed_reason);
                 else
                         vctl_error_set(VCTL_ERR_OPERATION_TIMEOUT, VCTL_FROM_QEMU,
-                                       "QEMU monitor of domain '%s' at '%s' did not send its "
-                                       "greeting within %s",
+                                       _("QEMU monitor of domain '%s' at '%s' did not send its "
+                                         "greeting within %s"),
                                        name, path, limit);
                 g_mutex_unlock(&mon->lock);
                 qmp_close(mon);
@@ -840,8 +843,8 @@ int qmp_query_status(qmp *mon, int timeout_ms, bool *ret_running, char **ret_sta
         if (!running || !JSON_NODE_HOLDS_VALUE(running) ||
             json_node_get_value_type(running) != G_TYPE_BOOLEAN || !status)
                 return vctl_error_set(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_QEMU,
-                                      "QEMU monitor of domain '%s': the reply to 'query-status' "
-                                      "lacks 'running' or 'status'",
+                                      _("QEMU monitor of domain '%s': the reply to 'query-status' "
+                                        "lacks 'running' or 'status'"),
                                       mon->name);
         if (ret_running)
                 *ret_running = json_node_get_boolean(running);

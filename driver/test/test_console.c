@@ -8,6 +8,7 @@
 #include "driver/console.h"
 #include "driver/driver_priv.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <string.h>
@@ -59,7 +60,7 @@ int test_driver_open_console(drv_conn *conn, const drv_domain *dom, const char *
         int r = -1;
 
         if (drv_check_flags(flags, VCTL_DOMAIN_CONSOLE_FORCE | VCTL_DOMAIN_CONSOLE_SAFE,
-                            "opening a console") < 0)
+                            _("opening a console")) < 0)
                 return -1;
         domain_list_lock(conn->st->domains);
         obj = domain_list_find_locked(conn->st->domains, dom);
@@ -68,8 +69,8 @@ int test_driver_open_console(drv_conn *conn, const drv_domain *dom, const char *
         /* one serial port, which is also the console */
         if (dev_name && !g_str_equal(dev_name, "serial0") && !g_str_equal(dev_name, "console0")) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_TEST,
-                               "domain '%s' has no console '%s' (it has 'serial0', also known as "
-                               "'console0')",
+                               _("domain '%s' has no console '%s' (it has 'serial0', also known as "
+                                 "'console0')"),
                                obj->name, dev_name);
                 goto out;
         }

@@ -6,6 +6,7 @@
 #include "driver/driver_priv.h"
 #include "driver/test/test_driver.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -42,7 +43,7 @@ static test_state *test_state_new(void)
                                strlen(test_driver_default_domain_xml), NULL);
         if (!def) {
                 vctl_error_set(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_TEST,
-                               "cannot set up the test driver's default domain: %s",
+                               _("cannot set up the test driver's default domain: %s"),
                                vctl_error_message());
                 test_state_free(st);
                 return NULL;
@@ -63,7 +64,7 @@ domain_def *test_driver_parse(const char *xml)
         g_autoptr(domain_def) def = NULL;
 
         if (!xml) {
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_TEST, "no domain XML given");
+                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_TEST, _("no domain XML given"));
                 return NULL;
         }
         def = domain_def_parse(xml, strlen(xml), NULL);
@@ -71,8 +72,8 @@ domain_def *test_driver_parse(const char *xml)
                 return NULL;
         if (def->virt_type != DOMAIN_VIRT_TEST) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_TEST,
-                               "domain '%s': virtualization type '%s' is not supported by the "
-                               "test driver (use <domain type='test'>)",
+                               _("domain '%s': virtualization type '%s' is not supported by the "
+                                 "test driver (use <domain type='test'>)"),
                                def->name, domain_enum_name(domain_virt_type_names, def->virt_type));
                 return NULL;
         }
@@ -86,12 +87,12 @@ static drv_conn *test_open(const char *uri, unsigned int flags)
         g_autofree char *path = NULL;
         drv_conn *conn;
 
-        if (drv_check_flags(flags, VCTL_CONNECT_RO, "opening the test driver") < 0)
+        if (drv_check_flags(flags, VCTL_CONNECT_RO, _("opening the test driver")) < 0)
                 return NULL;
         path = uri ? drv_uri_path(uri) : NULL;
         if (!path || !g_str_equal(path, "/default")) {
                 vctl_error_set(VCTL_ERR_NO_CONNECT, VCTL_FROM_TEST,
-                               "the test driver serves only test:///default, not '%s'",
+                               _("the test driver serves only test:///default, not '%s'"),
                                uri ? uri : "");
                 return NULL;
         }
@@ -141,7 +142,7 @@ static char *test_get_domain_capabilities(drv_conn *conn, const char *emulatorbi
                                           const char *machine, const char *virttype,
                                           unsigned int flags)
 {
-        if (drv_check_flags(flags, 0, "getting the domain capabilities") < 0)
+        if (drv_check_flags(flags, 0, _("getting the domain capabilities")) < 0)
                 return NULL;
         return test_driver_domain_capabilities(arch, virttype);
 }
@@ -184,7 +185,7 @@ static drv_domain *test_define_xml(drv_conn *conn, const char *xml, unsigned int
         gboolean existed = FALSE;
         domain_obj *obj;
 
-        if (drv_check_flags(flags, VCTL_DOMAIN_DEFINE_VALIDATE, "defining a domain") < 0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_DEFINE_VALIDATE, _("defining a domain")) < 0)
                 return NULL;
         def = test_driver_parse(xml);
         if (!def)
@@ -209,7 +210,7 @@ static int test_undefine(drv_conn *conn, const drv_domain *dom, unsigned int fla
         domain_obj *obj;
         int r = -1;
 
-        if (drv_check_flags(flags, TEST_UNDEFINE_FLAGS, "undefining a domain") < 0)
+        if (drv_check_flags(flags, TEST_UNDEFINE_FLAGS, _("undefining a domain")) < 0)
                 return -1;
         domain_list_lock(conn->st->domains);
         obj = domain_list_find_locked(conn->st->domains, dom);
@@ -217,8 +218,8 @@ static int test_undefine(drv_conn *conn, const drv_domain *dom, unsigned int fla
                 goto out;
         if (!obj->persistent) {
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is transient; it has no definition to undefine "
-                               "(destroy it to make it go away)",
+                               _("domain '%s' is transient; it has no definition to undefine "
+                                 "(destroy it to make it go away)"),
                                obj->name);
                 goto out;
         }
@@ -244,7 +245,7 @@ out:
 
 static char *test_get_xml_desc(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
-        if (drv_check_flags(flags, TEST_XML_FLAGS, "getting a domain's XML") < 0)
+        if (drv_check_flags(flags, TEST_XML_FLAGS, _("getting a domain's XML")) < 0)
                 return NULL;
         return domain_list_format_xml(conn->st->domains, dom, flags);
 }
@@ -273,8 +274,8 @@ static int test_set_autostart(drv_conn *conn, const drv_domain *dom, int autosta
         obj = domain_list_find_locked(conn->st->domains, dom);
         if (obj && !obj->persistent) {
                 vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                               "domain '%s' is transient; only defined domains can start "
-                               "automatically (define it first)",
+                               _("domain '%s' is transient; only defined domains can start "
+                                 "automatically (define it first)"),
                                obj->name);
         } else if (obj) {
                 obj->autostart = autostart != 0;

@@ -3,6 +3,7 @@
 
 #include "driver/test/test_driver.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -73,15 +74,15 @@ char *test_driver_domain_capabilities(const char *arch, const char *virttype)
 {
         if (arch && *arch && !g_str_equal(arch, "i686") && !g_str_equal(arch, "x86_64")) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_TEST,
-                               "architecture '%s' is not supported by the test driver (use "
-                               "'i686' or 'x86_64')",
+                               _("architecture '%s' is not supported by the test driver (use "
+                                 "'i686' or 'x86_64')"),
                                arch);
                 return NULL;
         }
         if (virttype && *virttype && !g_str_equal(virttype, "test")) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_TEST,
-                               "virtualization type '%s' is not supported by the test driver "
-                               "(use 'test')",
+                               _("virtualization type '%s' is not supported by the test driver "
+                                 "(use 'test')"),
                                virttype);
                 return NULL;
         }

@@ -5,6 +5,7 @@
 #include "driver/driver_priv.h"
 #include "driver/test/test_driver.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 /* Runs an inactive obj: copies the config into the live definition unless
  * one is set (create_xml), gives it an id and queues the events. */
@@ -92,7 +93,7 @@ int test_driver_create(drv_conn *conn, drv_domain *dom, unsigned int flags)
         domain_obj *obj;
         int r = -1;
 
-        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED, "starting a domain") < 0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED, _("starting a domain")) < 0)
                 return -1;
         domain_list_lock(conn->st->domains);
         obj = domain_list_find_locked(conn->st->domains, dom);
@@ -112,7 +113,7 @@ drv_domain *test_driver_create_xml(drv_conn *conn, const char *xml, unsigned int
         drv_domain *dom = NULL;
         domain_obj *obj;
 
-        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED, "creating a domain") < 0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_START_PAUSED, _("creating a domain")) < 0)
                 return NULL;
         def = test_driver_parse(xml);
         if (!def)
@@ -144,7 +145,7 @@ static int test_op_destroy(test_state *st, domain_obj *obj, unsigned int flags,
 
 int test_driver_destroy(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
-        if (drv_check_flags(flags, VCTL_DOMAIN_DESTROY_GRACEFUL, "destroying a domain") < 0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_DESTROY_GRACEFUL, _("destroying a domain")) < 0)
                 return -1;
         return test_with_domain(conn, dom, flags, test_op_destroy);
 }
@@ -161,8 +162,8 @@ static int test_op_shutdown(test_state *st, domain_obj *obj, unsigned int flags,
 
 int test_driver_shutdown(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
-        if (drv_check_flags(flags, VCTL_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, "shutting down a domain") <
-            0)
+        if (drv_check_flags(flags, VCTL_DOMAIN_SHUTDOWN_ACPI_POWER_BTN,
+                            _("shutting down a domain")) < 0)
                 return -1;
         return test_with_domain(conn, dom, flags, test_op_shutdown);
 }
@@ -186,7 +187,7 @@ int test_driver_reboot(drv_conn *conn, const drv_domain *dom, unsigned int flags
 {
         /* libvirt's virDomainRebootFlagValues: default, ACPI, guest agent, initctl, signal,
          * paravirt */
-        if (drv_check_flags(flags, 0x1f, "rebooting a domain") < 0)
+        if (drv_check_flags(flags, 0x1f, _("rebooting a domain")) < 0)
                 return -1;
         return test_with_domain(conn, dom, flags, test_op_reboot);
 }
@@ -198,7 +199,7 @@ static int test_op_reset(test_state *st, domain_obj *obj, unsigned int flags, do
 
 int test_driver_reset(drv_conn *conn, const drv_domain *dom, unsigned int flags)
 {
-        if (drv_check_flags(flags, 0, "resetting a domain") < 0)
+        if (drv_check_flags(flags, 0, _("resetting a domain")) < 0)
                 return -1;
         return test_with_domain(conn, dom, flags, test_op_reset);
 }
@@ -212,7 +213,7 @@ static int test_op_suspend(test_state *st, domain_obj *obj, unsigned int flags,
                 return -1;
         if (obj->state == VCTL_DOMAIN_PAUSED)
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                                      "domain '%s' is already paused", obj->name);
+                                      _("domain '%s' is already paused"), obj->name);
         domain_obj_set_state(obj, VCTL_DOMAIN_PAUSED, VCTL_DOMAIN_PAUSED_USER);
         ev = domain_obj_to_drv(obj);
         domain_event_queue_push(q, ev, VCTL_DOMAIN_EVENT_SUSPENDED,
@@ -234,7 +235,7 @@ static int test_op_resume(test_state *st, domain_obj *obj, unsigned int flags,
                 return -1;
         if (obj->state != VCTL_DOMAIN_PAUSED)
                 return vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                                      "domain '%s' is not paused", obj->name);
+                                      _("domain '%s' is not paused"), obj->name);
         domain_obj_set_state(obj, VCTL_DOMAIN_RUNNING, VCTL_DOMAIN_RUNNING_UNPAUSED);
         ev = domain_obj_to_drv(obj);
         domain_event_queue_push(q, ev, VCTL_DOMAIN_EVENT_RESUMED,

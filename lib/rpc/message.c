@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "lib/rpc/message.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -59,8 +60,8 @@ int vctl_rpc_encode(GByteArray *out, const vctl_rpc_header *hdr, xdrproc_t proc,
         }
         if (body_len > max - VCTL_RPC_HEADER_LEN)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot send procedure %d of program 0x%x: a %zu-byte "
-                                      "body exceeds the message limit of %u bytes",
+                                      _("cannot send procedure %d of program 0x%x: a %zu-byte "
+                                        "body exceeds the message limit of %u bytes"),
                                       hdr->proc, hdr->prog, body_len, max);
 
         g_byte_array_set_size(out, orig_len + VCTL_RPC_MIN_FRAME + body_len);
@@ -83,8 +84,8 @@ int vctl_rpc_encode(GByteArray *out, const vctl_rpc_header *hdr, xdrproc_t proc,
                 if (!ok) {
                         g_byte_array_set_size(out, orig_len);
                         return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                              "cannot encode the body of procedure %d of program "
-                                              "0x%x: a string or array is over its limit",
+                                              _("cannot encode the body of procedure %d of program "
+                                                "0x%x: a string or array is over its limit"),
                                               hdr->proc, hdr->prog);
                 }
         }
@@ -98,8 +99,8 @@ int vctl_rpc_encode_raw(GByteArray *out, const vctl_rpc_header *hdr, const void 
 
         if (len > effective_max(max_message) - VCTL_RPC_HEADER_LEN)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot send %zu bytes of stream data in one message: "
-                                      "over the limit of %u bytes",
+                                      _("cannot send %zu bytes of stream data in one message: "
+                                        "over the limit of %u bytes"),
                                       len, effective_max(max_message));
         if (vctl_rpc_encode(out, hdr, NULL, NULL, max_message) < 0)
                 return -1;
@@ -143,14 +144,15 @@ int vctl_rpc_decode_body(const guint8 *body, gsize body_len, xdrproc_t proc, voi
                 if (body_len == 0)
                         return 0;
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot decode a %zu-byte message body: this message "
-                                      "carries none",
+                                      _("cannot decode a %zu-byte message body: this message "
+                                        "carries none"),
                                       body_len);
         }
         memset(data, 0, data_size);
         if (body_len > G_MAXUINT32)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot decode a %zu-byte message body: too large", body_len);
+                                      _("cannot decode a %zu-byte message body: too large"),
+                                      body_len);
         xdrmem_create(&xdr, (char *)body, (u_int)body_len, XDR_DECODE);
         ok = proc(&xdr, data);
         used = xdr_getpos(&xdr);
@@ -159,16 +161,16 @@ int vctl_rpc_decode_body(const guint8 *body, gsize body_len, xdrproc_t proc, voi
                 xdr_free(proc, data);
                 memset(data, 0, data_size);
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot decode a %zu-byte message body: malformed XDR, or "
-                                      "a string or array over its limit",
+                                      _("cannot decode a %zu-byte message body: malformed XDR, or "
+                                        "a string or array over its limit"),
                                       body_len);
         }
         if (used != body_len) {
                 xdr_free(proc, data);
                 memset(data, 0, data_size);
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "cannot decode a %zu-byte message body: %zu bytes left "
-                                      "over after the arguments",
+                                      _("cannot decode a %zu-byte message body: %zu bytes left "
+                                        "over after the arguments"),
                                       body_len, body_len - used);
         }
         return 0;
@@ -182,7 +184,7 @@ int vctl_rpc_msg_decode(const vctl_rpc_msg *msg, xdrproc_t proc, void *data, gsi
                                            : NULL;
                 g_autofree char *cause = g_strdup(vctl_error_message());
 
-                return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC, "procedure %d%s%s%s: %s",
+                return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC, _("procedure %d%s%s%s: %s"),
                                       msg->header.proc, name ? " (" : "", name ? name : "",
                                       name ? ")" : "", cause);
         }
@@ -195,19 +197,19 @@ int vctl_rpc_msg_check(const vctl_rpc_msg *msg, guint32 prog, guint32 vers)
 
         if (h->prog != prog)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "message for unknown program 0x%x (expected 0x%x)", h->prog,
-                                      prog);
+                                      _("message for unknown program 0x%x (expected 0x%x)"),
+                                      h->prog, prog);
         if (h->vers != vers)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "program 0x%x: protocol version %u is not supported "
-                                      "(expected %u)",
+                                      _("program 0x%x: protocol version %u is not supported "
+                                        "(expected %u)"),
                                       h->prog, h->vers, vers);
         if (h->type < VCTL_RPC_CALL || h->type > VCTL_RPC_STREAM_HOLE)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "procedure %d: unknown message type %d", h->proc, h->type);
+                                      _("procedure %d: unknown message type %d"), h->proc, h->type);
         if (h->status < VCTL_RPC_OK || h->status > VCTL_RPC_CONTINUE)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "procedure %d: unknown message status %d", h->proc,
+                                      _("procedure %d: unknown message status %d"), h->proc,
                                       h->status);
         return 0;
 }
@@ -281,15 +283,15 @@ int vctl_rpc_reader_feed(vctl_rpc_reader *reader, const guint8 *data, gsize len)
                         total = get_be32(reader->len_buf);
                         if (total < VCTL_RPC_MIN_FRAME) {
                                 vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                               "message length %u is too small: a message is "
-                                               "at least %u bytes",
+                                               _("message length %u is too small: a message is "
+                                                 "at least %u bytes"),
                                                total, VCTL_RPC_MIN_FRAME);
                                 return reader_fail(reader);
                         }
                         if (total - VCTL_RPC_LEN_LEN > reader->max_message) {
                                 vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                               "message length %u is too large: the limit is "
-                                               "%u bytes",
+                                               _("message length %u is too large: the limit is "
+                                                 "%u bytes"),
                                                total, reader->max_message + VCTL_RPC_LEN_LEN);
                                 return reader_fail(reader);
                         }
@@ -320,14 +322,14 @@ int vctl_rpc_reader_finish(vctl_rpc_reader *reader)
         }
         if (reader->frame)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "connection closed in the middle of a message (%u of %zu "
-                                      "bytes received)",
+                                      _("connection closed in the middle of a message (%u of %zu "
+                                        "bytes received)"),
                                       (guint)(reader->frame->len + VCTL_RPC_LEN_LEN),
                                       reader->frame_want + VCTL_RPC_LEN_LEN);
         if (reader->len_have > 0)
                 return vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_RPC,
-                                      "connection closed in the middle of a message (%zu of 4 "
-                                      "length bytes received)",
+                                      _("connection closed in the middle of a message (%zu of 4 "
+                                        "length bytes received)"),
                                       reader->len_have);
         return 0;
 }
@@ -337,7 +339,7 @@ int vctl_rpc_encode_error(GByteArray *out, const vctl_rpc_header *call, const vc
 {
         vctl_rpc_header hdr = *call;
         remote_error rerr = {0};
-        char *message = err && err->message ? err->message : (char *)"unknown error";
+        char *message = err && err->message ? err->message : (char *)_("unknown error");
 
         hdr.type = VCTL_RPC_REPLY;
         hdr.status = VCTL_RPC_ERROR;

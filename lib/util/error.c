@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "error.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <string.h>
@@ -13,7 +14,7 @@ vctl_error *vctl_error_new(int code, int domain, const char *message)
 
         err->code = code;
         err->domain = domain;
-        err->message = g_strdup(message ? message : "unknown error");
+        err->message = g_strdup(message ? message : _("unknown error"));
         return err;
 }
 
@@ -73,7 +74,7 @@ const char *vctl_error_message(void)
 {
         const vctl_error *err = vctl_error_last();
 
-        return err ? err->message : "unknown error (no error was recorded)";
+        return err ? err->message : _("unknown error (no error was recorded)");
 }
 
 void vctl_error_clear(void)

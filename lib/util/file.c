@@ -2,6 +2,7 @@
 
 #include "file.h"
 #include "error.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +40,7 @@ int vctl_file_write_atomic(const char *path, const void *data, size_t len, mode_
         fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, mode);
         if (fd < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_WRITE_FAILED, VCTL_FROM_CONF,
-                                            "cannot create a temporary file beside '%s'", path);
+                                            _("cannot create a temporary file beside '%s'"), path);
         /* mkstemp honours the umask; the caller's mode is what the file must have */
         if (fchmod(fd, mode) < 0 || (r = write_all(fd, data, len)) < 0 || fsync(fd) < 0) {
                 int saved = errno;
@@ -47,31 +48,31 @@ int vctl_file_write_atomic(const char *path, const void *data, size_t len, mode_
                 close(fd);
                 unlink(tmp);
                 return vctl_error_set_errno(saved, VCTL_ERR_WRITE_FAILED, VCTL_FROM_CONF,
-                                            "cannot write '%s'", path);
+                                            _("cannot write '%s'"), path);
         }
         if (close(fd) < 0 || rename(tmp, path) < 0) {
                 int saved = errno;
 
                 unlink(tmp);
                 return vctl_error_set_errno(saved, VCTL_ERR_WRITE_FAILED, VCTL_FROM_CONF,
-                                            "cannot replace '%s'", path);
+                                            _("cannot replace '%s'"), path);
         }
         dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_WRITE_FAILED, VCTL_FROM_CONF,
-                                            "cannot open directory '%s' to sync it", dir);
+                                            _("cannot open directory '%s' to sync it"), dir);
         r = fsync(dfd) < 0 ? -errno : 0;
         close(dfd);
         if (r < 0)
                 return vctl_error_set_errno(-r, VCTL_ERR_WRITE_FAILED, VCTL_FROM_CONF,
-                                            "cannot sync directory '%s'", dir);
+                                            _("cannot sync directory '%s'"), dir);
         return 0;
 }
 
 static int too_big(const char *what, size_t max_len)
 {
         vctl_error_set(VCTL_ERR_READ_FAILED, VCTL_FROM_NONE,
-                       "%s is larger than the limit of %zu bytes", what, max_len);
+                       _("%s is larger than the limit of %zu bytes"), what, max_len);
         return -EFBIG;
 }
 
@@ -95,7 +96,7 @@ int vctl_fd_read_bounded(int fd, const char *what, size_t max_len, char **ret_da
                         if (errno == EINTR)
                                 continue;
                         return vctl_error_set_errno(errno, VCTL_ERR_READ_FAILED, VCTL_FROM_NONE,
-                                                    "cannot read %s", what);
+                                                    _("cannot read %s"), what);
                 }
                 if (n == 0)
                         break;
@@ -121,7 +122,7 @@ int vctl_file_read_bounded(const char *path, size_t max_len, char **ret_data, si
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_OPEN_FAILED, VCTL_FROM_NONE,
-                                            "cannot open '%s'", path);
+                                            _("cannot open '%s'"), path);
         /* refuse a large regular file before reading any of it */
         if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max_len) {
                 close(fd);
@@ -136,6 +137,6 @@ int vctl_mkdir_p(const char *path, mode_t mode)
 {
         if (g_mkdir_with_parents(path, (int)mode) < 0)
                 return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
-                                            "cannot create directory '%s'", path);
+                                            _("cannot create directory '%s'"), path);
         return 0;
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "vctl.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -81,7 +82,7 @@ static console_state console_from_stream(vctl_stream *st, const char *name)
 
         if (n < 0) {
                 console_tty_restore();
-                vctl_fail_api("\nconsole of domain '%s' failed", name);
+                vctl_fail_api(_("\nconsole of domain '%s' failed"), name);
                 return CONSOLE_FAILED;
         }
         if (n == 0)
@@ -109,7 +110,7 @@ static console_state console_from_stdin(vctl_stream *st, const char *name, gbool
         len = esc ? (size_t)(esc - buf) : (size_t)n;
         if (len > 0 && vctl_stream_send(st, buf, len) < 0) {
                 console_tty_restore();
-                vctl_fail_api("\ncannot write to the console of domain '%s'", name);
+                vctl_fail_api(_("\ncannot write to the console of domain '%s'"), name);
                 return CONSOLE_FAILED;
         }
         return esc ? CONSOLE_ESCAPED : CONSOLE_GO_ON;
@@ -124,8 +125,8 @@ int vctl_console_attach(vctl_domain *dom, const char *dev_name, unsigned int fla
 
         st = vctl_domain_open_console(dom, dev_name, flags);
         if (!st)
-                return vctl_fail_api("cannot open the console of domain '%s'", name);
-        printf("Connected to domain '%s'\nEscape character is ^] (Ctrl + ])\n", name);
+                return vctl_fail_api(_("cannot open the console of domain '%s'"), name);
+        printf(_("Connected to domain '%s'\nEscape character is ^] (Ctrl + ])\n"), name);
         fflush(stdout);
         console_tty_raw_mode();
         while (state == CONSOLE_GO_ON) {
@@ -137,7 +138,7 @@ int vctl_console_attach(vctl_domain *dom, const char *dev_name, unsigned int fla
                         continue;
                 if (r < 0) {
                         console_tty_restore();
-                        vctl_fail("cannot wait for the console of domain '%s': %s", name,
+                        vctl_fail(_("cannot wait for the console of domain '%s': %s"), name,
                                   g_strerror(errno));
                         state = CONSOLE_FAILED;
                         break;
@@ -181,12 +182,12 @@ static const char *const console_options[] = {"--devname=", "--force", NULL};
 const vctl_cmd vctl_cmd_console = {
         .name = "console",
         .synopsis = "DOMAIN [--devname DEV] [--force]",
-        .summary = "connect to a running domain's serial console (leave with Ctrl-])",
-        .help = "  DOMAIN is a name, an id or a UUID. DEV is the console to open\n"
-                "  ('serial0', 'console0'; default: the first console). One client holds\n"
-                "  a console at a time: --force takes it over from the one holding it.\n"
-                "  Without a terminal on standard input, input is sent as it comes and\n"
-                "  vctl leaves once it ends and the console has gone quiet.",
+        .summary = N_("connect to a running domain's serial console (leave with Ctrl-])"),
+        .help = N_("  DOMAIN is a name, an id or a UUID. DEV is the console to open\n"
+                   "  ('serial0', 'console0'; default: the first console). One client holds\n"
+                   "  a console at a time: --force takes it over from the one holding it.\n"
+                   "  Without a terminal on standard input, input is sent as it comes and\n"
+                   "  vctl leaves once it ends and the console has gone quiet."),
         .run = console_run,
         .options = console_options,
 };

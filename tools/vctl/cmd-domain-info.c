@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "vctl.h"
+#include "lib/util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -84,7 +85,7 @@ static int list_run(int argc, char **argv)
                 return 1;
         n = vctl_conn_list_all_domains(conn, &doms, flags);
         if (n < 0)
-                return vctl_fail_api("cannot list the domains");
+                return vctl_fail_api(_("cannot list the domains"));
         qsort(doms, (size_t)n, sizeof(*doms), list_compare);
 
         if (vctl_arg_flag(&args, "--json")) {
@@ -107,7 +108,7 @@ static int list_run(int argc, char **argv)
                 }
                 putchar('\n');
         } else {
-                g_autoptr(vctl_table) t = vctl_table_new("Id", "Name", "State", NULL);
+                g_autoptr(vctl_table) t = vctl_table_new(_("Id"), _("Name"), _("State"), NULL);
 
                 for (int i = 0; i < n; i++) {
                         g_autofree char *id = NULL;
@@ -118,7 +119,7 @@ static int list_run(int argc, char **argv)
                         if (vctl_domain_get_state(doms[i], &state, &reason) < 0)
                                 state = VCTL_DOMAIN_NOSTATE; /* gone meanwhile */
                         vctl_table_add_row(t, id ? id : "-", vctl_domain_get_name(doms[i]),
-                                           vctl_domain_state_name(state), NULL);
+                                           _(vctl_domain_state_name(state)), NULL);
                 }
                 vctl_table_print(t);
         }
@@ -143,7 +144,7 @@ static int dumpxml_run(int argc, char **argv)
                 return 1;
         xml = vctl_domain_get_xml_desc(dom, flags);
         if (!xml) {
-                int r = vctl_fail_api("cannot get the XML of domain '%s'",
+                int r = vctl_fail_api(_("cannot get the XML of domain '%s'"),
                                       vctl_domain_get_name(dom));
 
                 vctl_domain_free(dom);
@@ -220,7 +221,7 @@ static int dominfo_run(int argc, char **argv)
         if (vctl_domain_get_info(dom, &info) < 0 || !(xml = vctl_domain_get_xml_desc(dom, 0)) ||
             (persistent = vctl_domain_is_persistent(dom)) < 0 ||
             vctl_domain_get_autostart(dom, &autostart) < 0) {
-                r = vctl_fail_api("cannot get the information of domain '%s'",
+                r = vctl_fail_api(_("cannot get the information of domain '%s'"),
                                   vctl_domain_get_name(dom));
                 goto out;
         }
@@ -233,20 +234,20 @@ static int dominfo_run(int argc, char **argv)
                 goto out;
         }
         if (id >= 0)
-                vctl_print_field("Id:", "%d", id);
+                vctl_print_field(_("Id:"), "%d", id);
         else
-                vctl_print_field("Id:", "-");
-        vctl_print_field("Name:", "%s", vctl_domain_get_name(dom));
-        vctl_print_field("UUID:", "%s", uuid);
-        vctl_print_field("OS Type:", "%s", os ? os : "unknown");
-        vctl_print_field("State:", "%s", vctl_domain_state_name((int)info.state));
-        vctl_print_field("CPU(s):", "%u", info.nr_vcpus);
+                vctl_print_field(_("Id:"), "-");
+        vctl_print_field(_("Name:"), "%s", vctl_domain_get_name(dom));
+        vctl_print_field(_("UUID:"), "%s", uuid);
+        vctl_print_field(_("OS Type:"), "%s", os ? os : "unknown");
+        vctl_print_field(_("State:"), "%s", _(vctl_domain_state_name((int)info.state)));
+        vctl_print_field(_("CPU(s):"), "%u", info.nr_vcpus);
         if (id >= 0 && info.cpu_time_ns)
-                vctl_print_field("CPU time:", "%.1lfs", (double)info.cpu_time_ns / 1e9);
-        vctl_print_field("Max memory:", "%llu KiB", info.max_mem_kib);
-        vctl_print_field("Used memory:", "%llu KiB", info.memory_kib);
-        vctl_print_field("Persistent:", "%s", persistent ? "yes" : "no");
-        vctl_print_field("Autostart:", "%s", autostart ? "enable" : "disable");
+                vctl_print_field(_("CPU time:"), "%.1lfs", (double)info.cpu_time_ns / 1e9);
+        vctl_print_field(_("Max memory:"), _("%llu KiB"), info.max_mem_kib);
+        vctl_print_field(_("Used memory:"), _("%llu KiB"), info.memory_kib);
+        vctl_print_field(_("Persistent:"), "%s", persistent ? _("yes") : _("no"));
+        vctl_print_field(_("Autostart:"), "%s", autostart ? _("enable") : _("disable"));
         putchar('\n');
 out:
         vctl_domain_free(dom);
@@ -264,12 +265,13 @@ static int domstate_run(int argc, char **argv)
         if (!(dom = info_domain(&args)))
                 return 1;
         if (vctl_domain_get_state(dom, &state, &reason) < 0)
-                r = vctl_fail_api("cannot get the state of domain '%s'", vctl_domain_get_name(dom));
+                r = vctl_fail_api(_("cannot get the state of domain '%s'"),
+                                  vctl_domain_get_name(dom));
         else if (vctl_arg_flag(&args, "--reason"))
-                printf("%s (%s)\n\n", vctl_domain_state_name(state),
-                       vctl_domain_state_reason_name(state, reason));
+                printf("%s (%s)\n\n", _(vctl_domain_state_name(state)),
+                       _(vctl_domain_state_reason_name(state, reason)));
         else
-                printf("%s\n\n", vctl_domain_state_name(state));
+                printf("%s\n\n", _(vctl_domain_state_name(state)));
         vctl_domain_free(dom);
         return r;
 }
@@ -326,11 +328,13 @@ static int autostart_run(int argc, char **argv)
         if (!(dom = info_domain(&args)))
                 return 1;
         if (vctl_domain_set_autostart(dom, off ? 0 : 1) < 0)
-                r = vctl_fail_api("cannot %s autostart of domain '%s'", off ? "disable" : "enable",
+                r = vctl_fail_api(off ? _("cannot disable autostart of domain '%s'")
+                                      : _("cannot enable autostart of domain '%s'"),
                                   vctl_domain_get_name(dom));
         else
-                printf("Domain '%s' %s as autostarted\n\n", vctl_domain_get_name(dom),
-                       off ? "unmarked" : "marked");
+                printf(off ? _("Domain '%s' unmarked as autostarted\n\n")
+                           : _("Domain '%s' marked as autostarted\n\n"),
+                       vctl_domain_get_name(dom));
         vctl_domain_free(dom);
         return r;
 }
@@ -348,12 +352,12 @@ static const char *const no_options[] = {NULL};
 const vctl_cmd vctl_cmd_list = {
         .name = "list",
         .synopsis = "[--all | --inactive] [--name | --uuid | --json]",
-        .summary = "list the running domains (--all: every domain)",
-        .help = "  --all       running and defined domains\n"
-                "  --inactive  only the domains that are not running\n"
-                "  --name      one name per line;  --uuid: one UUID per line\n"
-                "  --json      a JSON array of {id, name, uuid, state, reason, persistent,\n"
-                "              autostart}",
+        .summary = N_("list the running domains (--all: every domain)"),
+        .help = N_("  --all       running and defined domains\n"
+                   "  --inactive  only the domains that are not running\n"
+                   "  --name      one name per line;  --uuid: one UUID per line\n"
+                   "  --json      a JSON array of {id, name, uuid, state, reason, persistent,\n"
+                   "              autostart}"),
         .run = list_run,
         .options = list_options,
 };
@@ -361,8 +365,8 @@ const vctl_cmd vctl_cmd_list = {
 const vctl_cmd vctl_cmd_dumpxml = {
         .name = "dumpxml",
         .synopsis = "DOMAIN [--inactive] [--security-info]",
-        .summary = "print a domain's XML definition",
-        .help = "  --inactive  the definition the next start uses, not the running one",
+        .summary = N_("print a domain's XML definition"),
+        .help = N_("  --inactive  the definition the next start uses, not the running one"),
         .run = dumpxml_run,
         .options = dumpxml_options,
 };
@@ -370,7 +374,7 @@ const vctl_cmd vctl_cmd_dumpxml = {
 const vctl_cmd vctl_cmd_dominfo = {
         .name = "dominfo",
         .synopsis = "DOMAIN [--json]",
-        .summary = "show a domain's id, UUID, state, CPUs and memory",
+        .summary = N_("show a domain's id, UUID, state, CPUs and memory"),
         .run = dominfo_run,
         .options = dominfo_options,
 };
@@ -378,7 +382,7 @@ const vctl_cmd vctl_cmd_dominfo = {
 const vctl_cmd vctl_cmd_domstate = {
         .name = "domstate",
         .synopsis = "DOMAIN [--reason]",
-        .summary = "show a domain's state (and why it is in it)",
+        .summary = N_("show a domain's state (and why it is in it)"),
         .run = domstate_run,
         .options = domstate_options,
 };
@@ -386,7 +390,7 @@ const vctl_cmd vctl_cmd_domstate = {
 const vctl_cmd vctl_cmd_domid = {
         .name = "domid",
         .synopsis = "DOMAIN",
-        .summary = "show a domain's id ('-' when not running)",
+        .summary = N_("show a domain's id ('-' when not running)"),
         .run = domid_run,
         .options = no_options,
 };
@@ -394,7 +398,7 @@ const vctl_cmd vctl_cmd_domid = {
 const vctl_cmd vctl_cmd_domuuid = {
         .name = "domuuid",
         .synopsis = "DOMAIN",
-        .summary = "show a domain's UUID",
+        .summary = N_("show a domain's UUID"),
         .run = domuuid_run,
         .options = no_options,
 };
@@ -402,7 +406,7 @@ const vctl_cmd vctl_cmd_domuuid = {
 const vctl_cmd vctl_cmd_domname = {
         .name = "domname",
         .synopsis = "DOMAIN",
-        .summary = "show a domain's name (from its id or UUID)",
+        .summary = N_("show a domain's name (from its id or UUID)"),
         .run = domname_run,
         .options = no_options,
 };
@@ -410,7 +414,7 @@ const vctl_cmd vctl_cmd_domname = {
 const vctl_cmd vctl_cmd_autostart = {
         .name = "autostart",
         .synopsis = "DOMAIN [--disable]",
-        .summary = "start a domain when the host boots (--disable: do not)",
+        .summary = N_("start a domain when the host boots (--disable: do not)"),
         .run = autostart_run,
         .options = autostart_options,
 };

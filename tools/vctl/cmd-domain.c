@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "vctl.h"
+#include "lib/util/i18n.h"
 
 #include <stdio.h>
 
@@ -30,10 +31,14 @@ static int domain_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean
                         conn, xml,
                         vctl_arg_flag(&args, "--validate") ? VCTL_DOMAIN_DEFINE_VALIDATE : 0);
         if (!dom)
-                return vctl_fail_api("cannot %s a domain from '%s'", create ? "create" : "define",
+                return vctl_fail_api(create ? _("cannot create a domain from '%s'")
+                                            : _("cannot define a domain from '%s'"),
                                      file);
-        printf("Domain '%s' %s from %s\n\n", vctl_domain_get_name(dom),
-               create ? "created" : "defined", file);
+        if (create)
+                printf(_("Domain '%s' created from %s"), vctl_domain_get_name(dom), file);
+        else
+                printf(_("Domain '%s' defined from %s"), vctl_domain_get_name(dom), file);
+        printf("\n\n");
         vctl_domain_free(dom);
         return 0;
 }
@@ -61,21 +66,60 @@ typedef enum {
         ACT_RESUME,
 } domain_action;
 
-typedef struct action_info {
-        const char *verb; /* for errors: "cannot VERB domain 'x'" */
-        const char *done; /* the success line: "Domain 'x' DONE" */
-} action_info;
+/* One whole sentence per action, so that translators see each one. */
+static int action_fail(domain_action act, const char *name)
+{
+        switch (act) {
+        case ACT_UNDEFINE:
+                return vctl_fail_api(_("cannot undefine domain '%s'"), name);
+        case ACT_START:
+                return vctl_fail_api(_("cannot start domain '%s'"), name);
+        case ACT_DESTROY:
+                return vctl_fail_api(_("cannot destroy domain '%s'"), name);
+        case ACT_SHUTDOWN:
+                return vctl_fail_api(_("cannot shut down domain '%s'"), name);
+        case ACT_REBOOT:
+                return vctl_fail_api(_("cannot reboot domain '%s'"), name);
+        case ACT_RESET:
+                return vctl_fail_api(_("cannot reset domain '%s'"), name);
+        case ACT_SUSPEND:
+                return vctl_fail_api(_("cannot suspend domain '%s'"), name);
+        case ACT_RESUME:
+                return vctl_fail_api(_("cannot resume domain '%s'"), name);
+        }
+        return 1;
+}
 
-static const action_info actions[] = {
-        [ACT_UNDEFINE] = {"undefine", "has been undefined"},
-        [ACT_START] = {"start", "started"},
-        [ACT_DESTROY] = {"destroy", "destroyed"},
-        [ACT_SHUTDOWN] = {"shut down", "is being shutdown"},
-        [ACT_REBOOT] = {"reboot", "is being rebooted"},
-        [ACT_RESET] = {"reset", "was reset"},
-        [ACT_SUSPEND] = {"suspend", "suspended"},
-        [ACT_RESUME] = {"resume", "resumed"},
-};
+static void action_print_done(domain_action act, const char *name)
+{
+        switch (act) {
+        case ACT_UNDEFINE:
+                printf(_("Domain '%s' has been undefined"), name);
+                break;
+        case ACT_START:
+                printf(_("Domain '%s' started"), name);
+                break;
+        case ACT_DESTROY:
+                printf(_("Domain '%s' destroyed"), name);
+                break;
+        case ACT_SHUTDOWN:
+                printf(_("Domain '%s' is being shutdown"), name);
+                break;
+        case ACT_REBOOT:
+                printf(_("Domain '%s' is being rebooted"), name);
+                break;
+        case ACT_RESET:
+                printf(_("Domain '%s' was reset"), name);
+                break;
+        case ACT_SUSPEND:
+                printf(_("Domain '%s' suspended"), name);
+                break;
+        case ACT_RESUME:
+                printf(_("Domain '%s' resumed"), name);
+                break;
+        }
+        printf("\n\n");
+}
 
 static int action_do(domain_action act, vctl_domain *dom, const vctl_args *args)
 {
@@ -118,9 +162,9 @@ static int domain_action_run(const vctl_cmd *cmd, domain_action act, int argc, c
         r = action_do(act, dom, &args);
         if (r < 0) {
                 vctl_domain_free(dom);
-                return vctl_fail_api("cannot %s domain '%s'", actions[act].verb, name);
+                return action_fail(act, name);
         }
-        printf("Domain '%s' %s\n\n", name, actions[act].done);
+        action_print_done(act, name);
         r = 0;
         if (act == ACT_START && vctl_arg_flag(&args, "--console"))
                 r = vctl_console_attach(dom, NULL, 0);
@@ -137,7 +181,7 @@ static int domain_action_run(const vctl_cmd *cmd, domain_action act, int argc, c
                 .name = cmdname,                                                                   \
                 .synopsis = syn,                                                                   \
                 .summary = sum,                                                                    \
-                .help = "  DOMAIN is a name, an id or a UUID.",                                    \
+                .help = N_("  DOMAIN is a name, an id or a UUID."),                                \
                 .run = var##_run,                                                                  \
                 .options = opts,                                                                   \
         };
@@ -147,18 +191,18 @@ static const char *const start_options[] = {"--console", "--paused", NULL};
 static const char *const destroy_options[] = {"--graceful", NULL};
 
 ACTION_CMD(undefine, "undefine", ACT_UNDEFINE, "DOMAIN",
-           "remove a domain's definition (a running domain goes on, transient)", no_options)
-ACTION_CMD(start, "start", ACT_START, "DOMAIN [--console] [--paused]", "start a defined domain",
+           N_("remove a domain's definition (a running domain goes on, transient)"), no_options)
+ACTION_CMD(start, "start", ACT_START, "DOMAIN [--console] [--paused]", N_("start a defined domain"),
            start_options)
 ACTION_CMD(destroy, "destroy", ACT_DESTROY, "DOMAIN [--graceful]",
-           "stop a running domain at once (power off)", destroy_options)
-ACTION_CMD(shutdown, "shutdown", ACT_SHUTDOWN, "DOMAIN", "ask a running domain to shut down",
+           N_("stop a running domain at once (power off)"), destroy_options)
+ACTION_CMD(shutdown, "shutdown", ACT_SHUTDOWN, "DOMAIN", N_("ask a running domain to shut down"),
            no_options)
-ACTION_CMD(reboot, "reboot", ACT_REBOOT, "DOMAIN", "ask a running domain to reboot", no_options)
-ACTION_CMD(reset, "reset", ACT_RESET, "DOMAIN", "reset a running domain (as the reset button)",
+ACTION_CMD(reboot, "reboot", ACT_REBOOT, "DOMAIN", N_("ask a running domain to reboot"), no_options)
+ACTION_CMD(reset, "reset", ACT_RESET, "DOMAIN", N_("reset a running domain (as the reset button)"),
            no_options)
-ACTION_CMD(suspend, "suspend", ACT_SUSPEND, "DOMAIN", "pause a running domain", no_options)
-ACTION_CMD(resume, "resume", ACT_RESUME, "DOMAIN", "resume a paused domain", no_options)
+ACTION_CMD(suspend, "suspend", ACT_SUSPEND, "DOMAIN", N_("pause a running domain"), no_options)
+ACTION_CMD(resume, "resume", ACT_RESUME, "DOMAIN", N_("resume a paused domain"), no_options)
 
 static const char *const define_options[] = {"--validate", NULL};
 static const char *const create_options[] = {"--paused", NULL};
@@ -166,9 +210,9 @@ static const char *const create_options[] = {"--paused", NULL};
 const vctl_cmd vctl_cmd_define = {
         .name = "define",
         .synopsis = "FILE [--validate]",
-        .summary = "define (but do not start) a domain from an XML file",
-        .help = "  FILE is a libvirt domain definition ('-' for standard input); defining\n"
-                "  an existing name or UUID updates its definition.",
+        .summary = N_("define (but do not start) a domain from an XML file"),
+        .help = N_("  FILE is a libvirt domain definition ('-' for standard input); defining\n"
+                   "  an existing name or UUID updates its definition."),
         .run = define_run,
         .options = define_options,
 };
@@ -176,9 +220,9 @@ const vctl_cmd vctl_cmd_define = {
 const vctl_cmd vctl_cmd_create = {
         .name = "create",
         .synopsis = "FILE [--paused]",
-        .summary = "create and start a transient domain from an XML file",
-        .help = "  FILE is a libvirt domain definition ('-' for standard input). The\n"
-                "  domain is gone once it stops; use 'define' and 'start' to keep it.",
+        .summary = N_("create and start a transient domain from an XML file"),
+        .help = N_("  FILE is a libvirt domain definition ('-' for standard input). The\n"
+                   "  domain is gone once it stops; use 'define' and 'start' to keep it."),
         .run = create_run,
         .options = create_options,
 };

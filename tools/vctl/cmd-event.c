@@ -4,6 +4,7 @@
 
 #include "vctl.h"
 #include "lib/util/num.h"
+#include "lib/util/i18n.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -20,10 +21,10 @@ static void event_on_sigint(int sig)
 /* In libvctl's event thread: hand the line to the main thread. */
 static void event_cb(vctl_conn *conn, vctl_domain *dom, int event, int detail, void *opaque)
 {
-        g_async_queue_push(opaque,
-                           g_strdup_printf("event 'lifecycle' for domain '%s': %s %s",
-                                           vctl_domain_get_name(dom), vctl_domain_event_name(event),
-                                           vctl_domain_event_detail_name(event, detail)));
+        g_async_queue_push(
+                opaque, g_strdup_printf(_("event 'lifecycle' for domain '%s': %s %s"),
+                                        vctl_domain_get_name(dom), _(vctl_domain_event_name(event)),
+                                        _(vctl_domain_event_detail_name(event, detail))));
 }
 
 static int event_run(int argc, char **argv)
@@ -45,11 +46,11 @@ static int event_run(int argc, char **argv)
         timeout_arg = vctl_arg_value(&args, "--timeout");
         if (timeout_arg &&
             (vctl_parse_ull(timeout_arg, 365ULL * 24 * 3600, &timeout) < 0 || timeout == 0))
-                return vctl_fail("--timeout '%s' is not a number of seconds (1 or more)",
+                return vctl_fail(_("--timeout '%s' is not a number of seconds (1 or more)"),
                                  timeout_arg);
         event_arg = vctl_arg_value(&args, "--event");
         if (event_arg && strcmp(event_arg, "lifecycle") != 0)
-                return vctl_fail("unknown event type '%s' (vctl reports 'lifecycle' events)",
+                return vctl_fail(_("unknown event type '%s' (vctl reports 'lifecycle' events)"),
                                  event_arg);
         if (!(conn = vctl_connect()))
                 return 1;
@@ -63,7 +64,7 @@ static int event_run(int argc, char **argv)
         if (id < 0) {
                 g_async_queue_unref(lines);
                 vctl_domain_free(dom);
-                return vctl_fail_api("cannot watch for domain events");
+                return vctl_fail_api(_("cannot watch for domain events"));
         }
         vctl_domain_free(dom);
 
@@ -88,8 +89,8 @@ static int event_run(int argc, char **argv)
         sigaction(SIGINT, &old_sa, NULL);
         vctl_conn_domain_event_deregister(conn, id);
         if (timed_out)
-                printf("event loop timed out\n");
-        printf("events received: %d\n\n", count);
+                printf(_("event loop timed out\n"));
+        printf(_("events received: %d\n\n"), count);
         /* as virsh: waiting for one event and not getting it is a failure */
         return timed_out && !loop && count == 0 ? 1 : 0;
 }
@@ -100,10 +101,10 @@ static const char *const event_options[] = {"--loop",   "--timeout=", "--all",
 const vctl_cmd vctl_cmd_event = {
         .name = "event",
         .synopsis = "[DOMAIN] [--loop] [--timeout SECONDS] [--all] [--event lifecycle]",
-        .summary = "print domain lifecycle events as they happen",
-        .help = "  Waits for one event (--loop: until Ctrl-C or the timeout) on every\n"
-                "  domain, or on DOMAIN (also --domain DOMAIN). --all and --event lifecycle\n"
-                "  select the lifecycle events, the kind vctl reports.",
+        .summary = N_("print domain lifecycle events as they happen"),
+        .help = N_("  Waits for one event (--loop: until Ctrl-C or the timeout) on every\n"
+                   "  domain, or on DOMAIN (also --domain DOMAIN). --all and --event lifecycle\n"
+                   "  select the lifecycle events, the kind vctl reports."),
         .run = event_run,
         .options = event_options,
 };

@@ -3,7 +3,9 @@
 
 #include "vctl.h"
 #include "kmod/hostcheck.h"
+#include "lib/util/i18n.h"
 
+#include <locale.h>
 #include <stdio.h>
 
 static const char *const host_check_options[] = { "--json", "--quick", NULL };
@@ -19,6 +21,10 @@ static int host_check_run(int argc, char **argv)
                 return r == 2 ? 0 : 1;
         /* --quick leaves out the deep probe, which starts a tiny KVM guest */
         opts.skip_deep_probe = vctl_arg_flag(&args, "--quick");
+        /* --json is for programs: its texts stay English, like its keys (in
+         * the C locale, gettext ignores $LANGUAGE) */
+        if (vctl_arg_flag(&args, "--json"))
+                setlocale(LC_MESSAGES, "C");
         results = hostcheck_run(&opts);
         if (vctl_arg_flag(&args, "--json")) {
                 g_autofree char *json = hostcheck_format_json(results);
@@ -34,10 +40,10 @@ static int host_check_run(int argc, char **argv)
 const vctl_cmd vctl_cmd_host_check = {
         .name = "host-check",
         .synopsis = "[--json] [--quick]",
-        .summary = "check that this host can run guests (KVM, modules, QEMU)",
-        .help = "  Runs each check and prints PASS, INFO, WARN or FAIL with a hint on what\n"
-                "  to do. The deep probe runs a tiny guest on /dev/kvm to prove KVM really\n"
-                "  works; --quick leaves it out. Exits 1 when any check failed.",
+        .summary = N_("check that this host can run guests (KVM, modules, QEMU)"),
+        .help = N_("  Runs each check and prints PASS, INFO, WARN or FAIL with a hint on what\n"
+                   "  to do. The deep probe runs a tiny guest on /dev/kvm to prove KVM really\n"
+                   "  works; --quick leaves it out. Exits 1 when any check failed."),
         .run = host_check_run,
         .options = host_check_options,
 };

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "vctl.h"
+#include "lib/util/i18n.h"
 
 #include <stdio.h>
 
@@ -25,7 +26,7 @@ static int uri_run(int argc, char **argv)
         if (r >= 0)
                 return r;
         if (!(uri = vctl_conn_get_uri(conn)))
-                return vctl_fail_api("cannot get the URI of the connection");
+                return vctl_fail_api(_("cannot get the URI of the connection"));
         printf("%s\n\n", uri);
         return 0;
 }
@@ -39,7 +40,7 @@ static int hostname_run(int argc, char **argv)
         if (r >= 0)
                 return r;
         if (!(name = vctl_conn_get_hostname(conn)))
-                return vctl_fail_api("cannot get the host name");
+                return vctl_fail_api(_("cannot get the host name"));
         printf("%s\n\n", name);
         return 0;
 }
@@ -60,13 +61,13 @@ static int version_run(int argc, char **argv)
                 return r;
         if (!(type = vctl_conn_get_type(conn)) || vctl_conn_get_lib_version(conn, &lib_ver) < 0 ||
             vctl_conn_get_version(conn, &hv_ver) < 0)
-                return vctl_fail_api("cannot get the versions of the connection");
+                return vctl_fail_api(_("cannot get the versions of the connection"));
         lib = version_string(lib_ver);
         hv = version_string(hv_ver);
-        printf("Compiled against library: vctl %s\n", PACKAGE_VERSION);
-        printf("Using library: vctl %s\n", PACKAGE_VERSION);
-        printf("Using API: %s %s\n", type, lib);
-        printf("Running hypervisor: %s %s\n\n", type, hv);
+        printf(_("Compiled against library: vctl %s\n"), PACKAGE_VERSION);
+        printf(_("Using library: vctl %s\n"), PACKAGE_VERSION);
+        printf(_("Using API: %s %s\n"), type, lib);
+        printf(_("Running hypervisor: %s %s\n\n"), type, hv);
         return 0;
 }
 
@@ -79,7 +80,7 @@ static int capabilities_run(int argc, char **argv)
         if (r >= 0)
                 return r;
         if (!(caps = vctl_conn_get_capabilities(conn)))
-                return vctl_fail_api("cannot get the capabilities");
+                return vctl_fail_api(_("cannot get the capabilities"));
         printf("%s\n", caps);
         return 0;
 }
@@ -106,7 +107,7 @@ static int domcapabilities_run(int argc, char **argv)
                 conn, opt_or_null(&args, "--emulatorbin"), opt_or_null(&args, "--arch"),
                 opt_or_null(&args, "--machine"), opt_or_null(&args, "--virttype"), 0);
         if (!caps)
-                return vctl_fail_api("cannot get the domain capabilities");
+                return vctl_fail_api(_("cannot get the domain capabilities"));
         printf("%s\n", caps);
         return 0;
 }
@@ -118,7 +119,7 @@ static const char *const domcapabilities_options[] = {
 const vctl_cmd vctl_cmd_uri = {
         .name = "uri",
         .synopsis = "",
-        .summary = "print the URI of the connection",
+        .summary = N_("print the URI of the connection"),
         .run = uri_run,
         .options = no_options,
 };
@@ -126,7 +127,7 @@ const vctl_cmd vctl_cmd_uri = {
 const vctl_cmd vctl_cmd_version = {
         .name = "version",
         .synopsis = "",
-        .summary = "print the versions of vctl and of the hypervisor",
+        .summary = N_("print the versions of vctl and of the hypervisor"),
         .run = version_run,
         .options = no_options,
 };
@@ -134,7 +135,7 @@ const vctl_cmd vctl_cmd_version = {
 const vctl_cmd vctl_cmd_hostname = {
         .name = "hostname",
         .synopsis = "",
-        .summary = "print the host name of the hypervisor's host",
+        .summary = N_("print the host name of the hypervisor's host"),
         .run = hostname_run,
         .options = no_options,
 };
@@ -142,10 +143,10 @@ const vctl_cmd vctl_cmd_hostname = {
 const vctl_cmd vctl_cmd_capabilities = {
         .name = "capabilities",
         .synopsis = "",
-        .summary = "print the host's capabilities (XML)",
-        .help = "  Prints libvirt's <capabilities> document: the host's CPU architecture, and\n"
-                "  for each guest architecture its emulator, machine types and the\n"
-                "  virtualization types that work here ('kvm' only where KVM is usable).",
+        .summary = N_("print the host's capabilities (XML)"),
+        .help = N_("  Prints libvirt's <capabilities> document: the host's CPU architecture, and\n"
+                   "  for each guest architecture its emulator, machine types and the\n"
+                   "  virtualization types that work here ('kvm' only where KVM is usable)."),
         .run = capabilities_run,
         .options = no_options,
 };
@@ -153,14 +154,14 @@ const vctl_cmd vctl_cmd_capabilities = {
 const vctl_cmd vctl_cmd_domcapabilities = {
         .name = "domcapabilities",
         .synopsis = "[--virttype TYPE] [--machine MACHINE] [--arch ARCH] [--emulatorbin PATH]",
-        .summary = "print what guests of one emulator and machine type may use (XML)",
-        .help = "  Prints libvirt's <domainCapabilities> document: firmware, CPU modes and\n"
-                "  models, and the disk buses, graphics, video and other devices a guest\n"
-                "  can have.\n\n"
-                "  --virttype TYPE      'kvm' or 'qemu' (default: kvm where it works)\n"
-                "  --machine MACHINE    a machine type or alias, e.g. pc or q35 (default: pc)\n"
-                "  --arch ARCH          the guest architecture (default: x86_64)\n"
-                "  --emulatorbin PATH   the emulator (default: qemu-system-x86_64 in PATH)",
+        .summary = N_("print what guests of one emulator and machine type may use (XML)"),
+        .help = N_("  Prints libvirt's <domainCapabilities> document: firmware, CPU modes and\n"
+                   "  models, and the disk buses, graphics, video and other devices a guest\n"
+                   "  can have.\n\n"
+                   "  --virttype TYPE      'kvm' or 'qemu' (default: kvm where it works)\n"
+                   "  --machine MACHINE    a machine type or alias, e.g. pc or q35 (default: pc)\n"
+                   "  --arch ARCH          the guest architecture (default: x86_64)\n"
+                   "  --emulatorbin PATH   the emulator (default: qemu-system-x86_64 in PATH)"),
         .run = domcapabilities_run,
         .options = domcapabilities_options,
 };

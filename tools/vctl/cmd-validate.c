@@ -6,6 +6,7 @@
 #include "conf/xml.h"
 #include "lib/util/error.h"
 #include "lib/util/file.h"
+#include "lib/util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,35 +22,39 @@ static int validate_one(const char *path)
         int r;
 
         if (strcmp(path, "-") == 0)
-                r = vctl_fd_read_bounded(STDIN_FILENO, "standard input", CONF_XML_MAX_SIZE, &xml,
+                r = vctl_fd_read_bounded(STDIN_FILENO, _("standard input"), CONF_XML_MAX_SIZE, &xml,
                                          &len);
         else
                 r = vctl_file_read_bounded(path, CONF_XML_MAX_SIZE, &xml, &len);
         if (r < 0) {
-                fprintf(stderr, "error: %s\n", vctl_error_message());
+                fprintf(stderr, _("error: %s\n"), vctl_error_message());
                 return 1;
         }
         r = conf_validate(xml, len, &kind, &name, &issues);
         if (r == 0) {
-                printf("%s: valid %s definition '%s'\n", path, conf_kind_name(kind), name);
+                printf(_("%s: valid %s definition '%s'\n"), path, _(conf_kind_name(kind)), name);
                 return 0;
         }
         if (kind == CONF_KIND_UNKNOWN)
-                printf("%s: invalid: not a definition vctl can read (%u error%s)\n", path,
-                       issues->len, issues->len == 1 ? "" : "s");
+                printf(vctl_ngettext("%s: invalid: not a definition vctl can read (%u error)\n",
+                                     "%s: invalid: not a definition vctl can read (%u errors)\n",
+                                     issues->len),
+                       path, issues->len);
         else if (name)
-                printf("%s: invalid %s definition '%s' (%u error%s)\n", path,
-                       conf_kind_name(kind), name, issues->len, issues->len == 1 ? "" : "s");
+                printf(vctl_ngettext("%s: invalid %s definition '%s' (%u error)\n",
+                                     "%s: invalid %s definition '%s' (%u errors)\n", issues->len),
+                       path, _(conf_kind_name(kind)), name, issues->len);
         else
-                printf("%s: invalid %s definition (%u error%s)\n", path, conf_kind_name(kind),
-                       issues->len, issues->len == 1 ? "" : "s");
+                printf(vctl_ngettext("%s: invalid %s definition (%u error)\n",
+                                     "%s: invalid %s definition (%u errors)\n", issues->len),
+                       path, _(conf_kind_name(kind)), issues->len);
         for (guint i = 0; i < issues->len; i++) {
                 const conf_issue *issue = g_ptr_array_index(issues, i);
 
                 if (issue->line > 0)
-                        printf("%s:%d: error: %s\n", path, issue->line, issue->message);
+                        printf(_("%s:%d: error: %s\n"), path, issue->line, issue->message);
                 else
-                        printf("%s: error: %s\n", path, issue->message);
+                        printf(_("%s: error: %s\n"), path, issue->message);
         }
         return 1;
 }
@@ -76,9 +81,9 @@ static int validate_run(int argc, char **argv)
 const vctl_cmd vctl_cmd_validate = {
         .name = "validate",
         .synopsis = "FILE...",
-        .summary = "check domain, network, pool or volume definitions (no daemon needed)",
-        .help = "  Reads each FILE ('-' for standard input), tells what kind of definition\n"
-                "  it is and whether it is valid, and lists every error with its line.\n"
-                "  Exits 1 when any file is invalid.",
+        .summary = N_("check domain, network, pool or volume definitions (no daemon needed)"),
+        .help = N_("  Reads each FILE ('-' for standard input), tells what kind of definition\n"
+                   "  it is and whether it is valid, and lists every error with its line.\n"
+                   "  Exits 1 when any file is invalid."),
         .run = validate_run,
 };

@@ -4,6 +4,7 @@
 
 #include "vctl.h"
 #include "lib/util/file.h"
+#include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -120,7 +121,7 @@ static int shell_line(const char *line, int last)
         if (!*line || *line == '#')
                 return last;
         if (!g_shell_parse_argv(line, &argc, &argv, &gerr))
-                return vctl_fail("cannot read the command line: %s", gerr->message);
+                return vctl_fail(_("cannot read the command line: %s"), gerr->message);
         if (strcmp(argv[0], "quit") == 0 || strcmp(argv[0], "exit") == 0)
                 return -1;
         return vctl_cmd_run(argc, argv);
@@ -137,9 +138,9 @@ static int shell_interactive(void)
         stifle_history(SHELL_HISTORY_MAX);
         if (history)
                 read_history(history);
-        printf("Welcome to vctl, the virtualization interactive terminal.\n\n"
-               "Type:  'help' for help with commands\n"
-               "       'quit' to quit\n\n");
+        printf(_("Welcome to vctl, the virtualization interactive terminal.\n\n"
+                 "Type:  'help' for help with commands\n"
+                 "       'quit' to quit\n\n"));
         while ((line = readline(SHELL_PROMPT))) {
                 int r;
 
@@ -154,7 +155,7 @@ static int shell_interactive(void)
         if (!line)
                 putchar('\n');
         if (history && write_history(history) != 0)
-                fprintf(stderr, "warning: cannot save the shell history to '%s': %s\n", history,
+                fprintf(stderr, _("warning: cannot save the shell history to '%s': %s\n"), history,
                         g_strerror(errno));
         g_strfreev(shell_words);
         shell_words = NULL;
@@ -177,7 +178,7 @@ static int shell_batch(void)
 
                         while ((c = getchar()) != EOF && c != '\n')
                                 ;
-                        status = vctl_fail("line %d is longer than %d bytes; skipped", lineno,
+                        status = vctl_fail(_("line %d is longer than %d bytes; skipped"), lineno,
                                            SHELL_LINE_MAX - 2);
                         continue;
                 }

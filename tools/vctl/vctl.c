@@ -9,6 +9,7 @@
 #include "lib/util/log.h"
 #include "lib/util/num.h"
 #include "lib/util/uuid.h"
+#include "lib/util/i18n.h"
 
 #include <limits.h>
 #include <locale.h>
@@ -21,7 +22,7 @@ static int help_run(int argc, char **argv);
 static const vctl_cmd vctl_cmd_help = {
         .name = "help",
         .synopsis = "[COMMAND]",
-        .summary = "list the commands, or show the help of one",
+        .summary = N_("list the commands, or show the help of one"),
         .run = help_run,
 };
 
@@ -49,7 +50,7 @@ int vctl_fail(const char *fmt, ...)
         msg = g_strdup_vprintf(fmt, ap);
         va_end(ap);
         fflush(stdout);
-        fprintf(stderr, "error: %s\n", msg);
+        fprintf(stderr, _("error: %s\n"), msg);
         return 1;
 }
 
@@ -66,9 +67,9 @@ int vctl_fail_api(const char *fmt, ...)
 
 void vctl_cmd_usage(const vctl_cmd *cmd)
 {
-        printf("usage: vctl %s %s\n\n  %s\n", cmd->name, cmd->synopsis, cmd->summary);
+        printf(_("usage: vctl %s %s\n\n  %s\n"), cmd->name, cmd->synopsis, _(cmd->summary));
         if (cmd->help)
-                printf("\n%s\n", cmd->help);
+                printf("\n%s\n", _(cmd->help));
 }
 
 const vctl_cmd *const *vctl_commands(size_t *ret_count)
@@ -87,16 +88,16 @@ const vctl_cmd *vctl_cmd_find(const char *name)
 
 static void help_all(void)
 {
-        printf("usage: vctl [-c URI] [-r] COMMAND [ARGS...]\n"
-               "       vctl [-c URI] [-r]              (interactive shell)\n\n"
-               "Options:\n"
-               "  -c, --connect URI   connect to URI (default: $VCTL_DEFAULT_URI, else\n"
-               "                      qemu:///system as root, qemu:///session otherwise)\n"
-               "  -r, --readonly      connect read-only\n\n"
-               "Commands:\n");
+        printf(_("usage: vctl [-c URI] [-r] COMMAND [ARGS...]\n"
+                 "       vctl [-c URI] [-r]              (interactive shell)\n\n"
+                 "Options:\n"
+                 "  -c, --connect URI   connect to URI (default: $VCTL_DEFAULT_URI, else\n"
+                 "                      qemu:///system as root, qemu:///session otherwise)\n"
+                 "  -r, --readonly      connect read-only\n\n"
+                 "Commands:\n"));
         for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-                printf("  %-14s %s\n", commands[i]->name, commands[i]->summary);
-        printf("\n'vctl help COMMAND' shows a command's arguments.\n");
+                printf("  %-14s %s\n", commands[i]->name, _(commands[i]->summary));
+        printf(_("\n'vctl help COMMAND' shows a command's arguments.\n"));
 }
 
 static int help_run(int argc, char **argv)
@@ -104,15 +105,15 @@ static int help_run(int argc, char **argv)
         const vctl_cmd *cmd;
 
         if (argc > 2)
-                return vctl_fail("command 'help' takes at most one argument (usage: vctl help "
-                                 "[COMMAND])");
+                return vctl_fail(_("command 'help' takes at most one argument (usage: vctl help "
+                                   "[COMMAND])"));
         if (argc < 2) {
                 help_all();
                 return 0;
         }
         cmd = strcmp(argv[1], "--help") == 0 ? &vctl_cmd_help : vctl_cmd_find(argv[1]);
         if (!cmd)
-                return vctl_fail("unknown command '%s' (see 'vctl help')", argv[1]);
+                return vctl_fail(_("unknown command '%s' (see 'vctl help')"), argv[1]);
         vctl_cmd_usage(cmd);
         return 0;
 }
@@ -122,7 +123,7 @@ int vctl_cmd_run(int argc, char **argv)
         const vctl_cmd *cmd = vctl_cmd_find(argv[0]);
 
         if (!cmd)
-                return vctl_fail("unknown command '%s' (see 'vctl help')", argv[0]);
+                return vctl_fail(_("unknown command '%s' (see 'vctl help')"), argv[0]);
         return cmd->run(argc, argv);
 }
 
@@ -166,7 +167,7 @@ int vctl_args_parse(const vctl_cmd *cmd, int argc, char **argv, guint min_pos, g
                 len = eq ? (size_t)(eq - a) : strlen(a);
                 spec = args_spec(cmd, a, len);
                 if (!spec) {
-                        vctl_fail("command '%s' has no option '%.*s' (see 'vctl help %s')",
+                        vctl_fail(_("command '%s' has no option '%.*s' (see 'vctl help %s')"),
                                   cmd->name, (int)len, a, cmd->name);
                         vctl_args_clear(args);
                         return 1;
@@ -175,14 +176,14 @@ int vctl_args_parse(const vctl_cmd *cmd, int argc, char **argv, guint min_pos, g
                         const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 
                         if (!value) {
-                                vctl_fail("option '%s' of command '%s' needs a value", a,
+                                vctl_fail(_("option '%s' of command '%s' needs a value"), a,
                                           cmd->name);
                                 vctl_args_clear(args);
                                 return 1;
                         }
                         g_hash_table_replace(args->opts, g_strndup(a, len), g_strdup(value));
                 } else if (eq) {
-                        vctl_fail("option '%.*s' of command '%s' takes no value", (int)len, a,
+                        vctl_fail(_("option '%.*s' of command '%s' takes no value"), (int)len, a,
                                   cmd->name);
                         vctl_args_clear(args);
                         return 1;
@@ -192,10 +193,10 @@ int vctl_args_parse(const vctl_cmd *cmd, int argc, char **argv, guint min_pos, g
         }
         if (args->pos->len < min_pos || args->pos->len > max_pos) {
                 if (args->pos->len < min_pos)
-                        vctl_fail("command '%s' needs more arguments (usage: vctl %s %s)",
+                        vctl_fail(_("command '%s' needs more arguments (usage: vctl %s %s)"),
                                   cmd->name, cmd->name, cmd->synopsis);
                 else
-                        vctl_fail("command '%s' got too many arguments (usage: vctl %s %s)",
+                        vctl_fail(_("command '%s' got too many arguments (usage: vctl %s %s)"),
                                   cmd->name, cmd->name, cmd->synopsis);
                 vctl_args_clear(args);
                 return 1;
@@ -279,8 +280,8 @@ char *vctl_read_file(const char *path)
         int r;
 
         if (strcmp(path, "-") == 0)
-                r = vctl_fd_read_bounded(STDIN_FILENO, "standard input", CONF_XML_MAX_SIZE, &data,
-                                         &len);
+                r = vctl_fd_read_bounded(STDIN_FILENO, _("standard input"), CONF_XML_MAX_SIZE,
+                                         &data, &len);
         else
                 r = vctl_file_read_bounded(path, CONF_XML_MAX_SIZE, &data, &len);
         if (r < 0) {
@@ -297,6 +298,7 @@ int main(int argc, char **argv)
         int i, status;
 
         setlocale(LC_ALL, "");
+        vctl_i18n_init();
         vctl_log_init("vctl", VCTL_LOG_WARNING, VCTL_LOG_TARGET_STDERR);
 
         for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -304,7 +306,7 @@ int main(int argc, char **argv)
 
                 if (strcmp(a, "-c") == 0 || strcmp(a, "--connect") == 0) {
                         if (i + 1 >= argc)
-                                return vctl_fail("option '%s' needs a URI", a);
+                                return vctl_fail(_("option '%s' needs a URI"), a);
                         g_free(opt_uri);
                         opt_uri = g_strdup(argv[++i]);
                 } else if (g_str_has_prefix(a, "--connect=")) {
@@ -320,7 +322,7 @@ int main(int argc, char **argv)
                         return 0;
                 } else {
                         g_free(opt_uri);
-                        return vctl_fail("unknown option '%s' (see 'vctl help')", a);
+                        return vctl_fail(_("unknown option '%s' (see 'vctl help')"), a);
                 }
         }
         if (i >= argc)
