@@ -158,16 +158,16 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
                 else if (g_str_equal(value, "no") || g_str_equal(value, "0"))
                         *(gboolean *)field = FALSE;
                 else
-                        return config_error(path, data, k->name, "%s: '%s' is neither yes nor no",
-                                            k->name, value);
+                        return config_error(path, data, k->name,
+                                            _("%s: '%s' is neither yes nor no"), k->name, value);
                 return 0;
         case KEY_BUS_NAME:
                 /* a well-known name: a unique one (":1.5") cannot be owned */
                 if (strlen(value) >= sizeof(((vctld_config *)NULL)->dbus_name) ||
                     !g_dbus_is_name(value) || g_dbus_is_unique_name(value))
                         return config_error(path, data, k->name,
-                                            "%s: '%s' is not a D-Bus well-known name such as "
-                                            "\"org.vctl\"",
+                                            _("%s: '%s' is not a D-Bus well-known name such "
+                                              "as \"org.vctl\""),
                                             k->name, value);
                 g_strlcpy(field, value, sizeof(((vctld_config *)NULL)->dbus_name));
                 return 0;

@@ -31,7 +31,7 @@ struct dbus_service {
         GDBusConnection *bus;
         GCancellable *cancel;
         char *name;
-        const char *bus_kind; /* "system", "session": for messages */
+        const char *bus_kind; /* "the system bus", "the session bus": for messages */
         gboolean system;
         guint max_string;
         guint owner_id;
@@ -351,7 +351,7 @@ static void dbus_on_domain_event(const drv_domain *dom, int event, int detail, v
         dbus_event *ev;
 
         if (g_thread_pool_unprocessed(co->svc->events) >= DBUS_EVENTS_QUEUED_MAX) {
-                log_warning("D-Bus: dropping an event of domain '%s': %u events are waiting",
+                log_warning(_("D-Bus: dropping an event of domain '%s': %u events are waiting"),
                             dom->name, g_thread_pool_unprocessed(co->svc->events));
                 return;
         }
@@ -393,7 +393,7 @@ static dbus_conn_obj *dbus_conn_obj_new(dbus_service *svc, const char *uri, cons
 
         dc = drv ? drv->open(uri, 0) : NULL;
         if (!dc) {
-                log_warning("D-Bus: %s is not served: cannot open '%s': %s", path, uri,
+                log_warning(_("D-Bus: %s is not served: cannot open '%s': %s"), path, uri,
                             vctl_error_message());
                 vctl_error_clear();
                 return NULL;
@@ -418,7 +418,7 @@ static int dbus_conn_obj_register(dbus_conn_obj *co)
                                                           svc->connect_info->interfaces[0],
                                                           &dbus_connect_vtable, co, NULL, &err);
         if (!co->object_id) {
-                log_warning("D-Bus: cannot register %s: %s", co->path, err->message);
+                log_warning(_("D-Bus: cannot register %s: %s"), co->path, err->message);
                 return -1;
         }
         /* one registration for every domain, however many there are */
@@ -426,14 +426,15 @@ static int dbus_conn_obj_register(dbus_conn_obj *co)
                 svc->bus, co->domain_path, &dbus_domain_subtree_vtable,
                 G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES, co, NULL, &err);
         if (!co->subtree_id) {
-                log_warning("D-Bus: cannot register %s: %s", co->domain_path, err->message);
+                log_warning(_("D-Bus: cannot register %s: %s"), co->domain_path, err->message);
                 return -1;
         }
         if (co->drv->event_register) {
                 co->event_id =
                         co->drv->event_register(co->dc, NULL, dbus_on_domain_event, co, NULL);
                 if (co->event_id < 0) {
-                        log_warning("D-Bus: no events for %s: %s", co->path, vctl_error_message());
+                        log_warning(_("D-Bus: no events for %s: %s"), co->path,
+                                    vctl_error_message());
                         vctl_error_clear();
                 }
         }
@@ -445,7 +446,7 @@ static void dbus_on_name_acquired(GDBusConnection *bus, const char *name, gpoint
         dbus_service *svc = data;
 
         (void)bus;
-        log_info("D-Bus: serving %s on the %s bus", name, svc->bus_kind);
+        log_info(_("D-Bus: serving %s on %s"), name, svc->bus_kind);
 }
 
 static void dbus_on_name_lost(GDBusConnection *bus, const char *name, gpointer data)
@@ -453,11 +454,12 @@ static void dbus_on_name_lost(GDBusConnection *bus, const char *name, gpointer d
         dbus_service *svc = data;
 
         if (!bus || g_dbus_connection_is_closed(bus))
-                log_warning("D-Bus: the %s bus went away; serving the sockets only", svc->bus_kind);
+                log_warning(_("D-Bus: %s went away; serving the sockets only"), svc->bus_kind);
         else
-                log_warning("D-Bus: cannot own %s on the %s bus (another vctld owns it, or the "
-                            "bus's policy does not allow it: see %s/dbus-1/system.d/org.vctl.conf)",
-                            name, svc->bus_kind, DATADIR);
+                log_warning(
+                        _("D-Bus: cannot own %s on %s (another vctld owns it, or the "
+                          "bus's policy does not allow it: see %s/dbus-1/system.d/org.vctl.conf)"),
+                        name, svc->bus_kind, DATADIR);
 }
 
 static void dbus_free(dbus_service *svc)
@@ -488,7 +490,7 @@ static void dbus_on_connected(GObject *src, GAsyncResult *res, gpointer data)
                 return;
         }
         if (!bus) {
-                log_warning("D-Bus: cannot connect to the %s bus: %s; serving the sockets only",
+                log_warning(_("D-Bus: cannot connect to %s: %s; serving the sockets only"),
                             svc->bus_kind, err->message);
                 return;
         }
@@ -530,7 +532,7 @@ static char *dbus_bus_address(dbus_service *svc, gboolean rooted)
         if (addr && *addr)
                 return g_strdup(addr);
         if (rooted) {
-                log_info("D-Bus: off under --root unless %s is set", var);
+                log_info(_("D-Bus: off under --root unless %s is set"), var);
                 return NULL;
         }
         if (svc->system)
@@ -538,9 +540,9 @@ static char *dbus_bus_address(dbus_service *svc, gboolean rooted)
         else
                 socket = g_build_filename(g_get_user_runtime_dir(), "bus", NULL);
         if (!g_file_test(socket, G_FILE_TEST_EXISTS)) {
-                log_info("D-Bus: no %s bus (%s does not exist and %s is not set); serving the "
-                         "sockets only",
-                         svc->bus_kind, socket, var);
+                log_info(_("D-Bus: no bus (%s does not exist and %s is not set); serving the "
+                           "sockets only"),
+                         socket, var);
                 return NULL;
         }
         return g_strconcat("unix:path=", socket, NULL);
@@ -556,12 +558,12 @@ dbus_service *dbus_service_start(const vctld_config *cfg, gboolean system, gbool
         dbus_service *svc;
 
         if (!cfg->dbus) {
-                log_info("D-Bus: off (dbus = no in vctld.conf)");
+                log_info("%s", _("D-Bus: off (dbus = no in vctld.conf)"));
                 return NULL;
         }
         svc = g_new0(dbus_service, 1);
         svc->system = system;
-        svc->bus_kind = system ? "system" : "session";
+        svc->bus_kind = system ? _("the system bus") : _("the session bus");
         svc->name = g_strdup(cfg->dbus_name);
         svc->max_string = cfg->max_message_size;
         addr = dbus_bus_address(svc, rooted);
@@ -591,7 +593,8 @@ dbus_service *dbus_service_start(const vctld_config *cfg, gboolean system, gbool
                                           G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                                           NULL, svc->cancel, dbus_on_connected, svc);
-        log_debug("D-Bus: connecting to the %s bus at %s", svc->bus_kind, addr);
+        log_debug("D-Bus: connecting to %s at %s", system ? "the system bus" : "the session bus",
+                  addr);
         return svc;
 }
 
