@@ -504,18 +504,19 @@ drv_vol *storage_vol_create(storage_state *st, const drv_pool *pool, const char 
         {
                 g_autofree char *want = g_build_filename(obj->def->target_path, def->name, NULL);
 
-                if (def->target_path && strcmp(def->target_path, want) != 0) {
-                        STORAGE_ERR(VCTL_ERR_INVALID_ARG,
-                                    _("storage volume '%s': target path '%s' is not its place in "
-                                      "pool '%s' ('%s'; leave <path> out)"),
-                                    def->name, def->target_path, obj->def->name, want);
-                        goto out_unlock;
-                }
+                /* as libvirt: a directory pool places the file itself; whatever
+                 * <path> says (virsh vol-clone sends the source's) is replaced */
+                if (def->target_path && strcmp(def->target_path, want) != 0)
+                        log_debug("storage volume '%s': target path '%s' replaced by '%s'",
+                                  def->name, def->target_path, want);
                 g_free(def->target_path);
                 def->target_path = g_steal_pointer(&want);
                 g_free(def->key);
                 def->key = g_strdup(def->target_path);
         }
+        /* a clone is a flat copy of the source, whatever its XML says */
+        if (src)
+                g_clear_pointer(&def->backing_path, g_free);
         if (def->backing_path) {
                 storage_pool_obj *bobj = NULL;
                 vol_def *b = storage_vol_by_path_locked(st, def->backing_path, FALSE, &bobj);
