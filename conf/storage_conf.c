@@ -318,6 +318,7 @@ static void *vol_parse_root(conf_ctx *ctx, xmlNode *root)
                                    "layered on)"));
                 else
                         def->backing_path = pool_parse_path(ctx, pn, _("backing store path"));
+                def->backing_format_given = conf_first(n, "format") != NULL;
                 def->backing_format = vol_parse_format(ctx, n);
                 if (def->target_format != VOL_FORMAT_QCOW2)
                         conf_err(ctx, n,

@@ -60,6 +60,7 @@ struct vol_def {
         pool_perms target_perms;
         char *backing_path;        /* NULL: no backing store */
         vol_format backing_format; /* raw when absent */
+        gboolean backing_format_given; /* <format> was in <backingStore> */
 };
 
 pool_def *pool_def_parse(const char *xml, size_t len, GPtrArray **ret_issues);

@@ -8,6 +8,7 @@
 #include "daemon/sd.h"
 #include "daemon/server.h"
 #include "driver/driver.h"
+#include "driver/storage/storage_driver.h"
 #include "lib/util/error.h"
 #include "lib/util/file.h"
 #include "lib/util/log.h"
@@ -74,15 +75,30 @@ static int vctld_parse_options(int argc, char **argv, vctld_options *o)
 
 static void vctld_drivers_cleanup(int count)
 {
-        for (int i = count - 1; i >= 0; i--)
+        for (int i = count - 1; i >= 0; i--) {
                 if (vctld_drivers[i]->state_cleanup)
                         vctld_drivers[i]->state_cleanup();
+                /* storage: after the guests' driver, which may still use volumes */
+                if (vctld_drivers[i]->storage && vctld_drivers[i]->storage->state_cleanup)
+                        vctld_drivers[i]->storage->state_cleanup();
+        }
 }
 
 static int vctld_drivers_init(const vctl_paths *paths)
 {
         for (int i = 0; i < (int)G_N_ELEMENTS(vctld_drivers); i++) {
+                const vctl_storage_driver *storage = vctld_drivers[i]->storage;
+
+                /* storage first: autostarted guests resolve their volumes */
+                if (storage && storage->state_init && storage->state_init(paths) < 0) {
+                        g_printerr(_("vctld: cannot start the storage driver: %s\n"),
+                                   vctl_error_message());
+                        vctld_drivers_cleanup(i);
+                        return -1;
+                }
                 if (vctld_drivers[i]->state_init && vctld_drivers[i]->state_init(paths) < 0) {
+                        if (storage && storage->state_cleanup)
+                                storage->state_cleanup();
                         g_printerr(_("vctld: cannot start the %s driver: %s\n"),
                                    vctld_drivers[i]->type, vctl_error_message());
                         vctld_drivers_cleanup(i);

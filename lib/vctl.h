@@ -242,6 +242,110 @@ const char *vctl_domain_state_reason_name(int state, int reason);
 const char *vctl_domain_event_name(int event);
 const char *vctl_domain_event_detail_name(int event, int detail);
 
+/* ---- storage pools and volumes ---- */
+typedef struct vctl_storage_pool vctl_storage_pool;
+typedef struct vctl_storage_vol vctl_storage_vol;
+
+/* libvirt's virStoragePoolState */
+enum {
+        VCTL_STORAGE_POOL_INACTIVE = 0,
+        VCTL_STORAGE_POOL_BUILDING = 1,
+        VCTL_STORAGE_POOL_RUNNING = 2,
+        VCTL_STORAGE_POOL_DEGRADED = 3,
+        VCTL_STORAGE_POOL_INACCESSIBLE = 4,
+};
+/* flags of vctl_conn_list_all_storage_pools (libvirt's values) */
+enum {
+        VCTL_LIST_STORAGE_POOLS_INACTIVE = 1 << 0,
+        VCTL_LIST_STORAGE_POOLS_ACTIVE = 1 << 1,
+        VCTL_LIST_STORAGE_POOLS_PERSISTENT = 1 << 2,
+        VCTL_LIST_STORAGE_POOLS_TRANSIENT = 1 << 3,
+        VCTL_LIST_STORAGE_POOLS_AUTOSTART = 1 << 4,
+        VCTL_LIST_STORAGE_POOLS_NO_AUTOSTART = 1 << 5,
+        VCTL_LIST_STORAGE_POOLS_DIR = 1 << 6,
+};
+enum { VCTL_STORAGE_POOL_BUILD_NO_OVERWRITE = 1 << 2, VCTL_STORAGE_POOL_BUILD_OVERWRITE = 1 << 3 };
+enum {
+        VCTL_STORAGE_POOL_CREATE_WITH_BUILD = 1 << 0,
+        VCTL_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE = 1 << 1,
+        VCTL_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE = 1 << 2,
+};
+enum { VCTL_STORAGE_XML_INACTIVE = 1 << 0 };
+/* libvirt's virStorageVolType, virStorageVolDeleteFlags, virStorageVolResizeFlags */
+enum { VCTL_STORAGE_VOL_FILE = 0, VCTL_STORAGE_VOL_BLOCK = 1, VCTL_STORAGE_VOL_DIR = 2 };
+enum { VCTL_STORAGE_VOL_DELETE_ZEROED = 1 << 0 };
+enum {
+        VCTL_STORAGE_VOL_RESIZE_ALLOCATE = 1 << 0,
+        VCTL_STORAGE_VOL_RESIZE_DELTA = 1 << 1,
+        VCTL_STORAGE_VOL_RESIZE_SHRINK = 1 << 2,
+};
+
+typedef struct vctl_storage_pool_info {
+        int state; /* VCTL_STORAGE_POOL_* */
+        unsigned long long capacity, allocation, available; /* bytes */
+} vctl_storage_pool_info;
+
+typedef struct vctl_storage_vol_info {
+        int type; /* VCTL_STORAGE_VOL_* */
+        unsigned long long capacity, allocation; /* bytes */
+} vctl_storage_vol_info;
+
+/* Every pool matching flags (0: all); a NULL-terminated array to free with
+ * vctl_storage_pool_list_free. Returns the count or -1. */
+int vctl_conn_list_all_storage_pools(vctl_conn *conn, vctl_storage_pool ***ret_pools,
+                                     unsigned int flags);
+void vctl_storage_pool_list_free(vctl_storage_pool **pools);
+vctl_storage_pool *vctl_storage_pool_lookup_by_name(vctl_conn *conn, const char *name);
+vctl_storage_pool *vctl_storage_pool_lookup_by_uuid_string(vctl_conn *conn, const char *uuid);
+vctl_storage_pool *vctl_storage_pool_lookup_by_volume(vctl_storage_vol *vol);
+vctl_storage_pool *vctl_storage_pool_define_xml(vctl_conn *conn, const char *xml,
+                                                unsigned int flags);
+vctl_storage_pool *vctl_storage_pool_create_xml(vctl_conn *conn, const char *xml,
+                                                unsigned int flags);
+void vctl_storage_pool_free(vctl_storage_pool *pool); /* accepts NULL */
+const char *vctl_storage_pool_get_name(const vctl_storage_pool *pool);
+int vctl_storage_pool_get_uuid_string(const vctl_storage_pool *pool,
+                                      char buf[VCTL_UUID_STRING_BUFLEN]);
+int vctl_storage_pool_build(vctl_storage_pool *pool, unsigned int flags);
+int vctl_storage_pool_create(vctl_storage_pool *pool, unsigned int flags);
+int vctl_storage_pool_destroy(vctl_storage_pool *pool);
+int vctl_storage_pool_delete(vctl_storage_pool *pool, unsigned int flags);
+int vctl_storage_pool_undefine(vctl_storage_pool *pool);
+int vctl_storage_pool_refresh(vctl_storage_pool *pool, unsigned int flags);
+char *vctl_storage_pool_get_xml_desc(vctl_storage_pool *pool, unsigned int flags);
+int vctl_storage_pool_get_info(vctl_storage_pool *pool, vctl_storage_pool_info *ret_info);
+int vctl_storage_pool_get_autostart(vctl_storage_pool *pool, int *ret_autostart);
+int vctl_storage_pool_set_autostart(vctl_storage_pool *pool, int autostart);
+int vctl_storage_pool_is_active(vctl_storage_pool *pool);     /* 1, 0 or -1 */
+int vctl_storage_pool_is_persistent(vctl_storage_pool *pool); /* 1, 0 or -1 */
+/* "inactive", "building", "running", "degraded", "inaccessible" */
+const char *vctl_storage_pool_state_name(int state);
+
+/* The pool's volumes, by name; free with vctl_storage_vol_list_free. */
+int vctl_storage_pool_list_all_volumes(vctl_storage_pool *pool, vctl_storage_vol ***ret_vols,
+                                       unsigned int flags);
+void vctl_storage_vol_list_free(vctl_storage_vol **vols);
+vctl_storage_vol *vctl_storage_vol_lookup_by_name(vctl_storage_pool *pool, const char *name);
+vctl_storage_vol *vctl_storage_vol_lookup_by_key(vctl_conn *conn, const char *key);
+vctl_storage_vol *vctl_storage_vol_lookup_by_path(vctl_conn *conn, const char *path);
+vctl_storage_vol *vctl_storage_vol_create_xml(vctl_storage_pool *pool, const char *xml,
+                                              unsigned int flags);
+vctl_storage_vol *vctl_storage_vol_create_xml_from(vctl_storage_pool *pool, const char *xml,
+                                                   vctl_storage_vol *src, unsigned int flags);
+void vctl_storage_vol_free(vctl_storage_vol *vol); /* accepts NULL */
+const char *vctl_storage_vol_get_name(const vctl_storage_vol *vol);
+const char *vctl_storage_vol_get_key(const vctl_storage_vol *vol);
+const char *vctl_storage_vol_get_pool_name(const vctl_storage_vol *vol);
+int vctl_storage_vol_delete(vctl_storage_vol *vol, unsigned int flags);
+int vctl_storage_vol_wipe(vctl_storage_vol *vol, unsigned int flags);
+int vctl_storage_vol_get_info(vctl_storage_vol *vol, vctl_storage_vol_info *ret_info);
+char *vctl_storage_vol_get_xml_desc(vctl_storage_vol *vol, unsigned int flags);
+char *vctl_storage_vol_get_path(vctl_storage_vol *vol);
+int vctl_storage_vol_resize(vctl_storage_vol *vol, unsigned long long capacity,
+                            unsigned int flags);
+/* "file", "block", "dir", ... */
+const char *vctl_storage_vol_type_name(int type);
+
 #ifdef __cplusplus
 }
 #endif

@@ -730,6 +730,479 @@ static void case_domain_define_xml_flags(int mode)
 EMPTY_CASE(case_register_close_callback, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK)
 EMPTY_CASE(case_unregister_close_callback, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK)
 
+/* ---- storage pools and volumes ---- */
+
+static void fill_pool(remote_nonnull_storage_pool *p, int seed)
+{
+        p->name = (char *)(seed % 2 ? "default" : "pool-b");
+        for (int i = 0; i < REMOTE_UUID_BUFLEN; i++)
+                p->uuid[i] = (char)(seed + i);
+}
+
+static void assert_pool_eq(const remote_nonnull_storage_pool *a,
+                           const remote_nonnull_storage_pool *b)
+{
+        g_assert_cmpstr(a->name, ==, b->name);
+        g_assert_cmpmem(a->uuid, REMOTE_UUID_BUFLEN, b->uuid, REMOTE_UUID_BUFLEN);
+}
+
+static void fill_vol(remote_nonnull_storage_vol *v, int seed)
+{
+        v->pool = (char *)"default";
+        v->name = (char *)(seed % 2 ? "disk.qcow2" : "base.raw");
+        v->key = (char *)(seed % 2 ? "/var/lib/vctl/images/disk.qcow2"
+                                   : "/var/lib/vctl/images/base.raw");
+}
+
+static void assert_vol_eq(const remote_nonnull_storage_vol *a, const remote_nonnull_storage_vol *b)
+{
+        g_assert_cmpstr(a->pool, ==, b->pool);
+        g_assert_cmpstr(a->name, ==, b->name);
+        g_assert_cmpstr(a->key, ==, b->key);
+}
+
+#define POOL_RET(mode, PROC, T)                                                                    \
+        do {                                                                                       \
+                T rin = {0};                                                                       \
+                T *rout;                                                                           \
+                fill_pool(&rin.pool, PROC);                                                        \
+                rout = RET_RT(mode, PROC, &rin);                                                   \
+                assert_pool_eq(&rin.pool, &rout->pool);                                            \
+                RET_FREE(PROC, rout);                                                              \
+        } while (0)
+#define VOL_RET(mode, PROC, T)                                                                     \
+        do {                                                                                       \
+                T rin = {0};                                                                       \
+                T *rout;                                                                           \
+                fill_vol(&rin.vol, PROC);                                                          \
+                rout = RET_RT(mode, PROC, &rin);                                                   \
+                assert_vol_eq(&rin.vol, &rout->vol);                                               \
+                RET_FREE(PROC, rout);                                                              \
+        } while (0)
+/* args {pool[, flags]} */
+#define POOL_ARGS(mode, PROC, T, has_flags)                                                        \
+        do {                                                                                       \
+                T in = {0};                                                                        \
+                T *out;                                                                            \
+                fill_pool(&in.pool, PROC);                                                         \
+                if (has_flags)                                                                     \
+                        *(unsigned int *)((char *)&in + sizeof(in.pool)) = 5;                      \
+                out = ARGS_RT(mode, PROC, &in);                                                    \
+                assert_pool_eq(&in.pool, &out->pool);                                              \
+                if (has_flags)                                                                     \
+                        g_assert_cmpuint(*(unsigned int *)((char *)out + sizeof(out->pool)), ==,   \
+                                         5);                                                       \
+                ARGS_FREE(PROC, out);                                                              \
+        } while (0)
+#define VOL_ARGS(mode, PROC, T, has_flags)                                                         \
+        do {                                                                                       \
+                T in = {0};                                                                        \
+                T *out;                                                                            \
+                fill_vol(&in.vol, PROC);                                                           \
+                if (has_flags)                                                                     \
+                        *(unsigned int *)((char *)&in + sizeof(in.vol)) = 1;                       \
+                out = ARGS_RT(mode, PROC, &in);                                                    \
+                assert_vol_eq(&in.vol, &out->vol);                                                 \
+                if (has_flags)                                                                     \
+                        g_assert_cmpuint(*(unsigned int *)((char *)out + sizeof(out->vol)), ==,    \
+                                         1);                                                       \
+                ARGS_FREE(PROC, out);                                                              \
+        } while (0)
+
+static void case_storage_pool_build(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_BUILD, remote_storage_pool_build_args, TRUE);
+}
+
+static void case_storage_pool_create(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_CREATE, remote_storage_pool_create_args, TRUE);
+}
+
+static void case_storage_pool_delete(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_DELETE, remote_storage_pool_delete_args, TRUE);
+}
+
+static void case_storage_pool_refresh(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_REFRESH, remote_storage_pool_refresh_args, TRUE);
+}
+
+static void case_storage_pool_destroy(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_DESTROY, remote_storage_pool_destroy_args, FALSE);
+}
+
+static void case_storage_pool_undefine(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_UNDEFINE, remote_storage_pool_undefine_args,
+                  FALSE);
+}
+
+static void case_storage_vol_delete(int mode)
+{
+        VOL_ARGS(mode, REMOTE_PROC_STORAGE_VOL_DELETE, remote_storage_vol_delete_args, TRUE);
+}
+
+static void case_storage_vol_wipe(int mode)
+{
+        VOL_ARGS(mode, REMOTE_PROC_STORAGE_VOL_WIPE, remote_storage_vol_wipe_args, TRUE);
+}
+
+static void case_connect_num_of_storage_pools(int mode)
+{
+        g_assert_null(info_of(REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS)->args_proc);
+        INT_RET(mode, REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS,
+                remote_connect_num_of_storage_pools_ret, num, 4096);
+}
+
+static void case_connect_num_of_defined_storage_pools(int mode)
+{
+        g_assert_null(info_of(REMOTE_PROC_CONNECT_NUM_OF_DEFINED_STORAGE_POOLS)->args_proc);
+        INT_RET(mode, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_STORAGE_POOLS,
+                remote_connect_num_of_defined_storage_pools_ret, num, 4096);
+}
+
+static void case_connect_list_storage_pools(int mode)
+{
+        remote_connect_list_storage_pools_args in = {.maxnames = 7};
+        remote_connect_list_storage_pools_args *out =
+                ARGS_RT(mode, REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS, &in);
+        char *names[] = {(char *)"default", (char *)"pool-b"};
+        remote_connect_list_storage_pools_ret rin = {.names = {2, names}};
+        remote_connect_list_storage_pools_ret *rout;
+
+        g_assert_cmpint(out->maxnames, ==, 7);
+        ARGS_FREE(REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS, out);
+        rout = RET_RT(mode, REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS, &rin);
+        g_assert_cmpuint(rout->names.names_len, ==, 2);
+        g_assert_cmpstr(rout->names.names_val[1], ==, "pool-b");
+        RET_FREE(REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS, rout);
+}
+
+static void case_connect_list_defined_storage_pools(int mode)
+{
+        remote_connect_list_defined_storage_pools_args in = {.maxnames = 7};
+        remote_connect_list_defined_storage_pools_args *out =
+                ARGS_RT(mode, REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS, &in);
+        char *names[] = {(char *)"default", (char *)"pool-b"};
+        remote_connect_list_defined_storage_pools_ret rin = {.names = {2, names}};
+        remote_connect_list_defined_storage_pools_ret *rout;
+
+        g_assert_cmpint(out->maxnames, ==, 7);
+        ARGS_FREE(REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS, out);
+        rout = RET_RT(mode, REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS, &rin);
+        g_assert_cmpuint(rout->names.names_len, ==, 2);
+        g_assert_cmpstr(rout->names.names_val[1], ==, "pool-b");
+        RET_FREE(REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS, rout);
+}
+
+static void case_connect_list_all_storage_pools(int mode)
+{
+        remote_connect_list_all_storage_pools_args in = {.need_results = 1, .flags = 2};
+        remote_connect_list_all_storage_pools_args *out =
+                ARGS_RT(mode, REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS, &in);
+        remote_nonnull_storage_pool pools[2];
+        remote_connect_list_all_storage_pools_ret rin = {.pools = {2, pools}, .ret = 2};
+        remote_connect_list_all_storage_pools_ret *rout;
+
+        g_assert_cmpint(out->need_results, ==, 1);
+        g_assert_cmpuint(out->flags, ==, 2);
+        ARGS_FREE(REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS, out);
+        fill_pool(&pools[0], 1);
+        fill_pool(&pools[1], 2);
+        rout = RET_RT(mode, REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS, &rin);
+        g_assert_cmpuint(rout->pools.pools_len, ==, 2);
+        assert_pool_eq(&pools[1], &rout->pools.pools_val[1]);
+        g_assert_cmpuint(rout->ret, ==, 2);
+        RET_FREE(REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS, rout);
+}
+
+static void case_storage_pool_list_all_volumes(int mode)
+{
+        remote_storage_pool_list_all_volumes_args in = {.need_results = 1, .flags = 0};
+        remote_storage_pool_list_all_volumes_args *out;
+        remote_nonnull_storage_vol vols[2];
+        remote_storage_pool_list_all_volumes_ret rin = {.vols = {2, vols}, .ret = 2};
+        remote_storage_pool_list_all_volumes_ret *rout;
+
+        fill_pool(&in.pool, 3);
+        out = ARGS_RT(mode, REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES, &in);
+        assert_pool_eq(&in.pool, &out->pool);
+        g_assert_cmpint(out->need_results, ==, 1);
+        ARGS_FREE(REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES, out);
+        fill_vol(&vols[0], 0);
+        fill_vol(&vols[1], 1);
+        rout = RET_RT(mode, REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES, &rin);
+        g_assert_cmpuint(rout->vols.vols_len, ==, 2);
+        assert_vol_eq(&vols[1], &rout->vols.vols_val[1]);
+        RET_FREE(REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES, rout);
+}
+
+static void case_storage_pool_lookup_by_name(int mode)
+{
+        remote_storage_pool_lookup_by_name_args in = {.name = (char *)"default"};
+        remote_storage_pool_lookup_by_name_args *out =
+                ARGS_RT(mode, REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME, &in);
+
+        g_assert_cmpstr(out->name, ==, "default");
+        ARGS_FREE(REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME, out);
+        POOL_RET(mode, REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME,
+                 remote_storage_pool_lookup_by_name_ret);
+}
+
+static void case_storage_pool_lookup_by_uuid(int mode)
+{
+        remote_storage_pool_lookup_by_uuid_args in;
+        remote_storage_pool_lookup_by_uuid_args *out;
+
+        memset(in.uuid, 0xab, sizeof(in.uuid));
+        out = ARGS_RT(mode, REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID, &in);
+        g_assert_cmpmem(in.uuid, sizeof(in.uuid), out->uuid, sizeof(out->uuid));
+        ARGS_FREE(REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID, out);
+        POOL_RET(mode, REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID,
+                 remote_storage_pool_lookup_by_uuid_ret);
+}
+
+static void case_storage_pool_lookup_by_volume(int mode)
+{
+        VOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_VOLUME,
+                 remote_storage_pool_lookup_by_volume_args, FALSE);
+        POOL_RET(mode, REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_VOLUME,
+                 remote_storage_pool_lookup_by_volume_ret);
+}
+
+static void case_storage_pool_define_xml(int mode)
+{
+        remote_storage_pool_define_xml_args in = {.xml = (char *)"<pool type='dir'/>", .flags = 1};
+        remote_storage_pool_define_xml_args *out =
+                ARGS_RT(mode, REMOTE_PROC_STORAGE_POOL_DEFINE_XML, &in);
+
+        g_assert_cmpstr(out->xml, ==, in.xml);
+        g_assert_cmpuint(out->flags, ==, 1);
+        ARGS_FREE(REMOTE_PROC_STORAGE_POOL_DEFINE_XML, out);
+        POOL_RET(mode, REMOTE_PROC_STORAGE_POOL_DEFINE_XML, remote_storage_pool_define_xml_ret);
+}
+
+static void case_storage_pool_create_xml(int mode)
+{
+        remote_storage_pool_create_xml_args in = {.xml = (char *)"<pool type='dir'/>", .flags = 1};
+        remote_storage_pool_create_xml_args *out =
+                ARGS_RT(mode, REMOTE_PROC_STORAGE_POOL_CREATE_XML, &in);
+
+        g_assert_cmpstr(out->xml, ==, in.xml);
+        g_assert_cmpuint(out->flags, ==, 1);
+        ARGS_FREE(REMOTE_PROC_STORAGE_POOL_CREATE_XML, out);
+        POOL_RET(mode, REMOTE_PROC_STORAGE_POOL_CREATE_XML, remote_storage_pool_create_xml_ret);
+}
+
+static void case_storage_pool_get_xml_desc(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_GET_XML_DESC,
+                  remote_storage_pool_get_xml_desc_args, TRUE);
+        STR_RET(mode, REMOTE_PROC_STORAGE_POOL_GET_XML_DESC, remote_storage_pool_get_xml_desc_ret,
+                xml, (char *)"<pool type='dir'/>");
+}
+
+static void case_storage_pool_get_info(int mode)
+{
+        /* libvirt's layout: state as a 4-byte word, then three hypers */
+        static const guint8 wire[] = {0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+                                      0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 4};
+        remote_storage_pool_get_info_ret rin = {.state = 2,
+                                                .capacity = 1ull << 32,
+                                                .allocation = 2ull << 32,
+                                                .available = 3ull << 32 | 4};
+        remote_storage_pool_get_info_ret *rout;
+        char buf[sizeof(wire)];
+        XDR xdr;
+
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_GET_INFO, remote_storage_pool_get_info_args,
+                  FALSE);
+        xdrmem_create(&xdr, buf, sizeof(buf), XDR_ENCODE);
+        g_assert_true(xdr_remote_storage_pool_get_info_ret(&xdr, &rin));
+        g_assert_cmpuint(xdr_getpos(&xdr), ==, sizeof(wire));
+        xdr_destroy(&xdr);
+        g_assert_cmpmem(buf, sizeof(buf), wire, sizeof(wire));
+        rout = RET_RT(mode, REMOTE_PROC_STORAGE_POOL_GET_INFO, &rin);
+        g_assert_cmpuint(rout->state, ==, 2);
+        g_assert_cmpuint(rout->available, ==, rin.available);
+        RET_FREE(REMOTE_PROC_STORAGE_POOL_GET_INFO, rout);
+}
+
+static void case_storage_pool_get_autostart(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_GET_AUTOSTART,
+                  remote_storage_pool_get_autostart_args, FALSE);
+        INT_RET(mode, REMOTE_PROC_STORAGE_POOL_GET_AUTOSTART, remote_storage_pool_get_autostart_ret,
+                autostart, 1);
+}
+
+static void case_storage_pool_set_autostart(int mode)
+{
+        remote_storage_pool_set_autostart_args in = {.autostart = 1};
+        remote_storage_pool_set_autostart_args *out;
+
+        fill_pool(&in.pool, 9);
+        out = ARGS_RT(mode, REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART, &in);
+        assert_pool_eq(&in.pool, &out->pool);
+        g_assert_cmpint(out->autostart, ==, 1);
+        ARGS_FREE(REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART, out);
+        g_assert_null(info_of(REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART)->ret_proc);
+}
+
+static void case_storage_pool_num_of_volumes(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_NUM_OF_VOLUMES,
+                  remote_storage_pool_num_of_volumes_args, FALSE);
+        INT_RET(mode, REMOTE_PROC_STORAGE_POOL_NUM_OF_VOLUMES,
+                remote_storage_pool_num_of_volumes_ret, num, 3);
+}
+
+static void case_storage_pool_list_volumes(int mode)
+{
+        remote_storage_pool_list_volumes_args in = {.maxnames = 3};
+        remote_storage_pool_list_volumes_args *out;
+        char *names[] = {(char *)"a.raw"};
+        remote_storage_pool_list_volumes_ret rin = {.names = {1, names}};
+        remote_storage_pool_list_volumes_ret *rout;
+
+        fill_pool(&in.pool, 4);
+        out = ARGS_RT(mode, REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES, &in);
+        assert_pool_eq(&in.pool, &out->pool);
+        g_assert_cmpint(out->maxnames, ==, 3);
+        ARGS_FREE(REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES, out);
+        rout = RET_RT(mode, REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES, &rin);
+        g_assert_cmpstr(rout->names.names_val[0], ==, "a.raw");
+        RET_FREE(REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES, rout);
+}
+
+static void case_storage_pool_is_active(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_IS_ACTIVE, remote_storage_pool_is_active_args,
+                  FALSE);
+        INT_RET(mode, REMOTE_PROC_STORAGE_POOL_IS_ACTIVE, remote_storage_pool_is_active_ret, active,
+                1);
+}
+
+static void case_storage_pool_is_persistent(int mode)
+{
+        POOL_ARGS(mode, REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT,
+                  remote_storage_pool_is_persistent_args, FALSE);
+        INT_RET(mode, REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT, remote_storage_pool_is_persistent_ret,
+                persistent, 1);
+}
+
+static void case_storage_vol_lookup_by_name(int mode)
+{
+        remote_storage_vol_lookup_by_name_args in = {.name = (char *)"a.raw"};
+        remote_storage_vol_lookup_by_name_args *out;
+
+        fill_pool(&in.pool, 5);
+        out = ARGS_RT(mode, REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME, &in);
+        assert_pool_eq(&in.pool, &out->pool);
+        g_assert_cmpstr(out->name, ==, "a.raw");
+        ARGS_FREE(REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME, out);
+        VOL_RET(mode, REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME,
+                remote_storage_vol_lookup_by_name_ret);
+}
+
+static void case_storage_vol_lookup_by_key(int mode)
+{
+        remote_storage_vol_lookup_by_key_args in = {.key = (char *)"/var/lib/vctl/images/a.raw"};
+        remote_storage_vol_lookup_by_key_args *out =
+                ARGS_RT(mode, REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY, &in);
+
+        g_assert_cmpstr(out->key, ==, in.key);
+        ARGS_FREE(REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY, out);
+        VOL_RET(mode, REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY, remote_storage_vol_lookup_by_key_ret);
+}
+
+static void case_storage_vol_lookup_by_path(int mode)
+{
+        remote_storage_vol_lookup_by_path_args in = {.path = (char *)"/var/lib/vctl/images/a.raw"};
+        remote_storage_vol_lookup_by_path_args *out =
+                ARGS_RT(mode, REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH, &in);
+
+        g_assert_cmpstr(out->path, ==, in.path);
+        ARGS_FREE(REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH, out);
+        VOL_RET(mode, REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH,
+                remote_storage_vol_lookup_by_path_ret);
+}
+
+static void case_storage_vol_create_xml(int mode)
+{
+        remote_storage_vol_create_xml_args in = {.xml = (char *)"<volume/>", .flags = 4};
+        remote_storage_vol_create_xml_args *out;
+
+        fill_pool(&in.pool, 6);
+        out = ARGS_RT(mode, REMOTE_PROC_STORAGE_VOL_CREATE_XML, &in);
+        assert_pool_eq(&in.pool, &out->pool);
+        g_assert_cmpstr(out->xml, ==, "<volume/>");
+        g_assert_cmpuint(out->flags, ==, 4);
+        ARGS_FREE(REMOTE_PROC_STORAGE_VOL_CREATE_XML, out);
+        VOL_RET(mode, REMOTE_PROC_STORAGE_VOL_CREATE_XML, remote_storage_vol_create_xml_ret);
+}
+
+static void case_storage_vol_create_xml_from(int mode)
+{
+        remote_storage_vol_create_xml_from_args in = {.xml = (char *)"<volume/>", .flags = 0};
+        remote_storage_vol_create_xml_from_args *out;
+
+        fill_pool(&in.pool, 7);
+        fill_vol(&in.clonevol, 1);
+        out = ARGS_RT(mode, REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM, &in);
+        assert_pool_eq(&in.pool, &out->pool);
+        assert_vol_eq(&in.clonevol, &out->clonevol);
+        g_assert_cmpstr(out->xml, ==, "<volume/>");
+        ARGS_FREE(REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM, out);
+        VOL_RET(mode, REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM,
+                remote_storage_vol_create_xml_from_ret);
+}
+
+static void case_storage_vol_get_xml_desc(int mode)
+{
+        VOL_ARGS(mode, REMOTE_PROC_STORAGE_VOL_GET_XML_DESC, remote_storage_vol_get_xml_desc_args,
+                 TRUE);
+        STR_RET(mode, REMOTE_PROC_STORAGE_VOL_GET_XML_DESC, remote_storage_vol_get_xml_desc_ret,
+                xml, (char *)"<volume type='file'/>");
+}
+
+static void case_storage_vol_get_info(int mode)
+{
+        remote_storage_vol_get_info_ret rin = {
+                .type = 0, .capacity = 10ull << 30, .allocation = 4096};
+        remote_storage_vol_get_info_ret *rout;
+
+        VOL_ARGS(mode, REMOTE_PROC_STORAGE_VOL_GET_INFO, remote_storage_vol_get_info_args, FALSE);
+        rout = RET_RT(mode, REMOTE_PROC_STORAGE_VOL_GET_INFO, &rin);
+        g_assert_cmpint(rout->type, ==, 0);
+        g_assert_cmpuint(rout->capacity, ==, 10ull << 30);
+        g_assert_cmpuint(rout->allocation, ==, 4096);
+        RET_FREE(REMOTE_PROC_STORAGE_VOL_GET_INFO, rout);
+}
+
+static void case_storage_vol_get_path(int mode)
+{
+        VOL_ARGS(mode, REMOTE_PROC_STORAGE_VOL_GET_PATH, remote_storage_vol_get_path_args, FALSE);
+        STR_RET(mode, REMOTE_PROC_STORAGE_VOL_GET_PATH, remote_storage_vol_get_path_ret, name,
+                (char *)"/var/lib/vctl/images/a.raw");
+}
+
+static void case_storage_vol_resize(int mode)
+{
+        remote_storage_vol_resize_args in = {.capacity = 1ull << 40, .flags = 4};
+        remote_storage_vol_resize_args *out;
+
+        fill_vol(&in.vol, 1);
+        out = ARGS_RT(mode, REMOTE_PROC_STORAGE_VOL_RESIZE, &in);
+        assert_vol_eq(&in.vol, &out->vol);
+        g_assert_cmpuint(out->capacity, ==, 1ull << 40);
+        g_assert_cmpuint(out->flags, ==, 4);
+        ARGS_FREE(REMOTE_PROC_STORAGE_VOL_RESIZE, out);
+}
+
 typedef struct {
         int proc;
         void (*run)(int mode);
@@ -787,6 +1260,44 @@ static const proc_case proc_cases[] = {
         {REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, case_domain_define_xml_flags},
         {REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, case_register_close_callback},
         {REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK, case_unregister_close_callback},
+        /* storage pools and volumes */
+        {REMOTE_PROC_STORAGE_POOL_BUILD, case_storage_pool_build},
+        {REMOTE_PROC_STORAGE_POOL_CREATE, case_storage_pool_create},
+        {REMOTE_PROC_STORAGE_POOL_DELETE, case_storage_pool_delete},
+        {REMOTE_PROC_STORAGE_POOL_REFRESH, case_storage_pool_refresh},
+        {REMOTE_PROC_STORAGE_POOL_DESTROY, case_storage_pool_destroy},
+        {REMOTE_PROC_STORAGE_POOL_UNDEFINE, case_storage_pool_undefine},
+        {REMOTE_PROC_STORAGE_VOL_DELETE, case_storage_vol_delete},
+        {REMOTE_PROC_STORAGE_VOL_WIPE, case_storage_vol_wipe},
+        {REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS, case_connect_num_of_storage_pools},
+        {REMOTE_PROC_CONNECT_NUM_OF_DEFINED_STORAGE_POOLS,
+         case_connect_num_of_defined_storage_pools},
+        {REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS, case_connect_list_storage_pools},
+        {REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS, case_connect_list_defined_storage_pools},
+        {REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS, case_connect_list_all_storage_pools},
+        {REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES, case_storage_pool_list_all_volumes},
+        {REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME, case_storage_pool_lookup_by_name},
+        {REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID, case_storage_pool_lookup_by_uuid},
+        {REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_VOLUME, case_storage_pool_lookup_by_volume},
+        {REMOTE_PROC_STORAGE_POOL_DEFINE_XML, case_storage_pool_define_xml},
+        {REMOTE_PROC_STORAGE_POOL_CREATE_XML, case_storage_pool_create_xml},
+        {REMOTE_PROC_STORAGE_POOL_GET_XML_DESC, case_storage_pool_get_xml_desc},
+        {REMOTE_PROC_STORAGE_POOL_GET_INFO, case_storage_pool_get_info},
+        {REMOTE_PROC_STORAGE_POOL_GET_AUTOSTART, case_storage_pool_get_autostart},
+        {REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART, case_storage_pool_set_autostart},
+        {REMOTE_PROC_STORAGE_POOL_NUM_OF_VOLUMES, case_storage_pool_num_of_volumes},
+        {REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES, case_storage_pool_list_volumes},
+        {REMOTE_PROC_STORAGE_POOL_IS_ACTIVE, case_storage_pool_is_active},
+        {REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT, case_storage_pool_is_persistent},
+        {REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME, case_storage_vol_lookup_by_name},
+        {REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY, case_storage_vol_lookup_by_key},
+        {REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH, case_storage_vol_lookup_by_path},
+        {REMOTE_PROC_STORAGE_VOL_CREATE_XML, case_storage_vol_create_xml},
+        {REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM, case_storage_vol_create_xml_from},
+        {REMOTE_PROC_STORAGE_VOL_GET_XML_DESC, case_storage_vol_get_xml_desc},
+        {REMOTE_PROC_STORAGE_VOL_GET_INFO, case_storage_vol_get_info},
+        {REMOTE_PROC_STORAGE_VOL_GET_PATH, case_storage_vol_get_path},
+        {REMOTE_PROC_STORAGE_VOL_RESIZE, case_storage_vol_resize},
 };
 
 typedef struct {
@@ -837,6 +1348,17 @@ static void test_proc_table(void)
         g_assert_null(vctl_rpc_proc_name(8));
         g_assert_null(vctl_rpc_proc_name(-1));
         g_assert_null(vctl_rpc_proc_name(100000));
+        /* libvirt's storage numbers */
+        g_assert_cmpint(REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS, ==, 71);
+        g_assert_cmpint(REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME, ==, 84);
+        g_assert_cmpint(REMOTE_PROC_STORAGE_VOL_GET_PATH, ==, 100);
+        g_assert_cmpint(REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM, ==, 125);
+        g_assert_cmpint(REMOTE_PROC_STORAGE_POOL_IS_ACTIVE, ==, 154);
+        g_assert_cmpint(REMOTE_PROC_STORAGE_VOL_WIPE, ==, 165);
+        g_assert_cmpint(REMOTE_PROC_STORAGE_VOL_RESIZE, ==, 260);
+        g_assert_cmpint(REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS, ==, 281);
+        g_assert_cmpint(REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES, ==, 282);
+        g_assert_cmpstr(vctl_rpc_proc_name(100), ==, "STORAGE_VOL_GET_PATH");
 }
 
 static void assert_rpc_error(const char *needle)

@@ -9,6 +9,7 @@
 #include "driver/qemu/qemu_driver.h"
 #include "driver/qemu/qemu_lifecycle.h"
 #include "driver/qemu/qemu_store.h"
+#include "driver/storage/storage_driver.h"
 #include "lib/util/error.h"
 #include "lib/util/log.h"
 #include "lib/util/i18n.h"
@@ -502,4 +503,5 @@ const vctl_driver vctl_qemu_driver = {
         .is_persistent = qemu_is_persistent,
         .event_register = qemu_event_register,
         .event_deregister = qemu_event_deregister,
+        .storage = &vctl_storage_dir_driver,
 };

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "driver/driver_priv.h"
+#include "driver/qemu/qemu_storage.h"
 #include "driver/qemu/qemu_driver.h"
 #include "driver/qemu/qemu_lifecycle_priv.h"
 #include "driver/qemu/qemu_process.h"
@@ -244,7 +245,7 @@ static int qemu_start(qemu_state *st, const unsigned char *uuid, unsigned int fl
                 goto out_unlock;
         }
         live = drv_domain_def_copy(obj->live ? obj->live : obj->def);
-        if (!live)
+        if (!live || qemu_storage_prepare_locked(st->domains, live) < 0)
                 goto out_unlock;
         vm = qemu_vm_new(st, obj->name, obj->uuid, domain_list_alloc_id_locked(st->domains));
         g_mutex_lock(&vm->job);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "driver/driver_priv.h"
+#include "driver/storage/storage_driver.h"
 #include "driver/test/test_driver.h"
 #include "lib/util/error.h"
 #include "lib/util/i18n.h"
@@ -343,4 +344,5 @@ const vctl_driver vctl_test_driver = {
         .open_console = test_driver_open_console,
         .event_register = test_event_register,
         .event_deregister = test_event_deregister,
+        .storage = &vctl_storage_test_driver,
 };

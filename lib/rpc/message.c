@@ -4,6 +4,7 @@
 #include "lib/rpc/message.h"
 #include "lib/util/i18n.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct vctl_rpc_reader {
@@ -477,22 +478,103 @@ static const vctl_rpc_proc_info procs[] = {
         PROC_NONE(CONNECT_UNREGISTER_CLOSE_CALLBACK),
 };
 
+/* Storage pools and volumes. */
+static const vctl_rpc_proc_info procs_storage[] = {
+        PROC_RET(CONNECT_NUM_OF_STORAGE_POOLS, connect_num_of_storage_pools),
+        PROC_BOTH(CONNECT_LIST_STORAGE_POOLS, connect_list_storage_pools),
+        PROC_RET(CONNECT_NUM_OF_DEFINED_STORAGE_POOLS, connect_num_of_defined_storage_pools),
+        PROC_BOTH(CONNECT_LIST_DEFINED_STORAGE_POOLS, connect_list_defined_storage_pools),
+        PROC_BOTH(STORAGE_POOL_CREATE_XML, storage_pool_create_xml),
+        PROC_BOTH(STORAGE_POOL_DEFINE_XML, storage_pool_define_xml),
+        PROC_ARGS(STORAGE_POOL_CREATE, storage_pool_create),
+        PROC_ARGS(STORAGE_POOL_BUILD, storage_pool_build),
+        PROC_ARGS(STORAGE_POOL_DESTROY, storage_pool_destroy),
+        PROC_ARGS(STORAGE_POOL_DELETE, storage_pool_delete),
+        PROC_ARGS(STORAGE_POOL_UNDEFINE, storage_pool_undefine),
+        PROC_ARGS(STORAGE_POOL_REFRESH, storage_pool_refresh),
+        PROC_BOTH(STORAGE_POOL_LOOKUP_BY_NAME, storage_pool_lookup_by_name),
+        PROC_BOTH(STORAGE_POOL_LOOKUP_BY_UUID, storage_pool_lookup_by_uuid),
+        PROC_BOTH(STORAGE_POOL_LOOKUP_BY_VOLUME, storage_pool_lookup_by_volume),
+        PROC_BOTH(STORAGE_POOL_GET_INFO, storage_pool_get_info),
+        PROC_BOTH(STORAGE_POOL_GET_XML_DESC, storage_pool_get_xml_desc),
+        PROC_BOTH(STORAGE_POOL_GET_AUTOSTART, storage_pool_get_autostart),
+        PROC_ARGS(STORAGE_POOL_SET_AUTOSTART, storage_pool_set_autostart),
+        PROC_BOTH(STORAGE_POOL_NUM_OF_VOLUMES, storage_pool_num_of_volumes),
+        PROC_BOTH(STORAGE_POOL_LIST_VOLUMES, storage_pool_list_volumes),
+        PROC_BOTH(STORAGE_VOL_CREATE_XML, storage_vol_create_xml),
+        PROC_ARGS(STORAGE_VOL_DELETE, storage_vol_delete),
+        PROC_BOTH(STORAGE_VOL_LOOKUP_BY_NAME, storage_vol_lookup_by_name),
+        PROC_BOTH(STORAGE_VOL_LOOKUP_BY_KEY, storage_vol_lookup_by_key),
+        PROC_BOTH(STORAGE_VOL_LOOKUP_BY_PATH, storage_vol_lookup_by_path),
+        PROC_BOTH(STORAGE_VOL_GET_INFO, storage_vol_get_info),
+        PROC_BOTH(STORAGE_VOL_GET_XML_DESC, storage_vol_get_xml_desc),
+        PROC_BOTH(STORAGE_VOL_GET_PATH, storage_vol_get_path),
+        PROC_BOTH(STORAGE_VOL_CREATE_XML_FROM, storage_vol_create_xml_from),
+        PROC_BOTH(STORAGE_POOL_IS_ACTIVE, storage_pool_is_active),
+        PROC_BOTH(STORAGE_POOL_IS_PERSISTENT, storage_pool_is_persistent),
+        PROC_ARGS(STORAGE_VOL_WIPE, storage_vol_wipe),
+        PROC_ARGS(STORAGE_VOL_RESIZE, storage_vol_resize),
+        PROC_BOTH(CONNECT_LIST_ALL_STORAGE_POOLS, connect_list_all_storage_pools),
+        PROC_BOTH(STORAGE_POOL_LIST_ALL_VOLUMES, storage_pool_list_all_volumes),
+};
+
+/* Every group of procedures; merged into one table sorted by number. */
+static const struct {
+        const vctl_rpc_proc_info *procs;
+        gsize n;
+} proc_groups[] = {
+        {procs, G_N_ELEMENTS(procs)},
+        {procs_storage, G_N_ELEMENTS(procs_storage)},
+};
+
+static gint proc_info_cmp(gconstpointer a, gconstpointer b)
+{
+        const vctl_rpc_proc_info *x = a, *y = b;
+
+        return x->proc < y->proc ? -1 : x->proc > y->proc;
+}
+
+static const vctl_rpc_proc_info *proc_table(gsize *ret_count)
+{
+        static vctl_rpc_proc_info *table;
+        static gsize count;
+
+        if (g_once_init_enter(&table)) {
+                gsize n = 0;
+                vctl_rpc_proc_info *t;
+
+                for (gsize i = 0; i < G_N_ELEMENTS(proc_groups); i++)
+                        n += proc_groups[i].n;
+                t = g_new(vctl_rpc_proc_info, n);
+                n = 0;
+                for (gsize i = 0; i < G_N_ELEMENTS(proc_groups); i++)
+                        for (gsize j = 0; j < proc_groups[i].n; j++)
+                                t[n++] = proc_groups[i].procs[j];
+                qsort(t, n, sizeof(*t), proc_info_cmp);
+                count = n;
+                g_once_init_leave(&table, t);
+        }
+        *ret_count = count;
+        return table;
+}
+
 const vctl_rpc_proc_info *vctl_rpc_procs(gsize *ret_count)
 {
-        *ret_count = G_N_ELEMENTS(procs);
-        return procs;
+        return proc_table(ret_count);
 }
 
 const vctl_rpc_proc_info *vctl_rpc_proc_lookup(int proc)
 {
-        gsize lo = 0, hi = G_N_ELEMENTS(procs);
+        gsize n;
+        const vctl_rpc_proc_info *t = proc_table(&n);
+        gsize lo = 0, hi = n;
 
         while (lo < hi) {
                 gsize mid = lo + (hi - lo) / 2;
 
-                if (procs[mid].proc == proc)
-                        return &procs[mid];
-                if (procs[mid].proc < proc)
+                if (t[mid].proc == proc)
+                        return &t[mid];
+                if (t[mid].proc < proc)
                         lo = mid + 1;
                 else
                         hi = mid;

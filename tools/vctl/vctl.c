@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "vctl.h"
+#include "cmd-storage.h"
 #include "conf/xml.h"
 #include "lib/util/error.h"
 #include "lib/util/file.h"
@@ -35,6 +36,14 @@ static const vctl_cmd *const commands[] = {
         &vctl_cmd_domname, &vctl_cmd_autostart, &vctl_cmd_event,    &vctl_cmd_uri,
         &vctl_cmd_version, &vctl_cmd_hostname,  &vctl_cmd_capabilities, &vctl_cmd_domcapabilities,
         &vctl_cmd_validate, &vctl_cmd_host_check, &vctl_cmd_help,
+        /* storage pools and volumes (cmd-pool.c, cmd-vol.c) */
+        &vctl_cmd_pool_list, &vctl_cmd_pool_define, &vctl_cmd_pool_define_as,
+        &vctl_cmd_pool_create, &vctl_cmd_pool_build, &vctl_cmd_pool_start,
+        &vctl_cmd_pool_destroy, &vctl_cmd_pool_undefine, &vctl_cmd_pool_delete,
+        &vctl_cmd_pool_info, &vctl_cmd_pool_dumpxml, &vctl_cmd_pool_autostart,
+        &vctl_cmd_pool_refresh, &vctl_cmd_vol_list, &vctl_cmd_vol_create,
+        &vctl_cmd_vol_create_as, &vctl_cmd_vol_clone, &vctl_cmd_vol_delete, &vctl_cmd_vol_wipe,
+        &vctl_cmd_vol_resize, &vctl_cmd_vol_info, &vctl_cmd_vol_dumpxml, &vctl_cmd_vol_path,
 };
 
 static char *opt_uri;
