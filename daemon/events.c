@@ -4,6 +4,8 @@
 
 #include "daemon/dispatch.h"
 #include "daemon/events.h"
+#include "driver/network/network_driver.h"
+#include "lib/util/i18n.h"
 #include "lib/util/log.h"
 #include "lib/util/i18n.h"
 
@@ -17,6 +19,7 @@
 typedef struct events_entry {
         int drv_id;
         dispatch_conn *conn;
+        gboolean network; /* a network event registration (events_network_*) */
 } events_entry;
 
 typedef struct events_sink {
@@ -100,7 +103,12 @@ int events_register(vctld_client *cl, int event_id, const drv_domain *dom, int *
 
 static void events_entry_drop(events_entry *entry)
 {
-        if (entry->conn->drv->event_deregister)
+        if (entry->network) {
+                const vctl_network_driver *nd = entry->conn->drv->network;
+
+                if (nd && nd->event_deregister)
+                        nd->event_deregister(entry->conn->dc, entry->drv_id);
+        } else if (entry->conn->drv->event_deregister)
                 entry->conn->drv->event_deregister(entry->conn->dc, entry->drv_id);
         dispatch_conn_unref(entry->conn);
         entry->conn = NULL;
@@ -110,7 +118,7 @@ int events_deregister(vctld_client *cl, int callback_id)
 {
         events_entry *entry = g_hash_table_lookup(cl->events, GINT_TO_POINTER(callback_id));
 
-        if (!entry)
+        if (!entry || entry->network)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
                                       _("no domain event callback with ID %d on this connection"),
                                       callback_id);
@@ -129,4 +137,87 @@ void events_clear(vctld_client *cl)
                 events_entry_drop(value);
                 g_hash_table_iter_remove(&iter);
         }
+}
+
+/* ---- network lifecycle events (NETWORK_EVENT_LIFECYCLE) ---- */
+
+static void events_on_network(const drv_network *net, int event, int detail, void *opaque)
+{
+        events_sink *sink = opaque;
+        remote_network_event_lifecycle_msg msg = {
+                .callbackID = sink->callback_id,
+                .net = {.name = net->name},
+                .event = event,
+                .detail = detail,
+        };
+        vctl_rpc_header hdr = {
+                .prog = REMOTE_PROGRAM,
+                .vers = REMOTE_PROTOCOL_VERSION,
+                .proc = REMOTE_PROC_NETWORK_EVENT_LIFECYCLE,
+                .type = VCTL_RPC_MESSAGE,
+                .serial = 0,
+                .status = VCTL_RPC_OK,
+        };
+        GByteArray *frame = g_byte_array_new();
+
+        memcpy(msg.net.uuid, net->uuid, sizeof(msg.net.uuid));
+        if (vctl_rpc_encode(frame, &hdr, (xdrproc_t)xdr_remote_network_event_lifecycle_msg, &msg,
+                            sink->cl->max_message) < 0) {
+                log_warning("cannot encode a lifecycle event of network '%s': %s", net->name,
+                            vctl_error_message());
+                g_byte_array_unref(frame);
+                return;
+        }
+        client_post(sink->cl, frame, FALSE);
+}
+
+int events_network_register(vctld_client *cl, int event_id, const drv_network *net,
+                            int *ret_callback_id)
+{
+        dispatch_conn *conn = cl->conn;
+        const vctl_network_driver *nd = conn->drv->network;
+        events_sink *sink;
+        events_entry *entry;
+        int drv_id;
+
+        if (event_id != EVENTS_ID_LIFECYCLE)
+                return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
+                                      _("network event %d is not supported by vctld (only "
+                                        "lifecycle events, ID 0, are)"),
+                                      event_id);
+        if (!nd || !nd->event_register)
+                return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
+                                      _("the %s driver has no network events"), conn->drv->type);
+        if (g_hash_table_size(cl->events) >= EVENTS_MAX_PER_CLIENT)
+                return vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_RPC,
+                                      _("too many event callbacks on one connection (at most "
+                                        "%d)"),
+                                      EVENTS_MAX_PER_CLIENT);
+        sink = g_new0(events_sink, 1);
+        sink->cl = client_ref(cl);
+        sink->callback_id = cl->next_callback_id;
+        drv_id = nd->event_register(conn->dc, net, events_on_network, sink, events_sink_free);
+        if (drv_id < 0)
+                return -1; /* the driver freed sink */
+        entry = g_new0(events_entry, 1);
+        entry->drv_id = drv_id;
+        entry->conn = dispatch_conn_ref(conn);
+        entry->network = TRUE;
+        g_hash_table_insert(cl->events, GINT_TO_POINTER(cl->next_callback_id), entry);
+        *ret_callback_id = cl->next_callback_id++;
+        return 0;
+}
+
+int events_network_deregister(vctld_client *cl, int callback_id)
+{
+        events_entry *entry = g_hash_table_lookup(cl->events, GINT_TO_POINTER(callback_id));
+
+        if (!entry || !entry->network)
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
+                                      _("no network event callback with ID %d on this "
+                                        "connection"),
+                                      callback_id);
+        events_entry_drop(entry);
+        g_hash_table_remove(cl->events, GINT_TO_POINTER(callback_id));
+        return 0;
 }

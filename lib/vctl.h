@@ -345,6 +345,84 @@ int vctl_storage_vol_resize(vctl_storage_vol *vol, unsigned long long capacity,
                             unsigned int flags);
 /* "file", "block", "dir", ... */
 const char *vctl_storage_vol_type_name(int type);
+/* ---- virtual networks ---- */
+typedef struct vctl_network vctl_network;
+
+/* flags of vctl_conn_list_all_networks (libvirt's values) */
+enum {
+        VCTL_LIST_NETWORKS_INACTIVE = 1 << 0,
+        VCTL_LIST_NETWORKS_ACTIVE = 1 << 1,
+        VCTL_LIST_NETWORKS_PERSISTENT = 1 << 2,
+        VCTL_LIST_NETWORKS_TRANSIENT = 1 << 3,
+        VCTL_LIST_NETWORKS_AUTOSTART = 1 << 4,
+        VCTL_LIST_NETWORKS_NO_AUTOSTART = 1 << 5,
+};
+enum { VCTL_NETWORK_XML_INACTIVE = 1 << 0 };
+
+/* Every network matching flags (0: all), sorted by name, in a NULL-terminated
+ * array (vctl_network_list_free); returns the count or -1. ret_networks
+ * NULL: only the count. */
+int vctl_conn_list_all_networks(vctl_conn *conn, vctl_network ***ret_networks,
+                                unsigned int flags);
+void vctl_network_list_free(vctl_network **networks);
+
+vctl_network *vctl_network_lookup_by_name(vctl_conn *conn, const char *name);
+vctl_network *vctl_network_lookup_by_uuid_string(vctl_conn *conn, const char *uuid);
+vctl_network *vctl_network_define_xml(vctl_conn *conn, const char *xml, unsigned int flags);
+/* A transient network, started. */
+vctl_network *vctl_network_create_xml(vctl_conn *conn, const char *xml, unsigned int flags);
+void vctl_network_free(vctl_network *net); /* accepts NULL */
+
+const char *vctl_network_get_name(const vctl_network *net);
+int vctl_network_get_uuid_string(const vctl_network *net, char buf[VCTL_UUID_STRING_BUFLEN]);
+int vctl_network_create(vctl_network *net); /* starts a defined network */
+int vctl_network_destroy(vctl_network *net);
+int vctl_network_undefine(vctl_network *net);
+char *vctl_network_get_xml_desc(vctl_network *net, unsigned int flags);
+char *vctl_network_get_bridge_name(vctl_network *net);
+int vctl_network_get_autostart(vctl_network *net, int *ret_autostart);
+int vctl_network_set_autostart(vctl_network *net, int autostart);
+int vctl_network_is_active(vctl_network *net);     /* 1, 0 or -1 */
+int vctl_network_is_persistent(vctl_network *net); /* 1, 0 or -1 */
+
+/* One DHCP lease (libvirt's virNetworkDHCPLease). */
+typedef struct vctl_network_lease {
+        char *iface;
+        long long expiry_time; /* seconds since the epoch */
+        int type;              /* 0 IPv4, 1 IPv6 */
+        char *mac;             /* may be NULL, as hostname and clientid */
+        char *ipaddr;
+        unsigned int prefix;
+        char *hostname;
+        char *clientid;
+} vctl_network_lease;
+
+/* The network's leases (mac NULL: all), in a NULL-terminated array
+ * (vctl_network_lease_list_free); the count or -1. */
+int vctl_network_get_dhcp_leases(vctl_network *net, const char *mac,
+                                 vctl_network_lease ***ret_leases, unsigned int flags);
+void vctl_network_lease_list_free(vctl_network_lease **leases);
+
+/* A guest interface and its addresses (libvirt's virDomainInterface). */
+typedef struct vctl_domain_iface_addr {
+        int type; /* 0 IPv4, 1 IPv6 */
+        char *addr;
+        unsigned int prefix;
+} vctl_domain_iface_addr;
+
+typedef struct vctl_domain_iface {
+        char *name;   /* the host side device */
+        char *hwaddr; /* may be NULL */
+        unsigned int naddrs;
+        vctl_domain_iface_addr *addrs;
+} vctl_domain_iface;
+
+enum { VCTL_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE = 0 };
+/* A running domain's interfaces with addresses from source, in a
+ * NULL-terminated array (vctl_domain_iface_list_free); the count or -1. */
+int vctl_domain_interface_addresses(vctl_domain *dom, vctl_domain_iface ***ret_ifaces,
+                                    unsigned int source, unsigned int flags);
+void vctl_domain_iface_list_free(vctl_domain_iface **ifaces);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@ vctl_packages=(
         libtirpc-dev rpcsvc-proto libkmod-dev libnl-3-dev libnl-route-3-dev libreadline-dev
         libvirt0 libvirt-clients virtinst python3
         qemu-system-x86 qemu-utils ovmf busybox-static linux-image-amd64 cpio
+        dnsmasq-base nftables iproute2
 )
 # The D-Bus service's tests: a private dbus-daemon (and polkitd), python3-dbus
 # on a GLib main loop, gdbus (libglib2.0-bin) and busctl (systemd).

@@ -746,6 +746,23 @@ static void assert_pool_eq(const remote_nonnull_storage_pool *a,
         g_assert_cmpmem(a->uuid, REMOTE_UUID_BUFLEN, b->uuid, REMOTE_UUID_BUFLEN);
 }
 
+/* ---- virtual networks ---- */
+
+static char name_net[] = "vctltnet1";
+
+static void fill_net(remote_nonnull_network *n, int seed)
+{
+        n->name = seed % 2 ? name_net : name_utf8;
+        for (int i = 0; i < REMOTE_UUID_BUFLEN; i++)
+                n->uuid[i] = (char)(seed * 7 + i * 13 + 0x40);
+}
+
+static void assert_net_eq(const remote_nonnull_network *a, const remote_nonnull_network *b)
+{
+        g_assert_cmpstr(a->name, ==, b->name);
+        g_assert_cmpmem(a->uuid, REMOTE_UUID_BUFLEN, b->uuid, REMOTE_UUID_BUFLEN);
+}
+
 static void fill_vol(remote_nonnull_storage_vol *v, int seed)
 {
         v->pool = (char *)"default";
@@ -1203,6 +1220,280 @@ static void case_storage_vol_resize(int mode)
         ARGS_FREE(REMOTE_PROC_STORAGE_VOL_RESIZE, out);
 }
 
+/* args { remote_nonnull_network net; } and optionally a ret checked by RETCHECK */
+#define NET_ARGS_CASE(fname, PROC, T, RETCHECK)                                                    \
+        static void fname(int mode)                                                                \
+        {                                                                                          \
+                T in = {0};                                                                        \
+                T *out;                                                                            \
+                fill_net(&in.net, PROC);                                                           \
+                out = ARGS_RT(mode, PROC, &in);                                                    \
+                assert_net_eq(&in.net, &out->net);                                                 \
+                ARGS_FREE(PROC, out);                                                              \
+                RETCHECK;                                                                          \
+        }
+#define NET_RET(mode, PROC, T)                                                                     \
+        do {                                                                                       \
+                T rin = {0};                                                                       \
+                T *rout;                                                                           \
+                fill_net(&rin.net, (PROC) + 1);                                                    \
+                rout = RET_RT(mode, PROC, &rin);                                                   \
+                assert_net_eq(&rin.net, &rout->net);                                               \
+                RET_FREE(PROC, rout);                                                              \
+        } while (0)
+
+NET_ARGS_CASE(case_network_create, REMOTE_PROC_NETWORK_CREATE, remote_network_create_args,
+              g_assert_null(info_of(REMOTE_PROC_NETWORK_CREATE)->ret_proc))
+NET_ARGS_CASE(case_network_destroy, REMOTE_PROC_NETWORK_DESTROY, remote_network_destroy_args,
+              g_assert_null(info_of(REMOTE_PROC_NETWORK_DESTROY)->ret_proc))
+NET_ARGS_CASE(case_network_undefine, REMOTE_PROC_NETWORK_UNDEFINE, remote_network_undefine_args,
+              g_assert_null(info_of(REMOTE_PROC_NETWORK_UNDEFINE)->ret_proc))
+NET_ARGS_CASE(case_network_get_autostart, REMOTE_PROC_NETWORK_GET_AUTOSTART,
+              remote_network_get_autostart_args,
+              INT_RET(mode, REMOTE_PROC_NETWORK_GET_AUTOSTART, remote_network_get_autostart_ret,
+                      autostart, 1))
+NET_ARGS_CASE(case_network_get_bridge_name, REMOTE_PROC_NETWORK_GET_BRIDGE_NAME,
+              remote_network_get_bridge_name_args,
+              STR_RET(mode, REMOTE_PROC_NETWORK_GET_BRIDGE_NAME,
+                      remote_network_get_bridge_name_ret, name, (char *)"vctltbr0"))
+NET_ARGS_CASE(case_network_is_active, REMOTE_PROC_NETWORK_IS_ACTIVE, remote_network_is_active_args,
+              INT_RET(mode, REMOTE_PROC_NETWORK_IS_ACTIVE, remote_network_is_active_ret, active,
+                      1))
+NET_ARGS_CASE(case_network_is_persistent, REMOTE_PROC_NETWORK_IS_PERSISTENT,
+              remote_network_is_persistent_args,
+              INT_RET(mode, REMOTE_PROC_NETWORK_IS_PERSISTENT, remote_network_is_persistent_ret,
+                      persistent, 0))
+
+static void case_network_set_autostart(int mode)
+{
+        remote_network_set_autostart_args in = {.autostart = 1};
+        remote_network_set_autostart_args *out;
+
+        fill_net(&in.net, 48);
+        out = ARGS_RT(mode, REMOTE_PROC_NETWORK_SET_AUTOSTART, &in);
+        assert_net_eq(&in.net, &out->net);
+        g_assert_cmpint(out->autostart, ==, 1);
+        ARGS_FREE(REMOTE_PROC_NETWORK_SET_AUTOSTART, out);
+}
+
+static void case_network_get_xml_desc(int mode)
+{
+        remote_network_get_xml_desc_args in = {.flags = 1};
+        remote_network_get_xml_desc_args *out;
+
+        fill_net(&in.net, 43);
+        out = ARGS_RT(mode, REMOTE_PROC_NETWORK_GET_XML_DESC, &in);
+        assert_net_eq(&in.net, &out->net);
+        g_assert_cmpuint(out->flags, ==, 1);
+        ARGS_FREE(REMOTE_PROC_NETWORK_GET_XML_DESC, out);
+        STR_RET(mode, REMOTE_PROC_NETWORK_GET_XML_DESC, remote_network_get_xml_desc_ret, xml,
+                (char *)"<network>\n  <name>n</name>\n</network>\n");
+}
+
+#define NET_XML_CASE(fname, PROC, A, R)                                                            \
+        static void fname(int mode)                                                                \
+        {                                                                                          \
+                A in = {.xml = (char *)"<network><name>vctltnet1</name></network>"};              \
+                A *out = ARGS_RT(mode, PROC, &in);                                                 \
+                g_assert_cmpstr(out->xml, ==, in.xml);                                             \
+                ARGS_FREE(PROC, out);                                                              \
+                NET_RET(mode, PROC, R);                                                            \
+        }
+NET_XML_CASE(case_network_create_xml, REMOTE_PROC_NETWORK_CREATE_XML,
+             remote_network_create_xml_args, remote_network_create_xml_ret)
+NET_XML_CASE(case_network_define_xml, REMOTE_PROC_NETWORK_DEFINE_XML,
+             remote_network_define_xml_args, remote_network_define_xml_ret)
+
+static void case_network_lookup_by_name(int mode)
+{
+        remote_network_lookup_by_name_args in = {.name = name_net};
+        remote_network_lookup_by_name_args *out =
+                ARGS_RT(mode, REMOTE_PROC_NETWORK_LOOKUP_BY_NAME, &in);
+
+        g_assert_cmpstr(out->name, ==, name_net);
+        ARGS_FREE(REMOTE_PROC_NETWORK_LOOKUP_BY_NAME, out);
+        NET_RET(mode, REMOTE_PROC_NETWORK_LOOKUP_BY_NAME, remote_network_lookup_by_name_ret);
+}
+
+static void case_network_lookup_by_uuid(int mode)
+{
+        remote_network_lookup_by_uuid_args in;
+        remote_network_lookup_by_uuid_args *out;
+
+        for (int i = 0; i < REMOTE_UUID_BUFLEN; i++)
+                in.uuid[i] = (char)(0xa0 + i);
+        out = ARGS_RT(mode, REMOTE_PROC_NETWORK_LOOKUP_BY_UUID, &in);
+        g_assert_cmpmem(out->uuid, REMOTE_UUID_BUFLEN, in.uuid, REMOTE_UUID_BUFLEN);
+        ARGS_FREE(REMOTE_PROC_NETWORK_LOOKUP_BY_UUID, out);
+        NET_RET(mode, REMOTE_PROC_NETWORK_LOOKUP_BY_UUID, remote_network_lookup_by_uuid_ret);
+}
+
+static void case_connect_num_of_networks(int mode)
+{
+        INT_RET(mode, REMOTE_PROC_CONNECT_NUM_OF_NETWORKS, remote_connect_num_of_networks_ret, num,
+                3);
+        g_assert_null(info_of(REMOTE_PROC_CONNECT_NUM_OF_NETWORKS)->args_proc);
+}
+
+static void case_connect_num_of_defined_networks(int mode)
+{
+        INT_RET(mode, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_NETWORKS,
+                remote_connect_num_of_defined_networks_ret, num, 16384);
+}
+
+#define NET_NAMES_CASE(fname, PROC, A, R)                                                          \
+        static void fname(int mode)                                                                \
+        {                                                                                          \
+                char *names[] = {name_net, name_utf8, (char *)"default"};                          \
+                A in = {.maxnames = 7};                                                            \
+                A *out = ARGS_RT(mode, PROC, &in);                                                 \
+                R rin = {.names = {.names_len = G_N_ELEMENTS(names), .names_val = names}};        \
+                R *rout;                                                                           \
+                g_assert_cmpint(out->maxnames, ==, 7);                                             \
+                ARGS_FREE(PROC, out);                                                              \
+                rout = RET_RT(mode, PROC, &rin);                                                   \
+                g_assert_cmpuint(rout->names.names_len, ==, G_N_ELEMENTS(names));                  \
+                for (guint i = 0; i < G_N_ELEMENTS(names); i++)                                    \
+                        g_assert_cmpstr(rout->names.names_val[i], ==, names[i]);                   \
+                RET_FREE(PROC, rout);                                                              \
+        }
+NET_NAMES_CASE(case_connect_list_networks, REMOTE_PROC_CONNECT_LIST_NETWORKS,
+               remote_connect_list_networks_args, remote_connect_list_networks_ret)
+NET_NAMES_CASE(case_connect_list_defined_networks, REMOTE_PROC_CONNECT_LIST_DEFINED_NETWORKS,
+               remote_connect_list_defined_networks_args,
+               remote_connect_list_defined_networks_ret)
+
+static void case_connect_list_all_networks(int mode)
+{
+        const int proc = REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS;
+        remote_connect_list_all_networks_args in = {.need_results = 1, .flags = 0x3f};
+        remote_connect_list_all_networks_args *out = ARGS_RT(mode, proc, &in);
+        remote_nonnull_network nets[2];
+        remote_connect_list_all_networks_ret rin = {
+                .nets = {.nets_len = 2, .nets_val = nets}, .ret = 2};
+        remote_connect_list_all_networks_ret *rout;
+
+        g_assert_cmpint(out->need_results, ==, 1);
+        g_assert_cmpuint(out->flags, ==, 0x3f);
+        ARGS_FREE(proc, out);
+        fill_net(&nets[0], 1);
+        fill_net(&nets[1], 2);
+        rout = RET_RT(mode, proc, &rin);
+        g_assert_cmpuint(rout->nets.nets_len, ==, 2);
+        assert_net_eq(&nets[0], &rout->nets.nets_val[0]);
+        assert_net_eq(&nets[1], &rout->nets.nets_val[1]);
+        g_assert_cmpuint(rout->ret, ==, 2);
+        RET_FREE(proc, rout);
+}
+
+static void case_network_event_register_any(int mode)
+{
+        const int proc = REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY;
+        remote_nonnull_network net;
+        remote_connect_network_event_register_any_args in = {.eventID = 0, .net = &net};
+        remote_connect_network_event_register_any_args *out;
+
+        fill_net(&net, 313);
+        out = ARGS_RT(mode, proc, &in);
+        g_assert_cmpint(out->eventID, ==, 0);
+        g_assert_nonnull(out->net);
+        assert_net_eq(&net, out->net);
+        ARGS_FREE(proc, out);
+        in.net = NULL;
+        out = ARGS_RT(mode, proc, &in);
+        g_assert_null(out->net);
+        ARGS_FREE(proc, out);
+        INT_RET(mode, proc, remote_connect_network_event_register_any_ret, callbackID, 5);
+}
+
+static void case_network_event_deregister_any(int mode)
+{
+        const int proc = REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY;
+        remote_connect_network_event_deregister_any_args in = {.callbackID = 5};
+        remote_connect_network_event_deregister_any_args *out = ARGS_RT(mode, proc, &in);
+
+        g_assert_cmpint(out->callbackID, ==, 5);
+        ARGS_FREE(proc, out);
+}
+
+static void case_network_event_lifecycle(int mode)
+{
+        const int proc = REMOTE_PROC_NETWORK_EVENT_LIFECYCLE;
+        remote_network_event_lifecycle_msg in = {.callbackID = 2, .event = 3, .detail = 0};
+        remote_network_event_lifecycle_msg *out;
+
+        fill_net(&in.net, 315);
+        out = ARGS_RT(mode, proc, &in);
+        g_assert_cmpint(out->callbackID, ==, 2);
+        assert_net_eq(&in.net, &out->net);
+        g_assert_cmpint(out->event, ==, 3);
+        ARGS_FREE(proc, out);
+        g_assert_null(info_of(proc)->ret_proc);
+}
+
+static void case_network_get_dhcp_leases(int mode)
+{
+        const int proc = REMOTE_PROC_NETWORK_GET_DHCP_LEASES;
+        char *mac = (char *)"52:54:00:aa:bb:cc", *host = (char *)"guest1";
+        remote_network_get_dhcp_leases_args in = {.mac = &mac, .need_results = 1};
+        remote_network_get_dhcp_leases_args *out;
+        remote_network_dhcp_lease lease = {.iface = (char *)"vctltbr0",
+                                           .expirytime = G_GINT64_CONSTANT(1700000000),
+                                           .type = 0,
+                                           .mac = &mac,
+                                           .ipaddr = (char *)"198.51.100.10",
+                                           .prefix = 25,
+                                           .hostname = &host};
+        remote_network_get_dhcp_leases_ret rin = {.leases = {1, &lease}, .ret = 1};
+        remote_network_get_dhcp_leases_ret *rout;
+
+        fill_net(&in.net, 341);
+        out = ARGS_RT(mode, proc, &in);
+        assert_net_eq(&in.net, &out->net);
+        assert_opt_str_eq(in.mac, out->mac);
+        g_assert_cmpint(out->need_results, ==, 1);
+        ARGS_FREE(proc, out);
+        rout = RET_RT(mode, proc, &rin);
+        g_assert_cmpuint(rout->leases.leases_len, ==, 1);
+        g_assert_cmpstr(rout->leases.leases_val[0].iface, ==, "vctltbr0");
+        g_assert_cmpint(rout->leases.leases_val[0].expirytime, ==, lease.expirytime);
+        assert_opt_str_eq(lease.mac, rout->leases.leases_val[0].mac);
+        g_assert_null(rout->leases.leases_val[0].iaid);
+        g_assert_cmpstr(rout->leases.leases_val[0].ipaddr, ==, "198.51.100.10");
+        g_assert_cmpuint(rout->leases.leases_val[0].prefix, ==, 25);
+        assert_opt_str_eq(lease.hostname, rout->leases.leases_val[0].hostname);
+        g_assert_null(rout->leases.leases_val[0].clientid);
+        g_assert_cmpuint(rout->ret, ==, 1);
+        RET_FREE(proc, rout);
+}
+
+static void case_domain_interface_addresses(int mode)
+{
+        const int proc = REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES;
+        char *hw = (char *)"52:54:00:aa:bb:cc";
+        remote_domain_interface_addresses_args in = {.source = 0, .flags = 0};
+        remote_domain_interface_addresses_args *out;
+        remote_domain_ip_addr addr = {.type = 0, .addr = (char *)"198.51.100.10", .prefix = 25};
+        remote_domain_interface iface = {.name = (char *)"vnet0", .hwaddr = &hw,
+                                         .addrs = {1, &addr}};
+        remote_domain_interface_addresses_ret rin = {.ifaces = {1, &iface}};
+        remote_domain_interface_addresses_ret *rout;
+
+        fill_dom(&in.dom, 353);
+        out = ARGS_RT(mode, proc, &in);
+        assert_dom_eq(&in.dom, &out->dom);
+        g_assert_cmpuint(out->source, ==, 0);
+        ARGS_FREE(proc, out);
+        rout = RET_RT(mode, proc, &rin);
+        g_assert_cmpuint(rout->ifaces.ifaces_len, ==, 1);
+        g_assert_cmpstr(rout->ifaces.ifaces_val[0].name, ==, "vnet0");
+        assert_opt_str_eq(iface.hwaddr, rout->ifaces.ifaces_val[0].hwaddr);
+        g_assert_cmpuint(rout->ifaces.ifaces_val[0].addrs.addrs_len, ==, 1);
+        g_assert_cmpstr(rout->ifaces.ifaces_val[0].addrs.addrs_val[0].addr, ==, "198.51.100.10");
+        g_assert_cmpuint(rout->ifaces.ifaces_val[0].addrs.addrs_val[0].prefix, ==, 25);
+        RET_FREE(proc, rout);
+}
+
 typedef struct {
         int proc;
         void (*run)(int mode);
@@ -1298,6 +1589,30 @@ static const proc_case proc_cases[] = {
         {REMOTE_PROC_STORAGE_VOL_GET_INFO, case_storage_vol_get_info},
         {REMOTE_PROC_STORAGE_VOL_GET_PATH, case_storage_vol_get_path},
         {REMOTE_PROC_STORAGE_VOL_RESIZE, case_storage_vol_resize},
+        /* virtual networks */
+        {REMOTE_PROC_CONNECT_LIST_DEFINED_NETWORKS, case_connect_list_defined_networks},
+        {REMOTE_PROC_CONNECT_LIST_NETWORKS, case_connect_list_networks},
+        {REMOTE_PROC_NETWORK_CREATE, case_network_create},
+        {REMOTE_PROC_NETWORK_CREATE_XML, case_network_create_xml},
+        {REMOTE_PROC_NETWORK_DEFINE_XML, case_network_define_xml},
+        {REMOTE_PROC_NETWORK_DESTROY, case_network_destroy},
+        {REMOTE_PROC_NETWORK_GET_XML_DESC, case_network_get_xml_desc},
+        {REMOTE_PROC_NETWORK_GET_AUTOSTART, case_network_get_autostart},
+        {REMOTE_PROC_NETWORK_GET_BRIDGE_NAME, case_network_get_bridge_name},
+        {REMOTE_PROC_NETWORK_LOOKUP_BY_NAME, case_network_lookup_by_name},
+        {REMOTE_PROC_NETWORK_LOOKUP_BY_UUID, case_network_lookup_by_uuid},
+        {REMOTE_PROC_NETWORK_SET_AUTOSTART, case_network_set_autostart},
+        {REMOTE_PROC_NETWORK_UNDEFINE, case_network_undefine},
+        {REMOTE_PROC_CONNECT_NUM_OF_DEFINED_NETWORKS, case_connect_num_of_defined_networks},
+        {REMOTE_PROC_CONNECT_NUM_OF_NETWORKS, case_connect_num_of_networks},
+        {REMOTE_PROC_NETWORK_IS_ACTIVE, case_network_is_active},
+        {REMOTE_PROC_NETWORK_IS_PERSISTENT, case_network_is_persistent},
+        {REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS, case_connect_list_all_networks},
+        {REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY, case_network_event_register_any},
+        {REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY, case_network_event_deregister_any},
+        {REMOTE_PROC_NETWORK_EVENT_LIFECYCLE, case_network_event_lifecycle},
+        {REMOTE_PROC_NETWORK_GET_DHCP_LEASES, case_network_get_dhcp_leases},
+        {REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, case_domain_interface_addresses},
 };
 
 typedef struct {
@@ -1341,6 +1656,11 @@ static void test_proc_table(void)
         g_assert_cmpint(REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, ==, 318);
         g_assert_cmpint(REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES, ==, 342);
         g_assert_cmpint(REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK, ==, 361);
+        g_assert_cmpint(REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS, ==, 283);
+        g_assert_cmpint(REMOTE_PROC_NETWORK_EVENT_LIFECYCLE, ==, 315);
+        g_assert_cmpint(REMOTE_PROC_NETWORK_GET_DHCP_LEASES, ==, 341);
+        g_assert_cmpint(REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, ==, 353);
+        g_assert_cmpstr(vctl_rpc_proc_name(46), ==, "NETWORK_LOOKUP_BY_NAME");
         g_assert_cmpstr(vctl_rpc_proc_name(23), ==, "DOMAIN_LOOKUP_BY_NAME");
         g_assert_cmpstr(vctl_rpc_proc_name(1), ==, "CONNECT_OPEN");
         g_assert_cmpstr(vctl_rpc_proc_name(361), ==, "CONNECT_UNREGISTER_CLOSE_CALLBACK");

@@ -273,13 +273,15 @@ COMP_WORDS=(vctl -c test:///default start ''); COMP_CWORD=4; _vctl; echo \"\${CO
 COMP_WORDS=(vctl list --a); COMP_CWORD=2; _vctl; echo \"\${COMPREPLY[*]}\"
 COMP_WORDS=(vctl domcapabilities --v); COMP_CWORD=2; _vctl; echo \"\${COMPREPLY[*]}\"
 COMP_WORDS=(vctl domcapabilities --virttype ''); COMP_CWORD=3; _vctl; echo \"\${COMPREPLY[*]}\"
-COMP_WORDS=(vctl cap); COMP_CWORD=1; _vctl; echo \"\${COMPREPLY[*]}\"" 2>&1)
-tap_is "bash completion: commands, domain names, options" "dominfo domstate domid domuuid domname domcapabilities
+COMP_WORDS=(vctl cap); COMP_CWORD=1; _vctl; echo \"\${COMPREPLY[*]}\"
+COMP_WORDS=(vctl -c test:///default net-start ''); COMP_CWORD=4; _vctl; echo \"\${COMPREPLY[*]}\"" 2>&1)
+tap_is "bash completion: commands, domain and network names, options" "dominfo domstate domid domuuid domname domcapabilities domiflist domifaddr
 test
 --all
 --virttype
 kvm qemu
-capabilities" "$out"
+capabilities
+default" "$out"
 
 # ---- host-check ----
 $VCTL host-check --quick --json >"$TEST_TMP/hc.json" 2>&1

@@ -5,6 +5,7 @@
 #include "driver/domain_event.h"
 #include "driver/domain_list.h"
 #include "driver/driver_priv.h"
+#include "driver/network/network_driver.h"
 #include "driver/qemu/qemu_console.h"
 #include "driver/qemu/qemu_driver.h"
 #include "driver/qemu/qemu_lifecycle.h"
@@ -113,7 +114,9 @@ static int qemu_state_init(const vctl_paths *paths)
         if (paths->system && geteuid() == 0)
                 (void)qemu_modules_load(paths->root, NULL, 0, NULL);
         /* host facts first: taking guests over and autostart need them */
-        if (qemu_host_init(paths) < 0 || qemu_lifecycle_init(st, paths) < 0) {
+        /* networks before guests: taken-over and autostarted guests use them */
+        if (qemu_host_init(paths) < 0 || network_state_init(paths) < 0 ||
+            qemu_lifecycle_init(st, paths) < 0) {
                 qemu_lifecycle_cleanup(st);
                 qemu_state_unref(st);
                 return -1;
@@ -135,6 +138,7 @@ static void qemu_state_cleanup(void)
         /* the guests keep running: the next vctld takes them over */
         if (st)
                 qemu_lifecycle_cleanup(st);
+        network_state_cleanup();
         qemu_host_cleanup();
         qemu_state_unref(st);
 }
@@ -504,4 +508,5 @@ const vctl_driver vctl_qemu_driver = {
         .event_register = qemu_event_register,
         .event_deregister = qemu_event_deregister,
         .storage = &vctl_storage_dir_driver,
+        .network = &vctl_bridge_network_driver,
 };

@@ -6,6 +6,7 @@
 #include "driver/driver_priv.h"
 #include "driver/qemu/qemu_storage.h"
 #include "driver/qemu/qemu_driver.h"
+#include "driver/qemu/qemu_interface.h"
 #include "driver/qemu/qemu_lifecycle_priv.h"
 #include "driver/qemu/qemu_process.h"
 #include "driver/qemu/qemu_status.h"
@@ -142,20 +143,40 @@ static int qemu_vm_launch(qemu_vm *vm, domain_def *live, unsigned int flags)
         gboolean exited;
         int log_fd, r;
 
+        g_autoptr(GArray) taps = NULL;
+        g_autoptr(GArray) tap_nums = g_array_new(FALSE, FALSE, sizeof(int));
+
         caps = qemu_host_get_caps();
         if (!caps)
                 return -1;
+        /* taps first: their names go into the live definition */
+        if (qemu_interface_connect(vm->name, live, &taps) < 0)
+                return -1;
+        for (guint i = 0; i < taps->len; i++) {
+                int num = 3 + (int)i; /* where qemu_process_spawn_fds puts them */
+
+                g_array_append_val(tap_nums, num);
+        }
+        launch.tap_fds = tap_nums;
         argv = qemu_command_build(live, caps, &launch);
-        if (!argv)
+        if (!argv) {
+                qemu_interface_release(taps, NULL);
                 return -1;
+        }
         qemu_process_remove_dir(vm->dir); /* a stale one of a crashed vctld */
-        if (vctl_mkdir_p(vm->dir, 0700) < 0 || vctl_mkdir_p(st->log_dir, 0700) < 0)
+        if (vctl_mkdir_p(vm->dir, 0700) < 0 || vctl_mkdir_p(st->log_dir, 0700) < 0) {
+                qemu_interface_release(taps, NULL);
                 return -1;
+        }
         log_fd = qemu_process_log_open(vm->log_path, argv, &vm->log_offset);
-        if (log_fd < 0)
+        if (log_fd < 0) {
+                qemu_interface_release(taps, NULL);
                 goto fail_dir;
-        r = qemu_process_spawn(vm->name, argv, log_fd, &vm->pid);
+        }
+        r = qemu_process_spawn_fds(vm->name, argv, log_fd, taps, &vm->pid);
         close(log_fd);
+        /* QEMU holds the taps now (or they go away with our fds) */
+        qemu_interface_release(taps, NULL);
         if (r < 0)
                 goto fail_dir;
         /* our unreaped child: the pidfd names it even if it already exited */

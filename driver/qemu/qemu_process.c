@@ -25,6 +25,12 @@
 
 int qemu_process_spawn(const char *name, char *const *argv, int log_fd, pid_t *ret_pid)
 {
+        return qemu_process_spawn_fds(name, argv, log_fd, NULL, ret_pid);
+}
+
+int qemu_process_spawn_fds(const char *name, char *const *argv, int log_fd, const GArray *fds,
+                           pid_t *ret_pid)
+{
         static char *const envp[] = {"PATH=/usr/bin:/bin", "HOME=/", "LC_ALL=C", NULL};
         posix_spawn_file_actions_t fa;
         posix_spawnattr_t attr;
@@ -39,9 +45,15 @@ int qemu_process_spawn(const char *name, char *const *argv, int log_fd, pid_t *r
         posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
         posix_spawn_file_actions_adddup2(&fa, log_fd, STDOUT_FILENO);
         posix_spawn_file_actions_adddup2(&fa, log_fd, STDERR_FILENO);
+        /* fds[i] becomes 3 + i (dup2 clears close-on-exec); the caller made
+         * sure every fds[i] is above the targets, so none is overwritten */
+        for (guint i = 0; fds && i < fds->len; i++)
+                posix_spawn_file_actions_adddup2(&fa, g_array_index(fds, int, i),
+                                                 STDERR_FILENO + 1 + (int)i);
         /* whatever vctld holds open (client sockets, other guests' monitors)
          * is none of QEMU's business, close-on-exec or not */
-        posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+        posix_spawn_file_actions_addclosefrom_np(&fa,
+                                                 STDERR_FILENO + 1 + (int)(fds ? fds->len : 0));
         /* vctld ignores SIGPIPE and may block signals in its threads */
         posix_spawnattr_setsigmask(&attr, &none);
         posix_spawnattr_setsigdefault(&attr, &all);

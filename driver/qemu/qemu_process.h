@@ -19,6 +19,10 @@
  * session (so it outlives vctld and its process group). name is the domain's,
  * for messages. 0 or -errno (last error set). */
 int qemu_process_spawn(const char *name, char *const *argv, int log_fd, pid_t *ret_pid);
+/* The same, handing QEMU fds (of int, each > 2 + fds->len) as 3, 4, ...
+ * in order: the numbers the command line names (tap devices). */
+int qemu_process_spawn_fds(const char *name, char *const *argv, int log_fd, const GArray *fds,
+                           pid_t *ret_pid);
 
 /* The start time of pid (field 22 of /proc/PID/stat, in clock ticks since
  * boot): with the pid, a process's identity across pid reuse. 0 or -errno

@@ -5,6 +5,7 @@
 
 #include "driver/driver_priv.h"
 #include "driver/storage/storage_driver.h"
+#include "driver/network/network_driver.h"
 #include "driver/test/test_driver.h"
 #include "lib/util/error.h"
 #include "lib/util/i18n.h"
@@ -345,4 +346,5 @@ const vctl_driver vctl_test_driver = {
         .event_register = test_event_register,
         .event_deregister = test_event_deregister,
         .storage = &vctl_storage_test_driver,
+        .network = &vctl_test_network_driver,
 };

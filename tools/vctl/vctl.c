@@ -44,6 +44,11 @@ static const vctl_cmd *const commands[] = {
         &vctl_cmd_pool_refresh, &vctl_cmd_vol_list, &vctl_cmd_vol_create,
         &vctl_cmd_vol_create_as, &vctl_cmd_vol_clone, &vctl_cmd_vol_delete, &vctl_cmd_vol_wipe,
         &vctl_cmd_vol_resize, &vctl_cmd_vol_info, &vctl_cmd_vol_dumpxml, &vctl_cmd_vol_path,
+        /* virtual networks (cmd-network.c) */
+        &vctl_cmd_net_list, &vctl_cmd_net_define, &vctl_cmd_net_create, &vctl_cmd_net_start,
+        &vctl_cmd_net_destroy, &vctl_cmd_net_undefine, &vctl_cmd_net_dumpxml, &vctl_cmd_net_info,
+        &vctl_cmd_net_autostart, &vctl_cmd_net_dhcp_leases, &vctl_cmd_domiflist,
+        &vctl_cmd_domifaddr,
 };
 
 static char *opt_uri;

@@ -95,3 +95,8 @@ extern const vctl_cmd vctl_cmd_console;
 /* Attaches this terminal to dom's console dev_name (NULL: the first) until
  * Ctrl-] or its end; the exit status. */
 int vctl_console_attach(vctl_domain *dom, const char *dev_name, unsigned int flags);
+/* cmd-network.c */
+extern const vctl_cmd vctl_cmd_net_list, vctl_cmd_net_define, vctl_cmd_net_create,
+        vctl_cmd_net_start, vctl_cmd_net_destroy, vctl_cmd_net_undefine, vctl_cmd_net_dumpxml,
+        vctl_cmd_net_info, vctl_cmd_net_autostart, vctl_cmd_net_dhcp_leases, vctl_cmd_domiflist,
+        vctl_cmd_domifaddr;
