@@ -20,7 +20,12 @@ struct vctld_client {
         gboolean readonly; /* came in on the read-only socket */
         gboolean closed;
         gboolean have_cred;
-        struct ucred cred; /* SO_PEERCRED, for access control */
+        struct ucred cred;  /* SO_PEERCRED, for access control */
+        guint64 start_time; /* of cred.pid, read at accept (daemon/polkit.h) */
+        /* authentication (dispatch_auth.c): the REMOTE_AUTH_* AUTH_LIST
+         * offers, and whether the client passed it (set from a worker) */
+        int auth_type;
+        gint authenticated;
 
         GSource *in_src, *out_src;
         vctl_rpc_reader *reader;

@@ -16,7 +16,17 @@
 #define CONFIG_GROUP    "vctld"
 #define CONFIG_MAX_SIZE (1024 * 1024)
 
-typedef enum { KEY_UINT, KEY_INT, KEY_LEVEL, KEY_PERMS, KEY_BOOL, KEY_BUS_NAME } config_key_kind;
+typedef enum {
+        KEY_UINT,
+        KEY_INT,
+        KEY_LEVEL,
+        KEY_PERMS,
+        KEY_AUTH,
+        KEY_GROUP,
+        KEY_ACCESS_DRIVERS,
+        KEY_BOOL,
+        KEY_BUS_NAME,
+} config_key_kind;
 
 typedef struct config_key {
         const char *name;
@@ -40,6 +50,10 @@ static const config_key config_keys[] = {
         KEY(log_level, KEY_LEVEL, 0, 0),
         KEY(unix_sock_rw_perms, KEY_PERMS, 0, 0777),
         KEY(unix_sock_ro_perms, KEY_PERMS, 0, 0777),
+        KEY(auth_unix_rw, KEY_AUTH, 0, 0),
+        KEY(auth_unix_ro, KEY_AUTH, 0, 0),
+        KEY(unix_sock_group, KEY_GROUP, 0, 0),
+        {"access_drivers", KEY_ACCESS_DRIVERS, 0, 0, G_STRUCT_OFFSET(vctld_config, access_polkit)},
         KEY(dbus, KEY_BOOL, 0, 1),
         KEY(dbus_name, KEY_BUS_NAME, 0, 0),
 };
@@ -54,8 +68,11 @@ void config_init_defaults(vctld_config *cfg)
                 .keepalive_interval = 5,
                 .keepalive_count = 5,
                 .log_level = VCTL_LOG_WARNING,
-                .unix_sock_rw_perms = 0600,
+                /* open to everyone: polkit decides (auth_unix_rw) */
+                .unix_sock_rw_perms = 0666,
                 .unix_sock_ro_perms = 0666,
+                .auth_unix_rw = VCTLD_AUTH_POLKIT,
+                .auth_unix_ro = VCTLD_AUTH_POLKIT,
                 .dbus = TRUE,
                 .dbus_name = "org.vctl",
         };
@@ -108,6 +125,40 @@ static char *config_unquote(const char *value)
         return g_strdup(value);
 }
 
+/* libvirt's list syntax: access_drivers = [ "polkit" ]; [] or "none" for
+ * none. */
+static int config_parse_access_drivers(const char *value, gboolean *ret, const char *path,
+                                       const char *data, const config_key *k)
+{
+        g_autofree char *inner = g_strstrip(g_strdup(value));
+        g_auto(GStrv) items = NULL;
+        gboolean polkit = FALSE;
+        gsize len = strlen(inner);
+
+        if (len >= 2 && inner[0] == '[' && inner[len - 1] == ']') {
+                inner[len - 1] = '\0';
+                memmove(inner, inner + 1, len - 1);
+        }
+        items = g_strsplit(inner, ",", 0);
+        for (int i = 0; items[i]; i++) {
+                g_autofree char *item = NULL;
+
+                g_strstrip(items[i]);
+                if (!*items[i] && !items[1])
+                        break; /* [] */
+                item = config_unquote(items[i]);
+                if (g_str_equal(item, "polkit"))
+                        polkit = TRUE;
+                else if (!g_str_equal(item, "none"))
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not an access driver vctld knows (use "
+                                            "[\"polkit\"] or [])",
+                                            k->name, item);
+        }
+        *ret = polkit;
+        return 0;
+}
+
 static int config_set_key(vctld_config *cfg, const config_key *k, const char *raw, const char *path,
                           const char *data)
 {
@@ -152,6 +203,26 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
                 *(guint *)field = (guint)mode;
                 return 0;
         }
+        case KEY_AUTH:
+                if (g_str_equal(value, "none"))
+                        *(int *)field = VCTLD_AUTH_NONE;
+                else if (g_str_equal(value, "polkit"))
+                        *(int *)field = VCTLD_AUTH_POLKIT;
+                else
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not an authentication vctld knows (use "
+                                            "\"polkit\" or \"none\")",
+                                            k->name, value);
+                return 0;
+        case KEY_GROUP:
+                if (strlen(value) >= sizeof(((vctld_config *)NULL)->unix_sock_group) ||
+                    strpbrk(value, ": /\t\n"))
+                        return config_error(path, data, k->name, "%s: '%s' is not a group name",
+                                            k->name, value);
+                g_strlcpy(field, value, sizeof(((vctld_config *)NULL)->unix_sock_group));
+                return 0;
+        case KEY_ACCESS_DRIVERS:
+                return config_parse_access_drivers(value, (gboolean *)field, path, data, k);
         case KEY_BOOL:
                 if (g_str_equal(value, "yes") || g_str_equal(value, "1"))
                         *(gboolean *)field = TRUE;
@@ -253,6 +324,12 @@ static char *config_value_string(const vctld_config *cfg, const config_key *k)
                 return g_strdup(levels[CLAMP(*(const int *)field, 0, 3)]);
         case KEY_PERMS:
                 return g_strdup_printf("%04o", *(const guint *)field);
+        case KEY_AUTH:
+                return g_strdup(*(const int *)field == VCTLD_AUTH_POLKIT ? "polkit" : "none");
+        case KEY_GROUP:
+                return g_strdup_printf("\"%s\"", (const char *)field);
+        case KEY_ACCESS_DRIVERS:
+                return g_strdup(*(const gboolean *)field ? "[\"polkit\"]" : "[]");
         case KEY_BOOL:
                 return g_strdup(*(const gboolean *)field ? "yes" : "no");
         case KEY_BUS_NAME:

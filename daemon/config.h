@@ -15,10 +15,18 @@ typedef struct vctld_config {
         vctl_log_level log_level;
         guint unix_sock_rw_perms; /* mode of the read-write socket */
         guint unix_sock_ro_perms; /* mode of the read-only socket */
+        /* access control (daemon/access.h, docs/polkit.md) */
+        int auth_unix_rw;         /* VCTLD_AUTH_*: what a non-root peer must pass */
+        int auth_unix_ro;         /* the same for the read-only socket */
+        char unix_sock_group[64]; /* group owning the sockets; "" keeps root's */
+        gboolean access_polkit;   /* access_drivers = ["polkit"]: a check per call */
         /* D-Bus service (daemon/dbus.c) */
         gboolean dbus;       /* serve org.vctl on the system or session bus */
         char dbus_name[256]; /* well-known name to own; D-Bus names are <= 255 */
 } vctld_config;
+
+/* auth_unix_rw / auth_unix_ro */
+enum { VCTLD_AUTH_NONE = 0, VCTLD_AUTH_POLKIT = 1 };
 
 void config_init_defaults(vctld_config *cfg);
 

@@ -5,6 +5,7 @@
 #include "daemon/dispatch_priv.h"
 #include "daemon/server.h"
 #include "daemon/stream.h"
+#include "lib/util/i18n.h"
 #include "lib/util/log.h"
 #include "lib/util/i18n.h"
 
@@ -16,6 +17,10 @@ enum {
         MUTATING = 1 << 1,  /* refused on the read-only socket */
         BLOCKING = 1 << 2,  /* may take a while: runs on a worker thread */
         STREAM = 1 << 3,    /* opens a stream with the call's serial */
+        NO_AUTH = 1 << 4,   /* served before the client authenticated */
+        /* inline, but on a worker when it may ask polkit (access_drivers):
+         * the main loop must not wait for polkitd */
+        CHECKED = 1 << 5,
 };
 
 typedef struct dispatch_entry {
@@ -33,19 +38,19 @@ typedef struct dispatch_entry {
 static const dispatch_entry dispatch_table[DISPATCH_TABLE_SIZE] = {
         E(CONNECT_OPEN, dispatch_connect_open, 0),
         E(CONNECT_CLOSE, dispatch_connect_close, 0),
-        E(AUTH_LIST, dispatch_auth_list, 0),
-        E(AUTH_POLKIT, NULL, 0),
+        E(AUTH_LIST, dispatch_auth_list, NO_AUTH),
+        E(AUTH_POLKIT, dispatch_auth_polkit, NO_AUTH | BLOCKING),
         E(CONNECT_SUPPORTS_FEATURE, dispatch_connect_supports_feature, 0),
-        E(CONNECT_GET_URI, dispatch_connect_get_uri, NEED_CONN),
-        E(CONNECT_GET_TYPE, dispatch_connect_get_type, NEED_CONN),
+        E(CONNECT_GET_URI, dispatch_connect_get_uri, NEED_CONN | CHECKED),
+        E(CONNECT_GET_TYPE, dispatch_connect_get_type, NEED_CONN | CHECKED),
         E(CONNECT_GET_VERSION, dispatch_connect_get_version, NEED_CONN | BLOCKING),
-        E(CONNECT_GET_LIB_VERSION, dispatch_connect_get_lib_version, 0),
-        E(CONNECT_GET_HOSTNAME, dispatch_connect_get_hostname, NEED_CONN),
-        E(CONNECT_IS_SECURE, dispatch_connect_is_secure, NEED_CONN),
+        E(CONNECT_GET_LIB_VERSION, dispatch_connect_get_lib_version, CHECKED),
+        E(CONNECT_GET_HOSTNAME, dispatch_connect_get_hostname, NEED_CONN | CHECKED),
+        E(CONNECT_IS_SECURE, dispatch_connect_is_secure, NEED_CONN | CHECKED),
         E(CONNECT_GET_CAPABILITIES, dispatch_connect_get_capabilities, NEED_CONN | BLOCKING),
         E(CONNECT_GET_DOMAIN_CAPABILITIES, dispatch_connect_get_domain_capabilities,
           NEED_CONN | BLOCKING),
-        E(CONNECT_GET_MAX_VCPUS, dispatch_connect_get_max_vcpus, NEED_CONN),
+        E(CONNECT_GET_MAX_VCPUS, dispatch_connect_get_max_vcpus, NEED_CONN | CHECKED),
         E(NODE_GET_INFO, dispatch_node_get_info, NEED_CONN | BLOCKING),
         E(CONNECT_LIST_ALL_DOMAINS, dispatch_connect_list_all_domains, DOM_READ),
         E(CONNECT_NUM_OF_DOMAINS, dispatch_connect_num_of_domains, DOM_READ),
@@ -82,8 +87,10 @@ static const dispatch_entry dispatch_table[DISPATCH_TABLE_SIZE] = {
           NEED_CONN),
         E(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, dispatch_connect_event_deregister_any,
           NEED_CONN),
-        E(CONNECT_REGISTER_CLOSE_CALLBACK, dispatch_connect_register_close_callback, NEED_CONN),
-        E(CONNECT_UNREGISTER_CLOSE_CALLBACK, dispatch_connect_unregister_close_callback, NEED_CONN),
+        E(CONNECT_REGISTER_CLOSE_CALLBACK, dispatch_connect_register_close_callback,
+          NEED_CONN | CHECKED),
+        E(CONNECT_UNREGISTER_CLOSE_CALLBACK, dispatch_connect_unregister_close_callback,
+          NEED_CONN | CHECKED),
 
         /* storage pools and volumes (dispatch_storage.c) */
         E(CONNECT_LIST_ALL_STORAGE_POOLS, dispatch_connect_list_all_storage_pools, DOM_READ),
@@ -191,22 +198,76 @@ gboolean dispatch_proc_is_mutating(int proc)
         return proc >= 0 && proc < DISPATCH_TABLE_SIZE && (dispatch_table[proc].flags & MUTATING);
 }
 
+void dispatch_proc_foreach(void (*fn)(int proc, const char *name, gboolean mutating, void *opaque),
+                           void *opaque)
+{
+        for (int proc = 0; proc < DISPATCH_TABLE_SIZE; proc++) {
+                const vctl_rpc_proc_info *info = vctl_rpc_proc_lookup(proc);
+
+                if (dispatch_table[proc].fn && info)
+                        fn(proc, info->name, (dispatch_table[proc].flags & MUTATING) != 0, opaque);
+        }
+}
+
 static void dispatch_subject(dispatch_ctx *ctx, access_subject *ret)
 {
         *ret = (access_subject){.uid = (uid_t)-1, .pid = 0};
         if (ctx->cl && ctx->cl->have_cred) {
                 ret->uid = ctx->cl->cred.uid;
                 ret->pid = ctx->cl->cred.pid;
+                ret->start_time = ctx->cl->start_time;
         }
 }
+
+/* Bound on the details one check passes, connect_driver included. */
+#define DISPATCH_MAX_DETAILS 16
 
 int dispatch_access(dispatch_ctx *ctx, const char *object, const char *perm,
                     const access_detail *details)
 {
+        access_detail all[DISPATCH_MAX_DETAILS + 1];
+        access_subject subj;
+        int n = 0;
+
+        if (!access_enabled())
+                return 0;
+        dispatch_subject(ctx, &subj);
+        /* libvirt's rules can tell the drivers apart */
+        if (ctx->conn)
+                all[n++] = (access_detail){"connect_driver", ctx->conn->drv->type};
+        for (const access_detail *d = details; d && d->key && n < DISPATCH_MAX_DETAILS; d++)
+                all[n++] = *d;
+        all[n] = (access_detail){NULL, NULL};
+        return access_check(&subj, object, perm, all);
+}
+
+int dispatch_access_filter(dispatch_ctx *ctx, const char *object,
+                           const access_detail *const *details, guint n, gboolean *ret_visible)
+{
+        g_autoptr(GPtrArray) all = NULL;
         access_subject subj;
 
+        if (!access_enabled()) {
+                for (guint i = 0; i < n; i++)
+                        ret_visible[i] = TRUE;
+                return 0;
+        }
         dispatch_subject(ctx, &subj);
-        return access_check(&subj, object, perm, details);
+        /* each object's details with connect_driver first, as dispatch_access */
+        all = g_ptr_array_new_full(n, g_free);
+        for (guint i = 0; i < n; i++) {
+                access_detail *d = g_new0(access_detail, DISPATCH_MAX_DETAILS + 1);
+                int k = 0;
+
+                if (ctx->conn)
+                        d[k++] = (access_detail){"connect_driver", ctx->conn->drv->type};
+                for (const access_detail *s = details[i]; s && s->key && k < DISPATCH_MAX_DETAILS;
+                     s++)
+                        d[k++] = *s;
+                g_ptr_array_add(all, d);
+        }
+        return access_check_many(&subj, object, "getattr", (const access_detail *const *)all->pdata,
+                                 n, ret_visible);
 }
 
 gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
@@ -327,6 +388,7 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
         const vctl_rpc_header *h = &msg->header;
         const dispatch_entry *entry = NULL;
         const vctl_rpc_proc_info *info;
+        gboolean on_worker;
         char desc[128];
 
         if (h->type == VCTL_RPC_STREAM || h->type == VCTL_RPC_STREAM_HOLE)
@@ -349,6 +411,14 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
                 client_send(cl, out->data, out->len);
                 return 0;
         }
+        if (!(entry->flags & NO_AUTH) && !dispatch_auth_done(cl)) {
+                vctl_error_set(VCTL_ERR_AUTH_FAILED, VCTL_FROM_RPC,
+                               _("authentication required before %s: this socket asks users other "
+                                 "than root to pass polkit first (AUTH_LIST, then AUTH_POLKIT)"),
+                               info->name);
+                dispatch_send_error(cl, h);
+                return 0;
+        }
         if (cl->readonly && (entry->flags & MUTATING)) {
                 vctl_error_set(VCTL_ERR_OPERATION_DENIED, VCTL_FROM_RPC,
                                _("operation forbidden: read-only connection cannot call %s"),
@@ -367,9 +437,11 @@ int dispatch_message(vctld_client *cl, vctl_rpc_msg *msg)
                 dispatch_send_error(cl, h);
                 return 0;
         }
+        on_worker = (entry->flags & BLOCKING) || ((entry->flags & CHECKED) && access_enabled() &&
+                                                  !(cl->have_cred && cl->cred.uid == 0));
         log_debug("%s: %s (serial %u)%s", client_describe(cl, desc, sizeof(desc)), info->name,
-                  h->serial, entry->flags & BLOCKING ? " on a worker" : "");
-        if (entry->flags & BLOCKING) {
+                  h->serial, on_worker ? " on a worker" : "");
+        if (on_worker) {
                 dispatch_job *job = g_new0(dispatch_job, 1);
                 g_autoptr(GError) err = NULL;
 

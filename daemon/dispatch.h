@@ -25,3 +25,13 @@ void dispatch_job_run(gpointer job, gpointer user_data);
 
 /* Whether proc is refused on the read-only socket (for tests and docs). */
 gboolean dispatch_proc_is_mutating(int proc);
+
+/* Calls fn for every procedure vctld serves, in number order, with whether
+ * the read-only socket refuses it (vctld --list-procedures, for tests). */
+void dispatch_proc_foreach(void (*fn)(int proc, const char *name, gboolean mutating, void *opaque),
+                           void *opaque);
+
+/* dispatch_auth.c: at accept, what the client must pass (auth_unix_rw/ro
+ * and its credentials); then whether it did. */
+void dispatch_auth_init(vctld_client *cl);
+gboolean dispatch_auth_done(vctld_client *cl);

@@ -62,7 +62,12 @@ DISPATCH_HANDLER(dispatch_connect_open)
         dc = drv->open(uri, flags);
         if (!dc)
                 return -1;
-        cl->conn = dispatch_conn_new(drv, dc, uri);
+        ctx->conn = dispatch_conn_new(drv, dc, uri);
+        if (dispatch_access(ctx, "connect", "getattr", NULL) < 0) {
+                g_clear_pointer(&ctx->conn, dispatch_conn_unref);
+                return -1;
+        }
+        cl->conn = ctx->conn;
         log_info(_("%s: opened '%s'"), client_describe(cl, desc, sizeof(desc)), uri);
         return 0;
 }
@@ -75,21 +80,14 @@ DISPATCH_HANDLER(dispatch_connect_close)
         return 0;
 }
 
-DISPATCH_HANDLER(dispatch_auth_list)
-{
-        remote_auth_list_ret *ret = ret_;
-
-        ret->types.types_len = 1;
-        ret->types.types_val = g_new0(remote_auth_type, 1);
-        ret->types.types_val[0] = REMOTE_AUTH_NONE;
-        return 0;
-}
-
 DISPATCH_HANDLER(dispatch_connect_supports_feature)
 {
         remote_connect_supports_feature_args *args = args_;
         remote_connect_supports_feature_ret *ret = ret_;
 
+        /* like libvirtd: the features of the protocol itself are answered
+         * without an access check (keepalive is asked before CONNECT_OPEN);
+         * only the driver's own are the connection's attributes */
         switch (args->feature) {
         case FEATURE_PROGRAM_KEEPALIVE:
                 /* asked before CONNECT_OPEN: the client will answer our PINGs */
@@ -101,6 +99,8 @@ DISPATCH_HANDLER(dispatch_connect_supports_feature)
                 ret->supported = 1;
                 break;
         default:
+                if (dispatch_access(ctx, "connect", "getattr", NULL) < 0)
+                        return -1;
                 ret->supported = 0;
         }
         return 0;
@@ -110,6 +110,8 @@ DISPATCH_HANDLER(dispatch_connect_get_uri)
 {
         remote_connect_get_uri_ret *ret = ret_;
 
+        if (dispatch_access(ctx, "connect", "getattr", NULL) < 0)
+                return -1;
         ret->uri = g_strdup(ctx->conn->uri);
         return 0;
 }
@@ -118,6 +120,8 @@ DISPATCH_HANDLER(dispatch_connect_get_type)
 {
         remote_connect_get_type_ret *ret = ret_;
 
+        if (dispatch_access(ctx, "connect", "getattr", NULL) < 0)
+                return -1;
         ret->type = g_strdup(ctx->conn->drv->type);
         return 0;
 }
@@ -127,6 +131,8 @@ DISPATCH_HANDLER(dispatch_connect_get_version)
         remote_connect_get_version_ret *ret = ret_;
         unsigned long long v = 0;
 
+        if (dispatch_access(ctx, "connect", "getattr", NULL) < 0)
+                return -1;
         if (!ctx->conn->drv->get_version)
                 return dispatch_unsupported(ctx, _("getting the hypervisor version"));
         if (ctx->conn->drv->get_version(ctx->conn->dc, &v) < 0)
@@ -138,9 +144,12 @@ DISPATCH_HANDLER(dispatch_connect_get_version)
 DISPATCH_HANDLER(dispatch_connect_get_lib_version)
 {
         remote_connect_get_lib_version_ret *ret = ret_;
-        g_auto(GStrv) parts = g_strsplit(PACKAGE_VERSION, ".", 4);
+        g_auto(GStrv) parts = NULL;
         unsigned long long v[3] = {0, 0, 0};
 
+        if (dispatch_access(ctx, "connect", "getattr", NULL) < 0)
+                return -1;
+        parts = g_strsplit(PACKAGE_VERSION, ".", 4);
         for (int i = 0; i < 3 && parts[i]; i++)
                 if (vctl_parse_ull(parts[i], 999, &v[i]) < 0)
                         v[i] = 0;
@@ -152,6 +161,8 @@ DISPATCH_HANDLER(dispatch_connect_get_hostname)
 {
         remote_connect_get_hostname_ret *ret = ret_;
 
+        if (dispatch_access(ctx, "connect", "getattr", NULL) < 0)
+                return -1;
         ret->hostname = g_strdup(g_get_host_name());
         return 0;
 }
@@ -160,6 +171,8 @@ DISPATCH_HANDLER(dispatch_connect_is_secure)
 {
         remote_connect_is_secure_ret *ret = ret_;
 
+        if (dispatch_access(ctx, "connect", "getattr", NULL) < 0)
+                return -1;
         ret->secure = 1; /* a local Unix socket cannot be snooped */
         return 0;
 }
@@ -168,6 +181,8 @@ DISPATCH_HANDLER(dispatch_connect_get_capabilities)
 {
         remote_connect_get_capabilities_ret *ret = ret_;
 
+        if (dispatch_access(ctx, "connect", "read", NULL) < 0)
+                return -1;
         if (!ctx->conn->drv->get_capabilities)
                 return dispatch_unsupported(ctx, _("getting the capabilities"));
         ret->capabilities = ctx->conn->drv->get_capabilities(ctx->conn->dc);
@@ -179,6 +194,8 @@ DISPATCH_HANDLER(dispatch_connect_get_domain_capabilities)
         remote_connect_get_domain_capabilities_args *args = args_;
         remote_connect_get_domain_capabilities_ret *ret = ret_;
 
+        if (dispatch_access(ctx, "connect", "write", NULL) < 0)
+                return -1;
         if (!ctx->conn->drv->get_domain_capabilities)
                 return dispatch_unsupported(ctx, _("getting the domain capabilities"));
         ret->capabilities = ctx->conn->drv->get_domain_capabilities(
@@ -192,6 +209,8 @@ DISPATCH_HANDLER(dispatch_connect_get_max_vcpus)
 {
         remote_connect_get_max_vcpus_ret *ret = ret_;
 
+        if (dispatch_access(ctx, "connect", "read", NULL) < 0)
+                return -1;
         /* no driver entry yet: libvirt's test driver says 32; QEMU's i440fx/TCG
          * limit is 255 */
         ret->max_vcpus = g_str_equal(ctx->conn->drv->scheme, "test") ? 32 : 255;
@@ -203,6 +222,8 @@ DISPATCH_HANDLER(dispatch_node_get_info)
         remote_node_get_info_ret *ret = ret_;
         vctl_node_info info = {0};
 
+        if (dispatch_access(ctx, "connect", "read", NULL) < 0)
+                return -1;
         if (!ctx->conn->drv->node_get_info)
                 return dispatch_unsupported(ctx, _("getting the host's information"));
         if (ctx->conn->drv->node_get_info(ctx->conn->dc, &info) < 0)
@@ -224,6 +245,8 @@ DISPATCH_HANDLER(dispatch_connect_event_register_any)
         remote_connect_domain_event_callback_register_any_ret *ret = ret_;
         drv_domain dom = {0};
 
+        if (dispatch_access(ctx, "connect", "search_domains", NULL) < 0)
+                return -1;
         if (args->dom) {
                 dom.name = args->dom->name;
                 dom.id = args->dom->id;
@@ -236,16 +259,18 @@ DISPATCH_HANDLER(dispatch_connect_event_deregister_any)
 {
         remote_connect_domain_event_callback_deregister_any_args *args = args_;
 
+        if (dispatch_access(ctx, "connect", "read", NULL) < 0)
+                return -1;
         return events_deregister(ctx->cl, args->callbackID);
 }
 
 /* The close callback lives in the client; the server only has to accept it. */
 DISPATCH_HANDLER(dispatch_connect_register_close_callback)
 {
-        return 0;
+        return dispatch_access(ctx, "connect", "read", NULL);
 }
 
 DISPATCH_HANDLER(dispatch_connect_unregister_close_callback)
 {
-        return 0;
+        return dispatch_access(ctx, "connect", "read", NULL);
 }

@@ -2,6 +2,7 @@
  * converts the wire structs to the driver's and back; all run on workers. */
 #include <config.h>
 
+#include "conf/domain_conf.h"
 #include "daemon/dispatch_priv.h"
 #include "lib/util/i18n.h"
 
@@ -37,10 +38,118 @@ static int dispatch_dom_out(drv_domain *dom, remote_nonnull_domain *w)
         return 0;
 }
 
+/* libvirt's VIR_DOMAIN_XML_MIGRATABLE, VIR_DOMAIN_REBOOT_GUEST_AGENT and
+ * VIR_DOMAIN_SHUTDOWN_GUEST_AGENT: flags that need more permissions */
+#define DISPATCH_XML_MIGRATABLE       (1 << 3)
+#define DISPATCH_REBOOT_GUEST_AGENT   (1 << 1)
+#define DISPATCH_SHUTDOWN_GUEST_AGENT (1 << 1)
+
+/* The access check of perm on a domain the driver knows (its own name and
+ * UUID, never what the caller claims). */
+static int dispatch_dom_check(dispatch_ctx *ctx, const char *name,
+                              const unsigned char uuid[VCTL_UUID_LEN], const char *perm)
+{
+        char uuidstr[VCTL_UUID_STRING_LEN];
+        access_detail details[] = {
+                {"domain_name", name},
+                {"domain_uuid", vctl_uuid_format(uuid, uuidstr)},
+                {NULL, NULL},
+        };
+
+        return dispatch_access(ctx, "domain", perm, details);
+}
+
+/* The access check of perm (and perm2, when not NULL) on the domain a call
+ * names: the driver resolves it by UUID first, as it will for the call. */
+static int dispatch_dom_access(dispatch_ctx *ctx, const remote_nonnull_domain *w, const char *perm,
+                               const char *perm2)
+{
+        g_autoptr(drv_domain) dom = NULL;
+
+        if (!access_enabled())
+                return 0;
+        REQUIRE(ctx, lookup_by_uuid, _("looking up a domain by UUID"));
+        dom = DRV(ctx)->lookup_by_uuid(DC(ctx), (const unsigned char *)w->uuid);
+        if (!dom)
+                return -1;
+        if (dispatch_dom_check(ctx, dom->name, dom->uuid, perm) < 0)
+                return -1;
+        return perm2 ? dispatch_dom_check(ctx, dom->name, dom->uuid, perm2) : 0;
+}
+
+/* The checks of a new definition (define, create): the name and UUID it
+ * will have. */
+static int dispatch_def_access(dispatch_ctx *ctx, const char *xml, const char *perm,
+                               const char *perm2)
+{
+        g_autoptr(domain_def) def = NULL;
+        unsigned char uuid[VCTL_UUID_LEN] = {0};
+
+        if (!access_enabled())
+                return 0;
+        /* the driver parses it again and reports problems with their line */
+        def = domain_def_parse(xml, strlen(xml), NULL);
+        if (!def)
+                return -1;
+        memcpy(uuid, def->uuid, sizeof(uuid));
+        if (vctl_uuid_is_null(uuid) && DRV(ctx)->lookup_by_name) {
+                /* a redefinition keeps the UUID of the domain it replaces */
+                g_autoptr(drv_domain) old = DRV(ctx)->lookup_by_name(DC(ctx), def->name);
+
+                vctl_error_clear();
+                if (old)
+                        memcpy(uuid, old->uuid, sizeof(uuid));
+        }
+        if (dispatch_dom_check(ctx, def->name, uuid, perm) < 0)
+                return -1;
+        return perm2 ? dispatch_dom_check(ctx, def->name, uuid, perm2) : 0;
+}
+
+/* Keeps only the domains the caller may getattr (libvirt's @aclfilter). */
+static int dispatch_filter_visible(dispatch_ctx *ctx, GPtrArray *doms)
+{
+        g_autofree access_detail *details = NULL;
+        g_autofree const access_detail **each = NULL;
+        g_autofree char *uuids = NULL;
+        g_autofree gboolean *visible = NULL;
+        guint n = doms->len;
+
+        if (!access_enabled() || n == 0)
+                return 0;
+        /* three details per domain: name, UUID, end */
+        details = g_new0(access_detail, 3 * n);
+        each = g_new0(const access_detail *, n);
+        uuids = g_malloc0((gsize)n * VCTL_UUID_STRING_LEN);
+        visible = g_new0(gboolean, n);
+        for (guint i = 0; i < n; i++) {
+                const drv_domain *d = g_ptr_array_index(doms, i);
+                char *uuidstr = uuids + (gsize)i * VCTL_UUID_STRING_LEN;
+
+                details[3 * i] = (access_detail){"domain_name", d->name};
+                details[3 * i + 1] =
+                        (access_detail){"domain_uuid", vctl_uuid_format(d->uuid, uuidstr)};
+                each[i] = &details[3 * i];
+        }
+        if (dispatch_access_filter(ctx, "domain", each, n, visible) < 0)
+                return -1;
+        for (guint i = n; i-- > 0;)
+                if (!visible[i])
+                        g_ptr_array_remove_index(doms, i);
+        return 0;
+}
+
 static int dispatch_list(dispatch_ctx *ctx, unsigned int flags, GPtrArray **ret)
 {
+        g_autoptr(GPtrArray) doms = NULL;
+
         REQUIRE(ctx, list_all_domains, _("listing domains"));
-        return DRV(ctx)->list_all_domains(DC(ctx), flags, ret);
+        if (dispatch_access(ctx, "connect", "search_domains", NULL) < 0 ||
+            DRV(ctx)->list_all_domains(DC(ctx), flags, &doms) < 0)
+                return -1;
+        if (dispatch_filter_visible(ctx, doms) < 0)
+                return -1;
+        *ret = g_steal_pointer(&doms);
+        return 0;
 }
 
 DISPATCH_HANDLER(dispatch_connect_list_all_domains)
@@ -135,13 +244,24 @@ DISPATCH_HANDLER(dispatch_connect_list_defined_domains)
         return 0;
 }
 
+/* A lookup's answer, if the caller may getattr it (takes dom). */
+static int dispatch_lookup_out(dispatch_ctx *ctx, drv_domain *dom, remote_nonnull_domain *w)
+{
+        if (dom && access_enabled() &&
+            dispatch_dom_check(ctx, dom->name, dom->uuid, "getattr") < 0) {
+                drv_domain_free(dom);
+                return -1;
+        }
+        return dispatch_dom_out(dom, w);
+}
+
 DISPATCH_HANDLER(dispatch_domain_lookup_by_name)
 {
         remote_domain_lookup_by_name_args *args = args_;
         remote_domain_lookup_by_name_ret *ret = ret_;
 
         REQUIRE(ctx, lookup_by_name, _("looking up a domain by name"));
-        return dispatch_dom_out(DRV(ctx)->lookup_by_name(DC(ctx), args->name), &ret->dom);
+        return dispatch_lookup_out(ctx, DRV(ctx)->lookup_by_name(DC(ctx), args->name), &ret->dom);
 }
 
 DISPATCH_HANDLER(dispatch_domain_lookup_by_uuid)
@@ -150,8 +270,8 @@ DISPATCH_HANDLER(dispatch_domain_lookup_by_uuid)
         remote_domain_lookup_by_uuid_ret *ret = ret_;
 
         REQUIRE(ctx, lookup_by_uuid, _("looking up a domain by UUID"));
-        return dispatch_dom_out(DRV(ctx)->lookup_by_uuid(DC(ctx), (unsigned char *)args->uuid),
-                                &ret->dom);
+        return dispatch_lookup_out(
+                ctx, DRV(ctx)->lookup_by_uuid(DC(ctx), (unsigned char *)args->uuid), &ret->dom);
 }
 
 DISPATCH_HANDLER(dispatch_domain_lookup_by_id)
@@ -160,13 +280,15 @@ DISPATCH_HANDLER(dispatch_domain_lookup_by_id)
         remote_domain_lookup_by_id_ret *ret = ret_;
 
         REQUIRE(ctx, lookup_by_id, _("looking up a domain by ID"));
-        return dispatch_dom_out(DRV(ctx)->lookup_by_id(DC(ctx), args->id), &ret->dom);
+        return dispatch_lookup_out(ctx, DRV(ctx)->lookup_by_id(DC(ctx), args->id), &ret->dom);
 }
 
 static int dispatch_define(dispatch_ctx *ctx, const char *xml, unsigned int flags,
                            remote_nonnull_domain *ret)
 {
         REQUIRE(ctx, define_xml, _("defining a domain"));
+        if (dispatch_def_access(ctx, xml, "write", "save") < 0)
+                return -1;
         return dispatch_dom_out(DRV(ctx)->define_xml(DC(ctx), xml, flags), ret);
 }
 
@@ -192,6 +314,8 @@ DISPATCH_HANDLER(dispatch_domain_create_xml)
         remote_domain_create_xml_ret *ret = ret_;
 
         REQUIRE(ctx, create_xml, _("creating a transient domain"));
+        if (dispatch_def_access(ctx, args->xml_desc, "write", "start") < 0)
+                return -1;
         return dispatch_dom_out(DRV(ctx)->create_xml(DC(ctx), args->xml_desc, args->flags),
                                 &ret->dom);
 }
@@ -202,7 +326,8 @@ static int dispatch_create(dispatch_ctx *ctx, const remote_nonnull_domain *w, un
         drv_domain d = dispatch_dom_in(w);
 
         REQUIRE(ctx, create, _("starting a domain"));
-        if (DRV(ctx)->create(DC(ctx), &d, flags) < 0)
+        if (dispatch_dom_access(ctx, w, "start", NULL) < 0 ||
+            DRV(ctx)->create(DC(ctx), &d, flags) < 0)
                 return -1;
         if (ret)
                 dispatch_dom_out(drv_domain_copy(&d), ret);
@@ -225,33 +350,38 @@ DISPATCH_HANDLER(dispatch_domain_create_with_flags)
 }
 
 /* The many "do something to a domain with flags" procedures. */
-#define DOMAIN_OP(handler, argtype, entry, what, flags_expr)                                       \
+#define DOMAIN_OP(handler, argtype, entry, what, flags_expr, perm, perm2)                          \
         DISPATCH_HANDLER(handler)                                                                  \
         {                                                                                          \
                 argtype *args = args_;                                                             \
                 drv_domain d = dispatch_dom_in(&args->dom);                                        \
                                                                                                    \
                 REQUIRE(ctx, entry, what);                                                         \
+                if (dispatch_dom_access(ctx, &args->dom, perm, perm2) < 0)                         \
+                        return -1;                                                                 \
                 return DRV(ctx)->entry(DC(ctx), &d, flags_expr) < 0 ? -1 : 0;                      \
         }
 
-DOMAIN_OP(dispatch_domain_destroy, remote_domain_destroy_args, destroy, _("destroying a domain"), 0)
+/* permissions: libvirt's @acl annotations of each procedure */
+DOMAIN_OP(dispatch_domain_destroy, remote_domain_destroy_args, destroy, _("destroying a domain"), 0,
+          "stop", NULL)
 DOMAIN_OP(dispatch_domain_destroy_flags, remote_domain_destroy_flags_args, destroy,
-          _("destroying a domain"), args->flags)
-DOMAIN_OP(dispatch_domain_shutdown, remote_domain_shutdown_args, shutdown,
-          _("shutting a domain down"), 0)
+          _("destroying a domain"), args->flags, "stop", NULL)
+DOMAIN_OP(dispatch_domain_shutdown, remote_domain_shutdown_args, shutdown, _("shutting a domain down"),
+          0, "init_control", NULL)
 DOMAIN_OP(dispatch_domain_shutdown_flags, remote_domain_shutdown_flags_args, shutdown,
-          _("shutting a domain down"), args->flags)
+          _("shutting a domain down"), args->flags, "init_control",
+          args->flags &DISPATCH_SHUTDOWN_GUEST_AGENT ? "write" : NULL)
 DOMAIN_OP(dispatch_domain_reboot, remote_domain_reboot_args, reboot, _("rebooting a domain"),
-          args->flags)
-DOMAIN_OP(dispatch_domain_reset, remote_domain_reset_args, reset, _("resetting a domain"),
-          args->flags)
-DOMAIN_OP(dispatch_domain_undefine, remote_domain_undefine_args, undefine, _("undefining a domain"),
-          0)
+          args->flags, "init_control", args->flags &DISPATCH_REBOOT_GUEST_AGENT ? "write" : NULL)
+DOMAIN_OP(dispatch_domain_reset, remote_domain_reset_args, reset, _("resetting a domain"), args->flags,
+          "reset", NULL)
+DOMAIN_OP(dispatch_domain_undefine, remote_domain_undefine_args, undefine, _("undefining a domain"), 0,
+          "delete", NULL)
 DOMAIN_OP(dispatch_domain_undefine_flags, remote_domain_undefine_flags_args, undefine,
-          _("undefining a domain"), args->flags)
+          _("undefining a domain"), args->flags, "delete", NULL)
 DOMAIN_OP(dispatch_domain_set_autostart, remote_domain_set_autostart_args, set_autostart,
-          _("setting a domain's autostart"), args->autostart)
+          _("setting a domain's autostart"), args->autostart, "write", NULL)
 
 DISPATCH_HANDLER(dispatch_domain_suspend)
 {
@@ -259,6 +389,8 @@ DISPATCH_HANDLER(dispatch_domain_suspend)
         drv_domain d = dispatch_dom_in(&args->dom);
 
         REQUIRE(ctx, suspend, _("suspending a domain"));
+        if (dispatch_dom_access(ctx, &args->dom, "suspend", NULL) < 0)
+                return -1;
         return DRV(ctx)->suspend(DC(ctx), &d) < 0 ? -1 : 0;
 }
 
@@ -268,6 +400,8 @@ DISPATCH_HANDLER(dispatch_domain_resume)
         drv_domain d = dispatch_dom_in(&args->dom);
 
         REQUIRE(ctx, resume, _("resuming a domain"));
+        if (dispatch_dom_access(ctx, &args->dom, "suspend", NULL) < 0)
+                return -1;
         return DRV(ctx)->resume(DC(ctx), &d) < 0 ? -1 : 0;
 }
 
@@ -278,6 +412,11 @@ DISPATCH_HANDLER(dispatch_domain_get_xml_desc)
         drv_domain d = dispatch_dom_in(&args->dom);
 
         REQUIRE(ctx, get_xml_desc, _("getting a domain's XML"));
+        if (dispatch_dom_access(ctx, &args->dom, "read",
+                                args->flags & (VCTL_DOMAIN_XML_SECURE | DISPATCH_XML_MIGRATABLE)
+                                        ? "read_secure"
+                                        : NULL) < 0)
+                return -1;
         ret->xml = DRV(ctx)->get_xml_desc(DC(ctx), &d, args->flags);
         return ret->xml ? 0 : -1;
 }
@@ -290,6 +429,8 @@ DISPATCH_HANDLER(dispatch_domain_get_info)
         vctl_domain_info info = {0};
 
         REQUIRE(ctx, get_info, _("getting a domain's information"));
+        if (dispatch_dom_access(ctx, &args->dom, "read", NULL) < 0)
+                return -1;
         if (DRV(ctx)->get_info(DC(ctx), &d, &info) < 0)
                 return -1;
         ret->state = (u_char)info.state;
@@ -307,6 +448,8 @@ DISPATCH_HANDLER(dispatch_domain_get_state)
         drv_domain d = dispatch_dom_in(&args->dom);
 
         REQUIRE(ctx, get_state, _("getting a domain's state"));
+        if (dispatch_dom_access(ctx, &args->dom, "read", NULL) < 0)
+                return -1;
         if (args->flags)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
                                       _("unsupported flags (0x%x) in getting a domain's state"),
@@ -321,6 +464,8 @@ DISPATCH_HANDLER(dispatch_domain_get_autostart)
         drv_domain d = dispatch_dom_in(&args->dom);
 
         REQUIRE(ctx, get_autostart, _("getting a domain's autostart"));
+        if (dispatch_dom_access(ctx, &args->dom, "read", NULL) < 0)
+                return -1;
         return DRV(ctx)->get_autostart(DC(ctx), &d, &ret->autostart) < 0 ? -1 : 0;
 }
 
@@ -331,6 +476,8 @@ DISPATCH_HANDLER(dispatch_domain_is_active)
         drv_domain d = dispatch_dom_in(&args->dom);
 
         REQUIRE(ctx, is_active, _("checking whether a domain runs"));
+        if (dispatch_dom_access(ctx, &args->dom, "read", NULL) < 0)
+                return -1;
         ret->active = DRV(ctx)->is_active(DC(ctx), &d);
         return ret->active < 0 ? -1 : 0;
 }
@@ -342,6 +489,8 @@ DISPATCH_HANDLER(dispatch_domain_is_persistent)
         drv_domain d = dispatch_dom_in(&args->dom);
 
         REQUIRE(ctx, is_persistent, _("checking whether a domain is persistent"));
+        if (dispatch_dom_access(ctx, &args->dom, "read", NULL) < 0)
+                return -1;
         ret->persistent = DRV(ctx)->is_persistent(DC(ctx), &d);
         return ret->persistent < 0 ? -1 : 0;
 }
@@ -352,6 +501,8 @@ DISPATCH_HANDLER(dispatch_domain_open_console)
         drv_domain d = dispatch_dom_in(&args->dom);
 
         REQUIRE(ctx, open_console, _("opening a console"));
+        if (dispatch_dom_access(ctx, &args->dom, "open_device", NULL) < 0)
+                return -1;
         return DRV(ctx)->open_console(DC(ctx), &d, args->dev_name ? *args->dev_name : NULL,
                                       args->flags, &ctx->stream_fd) < 0
                        ? -1

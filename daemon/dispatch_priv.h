@@ -27,13 +27,18 @@ int dispatch_access(dispatch_ctx *ctx, const char *object, const char *perm,
 gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
                                  const access_detail *details);
 
+/* For listings of n objects: ret_visible[i] whether the caller may see
+ * (getattr) the object of details[i]; the checks run concurrently. 0, or -1
+ * with the error set when polkit could not answer. */
+int dispatch_access_filter(dispatch_ctx *ctx, const char *object,
+                           const access_detail *const *details, guint n, gboolean *ret_visible);
+
 /* Refuses an entry the driver does not implement. */
 int dispatch_unsupported(dispatch_ctx *ctx, const char *what);
 
 /* dispatch_connect.c */
 DISPATCH_HANDLER(dispatch_connect_open);
 DISPATCH_HANDLER(dispatch_connect_close);
-DISPATCH_HANDLER(dispatch_auth_list);
 DISPATCH_HANDLER(dispatch_connect_supports_feature);
 DISPATCH_HANDLER(dispatch_connect_get_uri);
 DISPATCH_HANDLER(dispatch_connect_get_type);
@@ -49,6 +54,10 @@ DISPATCH_HANDLER(dispatch_connect_event_register_any);
 DISPATCH_HANDLER(dispatch_connect_event_deregister_any);
 DISPATCH_HANDLER(dispatch_connect_register_close_callback);
 DISPATCH_HANDLER(dispatch_connect_unregister_close_callback);
+
+/* dispatch_auth.c */
+DISPATCH_HANDLER(dispatch_auth_list);
+DISPATCH_HANDLER(dispatch_auth_polkit);
 
 /* dispatch_domain.c */
 DISPATCH_HANDLER(dispatch_connect_list_all_domains);

@@ -2,6 +2,7 @@
  * domain; we encode the message there and hand it to the main loop. */
 #include <config.h>
 
+#include "daemon/access.h"
 #include "daemon/dispatch.h"
 #include "daemon/events.h"
 #include "driver/network/network_driver.h"
@@ -25,7 +26,71 @@ typedef struct events_entry {
 typedef struct events_sink {
         vctld_client *cl;
         int callback_id;
+        const char *drv_type; /* connect_driver, for the access check */
 } events_sink;
+
+/* With access_drivers = polkit, an event reaches only a client that may
+ * getattr its domain (libvirt's event filter). Asking polkit may take a
+ * while, and the driver's thread must not wait: one thread, so the order
+ * of the events stays. */
+typedef struct events_filter_job {
+        vctld_client *cl;
+        GByteArray *frame;
+        const char *drv_type;
+        char *name;
+        char uuid[VCTL_UUID_STRING_LEN];
+} events_filter_job;
+
+static GThreadPool *events_filter_pool;
+static GMutex events_filter_lock;
+
+static void events_filter_run(gpointer data, gpointer user_data)
+{
+        events_filter_job *job = data;
+        vctld_client *cl = job->cl;
+        access_subject subj = {.uid = cl->have_cred ? cl->cred.uid : (uid_t)-1,
+                               .pid = cl->have_cred ? cl->cred.pid : 0,
+                               .start_time = cl->start_time};
+        access_detail details[] = {
+                {"connect_driver", job->drv_type},
+                {"domain_name", job->name},
+                {"domain_uuid", job->uuid},
+                {NULL, NULL},
+        };
+
+        (void)user_data;
+        if (access_check(&subj, "domain", "getattr", details) == 0)
+                client_post(cl, g_steal_pointer(&job->frame), FALSE);
+        vctl_error_clear();
+        if (job->frame)
+                g_byte_array_unref(job->frame);
+        client_unref(cl);
+        g_free(job->name);
+        g_free(job);
+}
+
+/* Takes frame. */
+static void events_deliver(events_sink *sink, const drv_domain *dom, GByteArray *frame)
+{
+        vctld_client *cl = sink->cl;
+        events_filter_job *job;
+
+        if (!access_enabled() || (cl->have_cred && cl->cred.uid == 0)) {
+                client_post(cl, frame, FALSE);
+                return;
+        }
+        g_mutex_lock(&events_filter_lock);
+        if (!events_filter_pool)
+                events_filter_pool = g_thread_pool_new(events_filter_run, NULL, 1, FALSE, NULL);
+        g_mutex_unlock(&events_filter_lock);
+        job = g_new0(events_filter_job, 1);
+        job->cl = client_ref(cl);
+        job->frame = frame;
+        job->drv_type = sink->drv_type;
+        job->name = g_strdup(dom->name);
+        vctl_uuid_format(dom->uuid, job->uuid);
+        g_thread_pool_push(events_filter_pool, job, NULL);
+}
 
 static void events_sink_free(gpointer data)
 {
@@ -62,7 +127,7 @@ static void events_on_lifecycle(const drv_domain *dom, int event, int detail, vo
                 g_byte_array_unref(frame);
                 return;
         }
-        client_post(sink->cl, frame, FALSE);
+        events_deliver(sink, dom, frame);
 }
 
 int events_register(vctld_client *cl, int event_id, const drv_domain *dom, int *ret_callback_id)
@@ -87,6 +152,7 @@ int events_register(vctld_client *cl, int event_id, const drv_domain *dom, int *
         sink = g_new0(events_sink, 1);
         sink->cl = client_ref(cl);
         sink->callback_id = cl->next_callback_id;
+        sink->drv_type = conn->drv->type;
         drv_id = conn->drv->event_register(conn->dc, dom, events_on_lifecycle, sink,
                                            events_sink_free);
         if (drv_id < 0) {

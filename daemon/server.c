@@ -2,6 +2,7 @@
  * signals, the idle timer and shutdown. */
 #include <config.h>
 
+#include "daemon/access.h"
 #include "daemon/client.h"
 #include "daemon/dispatch.h"
 #include "daemon/events.h"
@@ -9,11 +10,13 @@
 #include "daemon/server.h"
 #include "driver/driver.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 #include "lib/util/log.h"
 #include "lib/util/i18n.h"
 
 #include <errno.h>
 #include <glib-unix.h>
+#include <grp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -155,6 +158,7 @@ static void server_accept_one(server_listener *l, int fd)
         cl = client_new(srv, fd, l->readonly);
         if (!cl)
                 return;
+        dispatch_auth_init(cl);
         g_hash_table_add(srv->clients, cl);
         if (vctl_log_get_level() <= VCTL_LOG_DEBUG) {
                 char desc[128];
@@ -255,6 +259,46 @@ static int server_bind_unix(const char *path, guint mode)
         return fd;
 }
 
+/* unix_sock_group: the sockets' group, so its members pass the file mode
+ * (polkit still decides what they may do). */
+static int server_socket_group(const vctld_config *cfg, const char *path)
+{
+        struct group gr, *res = NULL;
+        g_autofree char *buf = NULL;
+        gsize size = 16384;
+        int r;
+
+        if (!cfg->unix_sock_group[0] || !path)
+                return 0;
+        /* a group with many members needs a bigger buffer; 4 MiB is plenty */
+        do {
+                g_free(buf);
+                buf = g_malloc(size);
+                r = getgrnam_r(cfg->unix_sock_group, &gr, buf, size, &res);
+                size *= 2;
+        } while (r == ERANGE && size <= 4 * 1024 * 1024);
+        if (r != 0 || !res)
+                return vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_CONF,
+                                      _("unix_sock_group: no group '%s' on this host (create it, "
+                                        "or change vctld.conf)"),
+                                      cfg->unix_sock_group);
+        if (chown(path, (uid_t)-1, res->gr_gid) < 0)
+                return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
+                                            _("cannot give '%s' to group '%s'"), path,
+                                            cfg->unix_sock_group);
+        return 0;
+}
+
+/* Says once when a socket lets anyone in and nothing checks them. */
+static void server_warn_open(const vctld_config *cfg)
+{
+        if (cfg->auth_unix_rw == VCTLD_AUTH_NONE && (cfg->unix_sock_rw_perms & 0007))
+                log_warning("the read-write socket is open to every user (unix_sock_rw_perms "
+                            "%04o) and auth_unix_rw is \"none\": every local user can control "
+                            "every guest",
+                            cfg->unix_sock_rw_perms);
+}
+
 static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly)
 {
         g_autoptr(GError) err = NULL;
@@ -296,16 +340,20 @@ int server_listen(vctld_server *srv)
                 return -1;
         if (ro_fd >= 0 && server_add_listener(srv, ro_fd, NULL, TRUE) < 0)
                 return -1;
+        access_set_polkit(srv->cfg.access_polkit);
+        server_warn_open(&srv->cfg);
         if (rw_fd < 0) {
                 rw_fd = server_bind_unix(srv->paths->socket_path, srv->cfg.unix_sock_rw_perms);
                 if (rw_fd < 0 ||
-                    server_add_listener(srv, rw_fd, srv->paths->socket_path, FALSE) < 0)
+                    server_add_listener(srv, rw_fd, srv->paths->socket_path, FALSE) < 0 ||
+                    server_socket_group(&srv->cfg, srv->paths->socket_path) < 0)
                         return -1;
         }
         if (ro_fd < 0) {
                 ro_fd = server_bind_unix(srv->paths->socket_ro_path, srv->cfg.unix_sock_ro_perms);
                 if (ro_fd < 0 ||
-                    server_add_listener(srv, ro_fd, srv->paths->socket_ro_path, TRUE) < 0)
+                    server_add_listener(srv, ro_fd, srv->paths->socket_ro_path, TRUE) < 0 ||
+                    server_socket_group(&srv->cfg, srv->paths->socket_ro_path) < 0)
                         return -1;
         }
         return 0;
@@ -366,7 +414,14 @@ void server_reload(vctld_server *srv)
                 if (l->path && chmod(l->path, mode) < 0)
                         log_warning(_("cannot change the mode of '%s': %s"), l->path,
                                     g_strerror(errno));
+                if (server_socket_group(&cfg, l->path) < 0) {
+                        log_warning("%s", vctl_error_message());
+                        vctl_error_clear();
+                }
         }
+        /* checks of calls already running keep the old setting */
+        access_set_polkit(cfg.access_polkit);
+        server_warn_open(&cfg);
 }
 
 void server_run(vctld_server *srv)

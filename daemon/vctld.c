@@ -4,6 +4,7 @@
 
 #include "daemon/config.h"
 #include "daemon/dbus.h"
+#include "daemon/dispatch.h"
 #include "daemon/pidfile.h"
 #include "daemon/sd.h"
 #include "daemon/server.h"
@@ -24,7 +25,7 @@
 static const vctl_driver *const vctld_drivers[] = {&vctl_qemu_driver, &vctl_test_driver};
 
 typedef struct vctld_options {
-        gboolean system, session, verbose, version;
+        gboolean system, session, verbose, version, list_procedures;
         char *root, *config;
         int timeout;
 } vctld_options;
@@ -45,6 +46,8 @@ static int vctld_parse_options(int argc, char **argv, vctld_options *o)
                  N_("Exit after SECS without clients or running guests"), N_("SECS")},
                 {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose, N_("Log debug messages"), NULL},
                 {"version", 'V', 0, G_OPTION_ARG_NONE, &o->version, N_("Print the version"), NULL},
+                {"list-procedures", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o->list_procedures,
+                 N_("Print the procedures served: number, name, 'mutating' or 'read-only'"), NULL},
                 {NULL},
         };
         g_autoptr(GOptionContext) octx = g_option_context_new(N_("- the vctl daemon"));
@@ -165,6 +168,12 @@ static int vctld_run(vctld_options *o)
         return 0;
 }
 
+static void vctld_print_procedure(int proc, const char *name, gboolean mutating, void *opaque)
+{
+        (void)opaque;
+        printf("%d %s %s\n", proc, name, mutating ? "mutating" : "read-only");
+}
+
 int main(int argc, char **argv)
 {
         vctld_options o = {0};
@@ -178,6 +187,10 @@ int main(int argc, char **argv)
                 return 1;
         if (o.version) {
                 printf("vctld %s\n", PACKAGE_VERSION);
+                return 0;
+        }
+        if (o.list_procedures) {
+                dispatch_proc_foreach(vctld_print_procedure, NULL);
                 return 0;
         }
         r = vctld_run(&o);

@@ -18,6 +18,9 @@ vctl_packages=(
 vctl_packages+=(
         dbus-daemon python3-dbus python3-gi libglib2.0-bin systemd polkitd
 )
+# polkit: a private system bus and polkitd, real users and group vctl
+# (tests/polkit-test.sh)
+vctl_packages+=(polkitd dbus-daemon dbus-bin systemd passwd util-linux)
 
 # vctl_install_packages WHO PACKAGE...: installs those not installed yet;
 # WHO prefixes the messages ("run-tests"). 0, or 1 when some are missing and

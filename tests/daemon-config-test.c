@@ -26,8 +26,13 @@ static void test_defaults(void)
         g_assert_cmpint(cfg.keepalive_interval, ==, 5);
         g_assert_cmpuint(cfg.keepalive_count, ==, 5);
         g_assert_cmpint(cfg.log_level, ==, VCTL_LOG_WARNING);
-        g_assert_cmpuint(cfg.unix_sock_rw_perms, ==, 0600);
+        /* open to all, guarded by polkit, like libvirtd built with polkit */
+        g_assert_cmpuint(cfg.unix_sock_rw_perms, ==, 0666);
         g_assert_cmpuint(cfg.unix_sock_ro_perms, ==, 0666);
+        g_assert_cmpint(cfg.auth_unix_rw, ==, VCTLD_AUTH_POLKIT);
+        g_assert_cmpint(cfg.auth_unix_ro, ==, VCTLD_AUTH_POLKIT);
+        g_assert_cmpstr(cfg.unix_sock_group, ==, "");
+        g_assert_false(cfg.access_polkit);
 
         /* an empty file, comments only, an empty group: the defaults */
         g_assert_cmpint(parse("", &cfg), ==, 0);
@@ -48,7 +53,11 @@ static void test_overrides(void)
                            "keepalive_count = 0\n"
                            "log_level = debug\n"
                            "unix_sock_rw_perms = \"0660\"\n"
-                           "unix_sock_ro_perms = 0644\n";
+                           "unix_sock_ro_perms = 0644\n"
+                           "auth_unix_rw = \"none\"\n"
+                           "auth_unix_ro = none\n"
+                           "unix_sock_group = \"vctl\"\n"
+                           "access_drivers = [ \"polkit\" ]\n";
 
         g_assert_cmpint(parse(text, &cfg), ==, 0);
         g_assert_cmpuint(cfg.max_clients, ==, 50);
@@ -60,6 +69,18 @@ static void test_overrides(void)
         g_assert_cmpint(cfg.log_level, ==, VCTL_LOG_DEBUG);
         g_assert_cmpuint(cfg.unix_sock_rw_perms, ==, 0660);
         g_assert_cmpuint(cfg.unix_sock_ro_perms, ==, 0644);
+        g_assert_cmpint(cfg.auth_unix_rw, ==, VCTLD_AUTH_NONE);
+        g_assert_cmpint(cfg.auth_unix_ro, ==, VCTLD_AUTH_NONE);
+        g_assert_cmpstr(cfg.unix_sock_group, ==, "vctl");
+        g_assert_true(cfg.access_polkit);
+
+        /* libvirt's other spellings of the list */
+        g_assert_cmpint(parse("[vctld]\naccess_drivers = polkit\n", &cfg), ==, 0);
+        g_assert_true(cfg.access_polkit);
+        g_assert_cmpint(parse("[vctld]\naccess_drivers = []\n", &cfg), ==, 0);
+        g_assert_false(cfg.access_polkit);
+        g_assert_cmpint(parse("[vctld]\naccess_drivers = [\"none\"]\n", &cfg), ==, 0);
+        g_assert_false(cfg.access_polkit);
 }
 
 static void test_unknown_key(void)
@@ -103,6 +124,14 @@ static void test_bad_values(void)
                 {"[vctld]\nunix_sock_rw_perms = 0800\n", "unix_sock_rw_perms"},
                 {"[vctld]\nunix_sock_ro_perms = 01777\n", "unix_sock_ro_perms"},
                 {"[vctld]\nunix_sock_ro_perms = \n", "unix_sock_ro_perms"},
+                {"[vctld]\nauth_unix_rw = sasl\n", "auth_unix_rw"},
+                {"[vctld]\nauth_unix_ro = \"\"\n", "auth_unix_ro"},
+                {"[vctld]\nunix_sock_group = \"a:b\"\n", "unix_sock_group"},
+                {"[vctld]\nunix_sock_group = "
+                 "\"0123456789012345678901234567890123456789012345678901234567890123\"\n",
+                 "unix_sock_group"},
+                {"[vctld]\naccess_drivers = [\"selinux\"]\n", "selinux"},
+                {"[vctld]\naccess_drivers = [\"polkit\", \"nope\"]\n", "nope"},
         };
 
         for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {

@@ -37,6 +37,7 @@ typedef enum {
         VCTL_ERR_ACCESS_DENIED = 88,
         VCTL_ERR_STORAGE_VOL_EXIST = 90,
         VCTL_ERR_XML_INVALID_SCHEMA = 92,
+        VCTL_ERR_AUTH_UNAVAILABLE = 94,
 } vctl_error_code;
 
 typedef enum {
@@ -52,6 +53,8 @@ typedef enum {
         VCTL_FROM_NETWORK = 19,
         VCTL_FROM_DOMAIN = 20,
         VCTL_FROM_SECURITY = 24,
+        VCTL_FROM_ACCESS = 55,
+        VCTL_FROM_POLKIT = 60,
 } vctl_error_domain;
 
 typedef struct vctl_error {
