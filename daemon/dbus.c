@@ -33,6 +33,7 @@ struct dbus_service {
         char *name;
         const char *bus_kind; /* "the system bus", "the session bus": for messages */
         gboolean system;
+        int auth_rw, auth_ro; /* vctld.conf auth_unix_rw/ro: VCTLD_AUTH_* */
         guint max_string;
         guint owner_id;
         gboolean connecting; /* the asynchronous connect has not called back */
@@ -87,6 +88,7 @@ static const GDBusErrorEntry dbus_error_entries[] = {
         {VCTL_ERR_ACCESS_DENIED, "org.vctl.Error.AccessDenied"},
         {VCTL_ERR_STORAGE_VOL_EXIST, "org.vctl.Error.StorageVolExists"},
         {VCTL_ERR_XML_INVALID_SCHEMA, "org.vctl.Error.XMLInvalidSchema"},
+        {VCTL_ERR_AUTH_UNAVAILABLE, "org.vctl.Error.AuthUnavailable"},
 };
 
 static GQuark dbus_error_quark(void)
@@ -168,12 +170,21 @@ static int dbus_caller_identify(dbus_service *svc, const char *sender, access_su
         return 0;
 }
 
-/* The socket's coarse rule before any fine-grained check: a call that
- * changes something needs what the read-write socket needs, others what the
- * read-only socket needs. On a session bus only its own user may call. */
+/* The sockets' coarse rule before any fine-grained check: a call that
+ * changes something needs what the read-write socket needs
+ * (auth_unix_rw: polkit's org.vctl.unix.manage), others what the read-only
+ * socket needs (auth_unix_ro: org.vctl.unix.monitor). The bus vouches for
+ * the caller's uid, so root passes as on the sockets. With auth "none" the
+ * sockets' file modes decide, which D-Bus has not: others may only read,
+ * as on the 0666 read-only socket. On a session bus only its own user may
+ * call. */
 static int dbus_access_unix(dbus_call *call)
 {
-        if (!call->co->svc->system) {
+        dbus_service *svc = call->co->svc;
+        gboolean mutating = call->method->mutating;
+        int auth = mutating ? svc->auth_rw : svc->auth_ro;
+
+        if (!svc->system) {
                 if (call->subj.uid != geteuid())
                         return vctl_error_set(VCTL_ERR_ACCESS_DENIED, VCTL_FROM_RPC,
                                               _("access denied: uid %u may not use the session "
@@ -181,10 +192,24 @@ static int dbus_access_unix(dbus_call *call)
                                               (unsigned)call->subj.uid, (unsigned)geteuid());
                 return 0;
         }
-        if (call->subj.uid == 0 || !call->method->mutating)
+        if (call->subj.uid == 0)
                 return 0;
-        /* what the read-write socket (root only) would refuse, refused here:
-         * other users may read, as on the read-only socket */
+        if (auth == VCTLD_AUTH_POLKIT) {
+                const vctl_error *e;
+
+                if (access_check_socket(&call->subj, !mutating) == 0)
+                        return 0;
+                /* refused by polkit: on D-Bus that is AccessDenied, with polkit's words */
+                e = vctl_error_last();
+                if (e && e->code == VCTL_ERR_AUTH_FAILED) {
+                        g_autofree char *msg = g_strdup(e->message);
+
+                        vctl_error_set(VCTL_ERR_ACCESS_DENIED, VCTL_FROM_RPC, "%s", msg);
+                }
+                return -1;
+        }
+        if (!mutating)
+                return 0;
         return vctl_error_set(VCTL_ERR_ACCESS_DENIED, VCTL_FROM_RPC,
                               _("access denied: %s needs root (uid %u may only read through "
                                 "D-Bus, as on the read-only socket)"),
@@ -210,21 +235,6 @@ void dbus_domain_details(const drv_domain *dom, char uuid_buf[VCTL_UUID_STRING_L
         ret_details[0] = (access_detail){"domain_name", dom->name};
         ret_details[1] = (access_detail){"domain_uuid", uuid_buf};
         ret_details[2] = (access_detail){NULL, NULL};
-}
-
-gboolean dbus_access_domain_visible(dbus_call *call, const drv_domain *dom)
-{
-        char uuid[VCTL_UUID_STRING_LEN];
-        access_detail details[3];
-
-        if (!access_enabled())
-                return TRUE;
-        dbus_domain_details(dom, uuid, details);
-        if (dbus_access(call, "domain", "getattr", details) < 0) {
-                vctl_error_clear();
-                return FALSE;
-        }
-        return TRUE;
 }
 
 int dbus_check_length(dbus_call *call, const char *what, const char *value)
@@ -566,6 +576,8 @@ dbus_service *dbus_service_start(const vctld_config *cfg, gboolean system, gbool
         svc->bus_kind = system ? _("the system bus") : _("the session bus");
         svc->name = g_strdup(cfg->dbus_name);
         svc->max_string = cfg->max_message_size;
+        svc->auth_rw = cfg->auth_unix_rw;
+        svc->auth_ro = cfg->auth_unix_ro;
         addr = dbus_bus_address(svc, rooted);
         if (!addr) {
                 g_free(svc->name);

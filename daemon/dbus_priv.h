@@ -54,8 +54,6 @@ struct dbus_call {
  * connect_driver is added), else -1 with the error set. */
 int dbus_access(dbus_call *call, const char *object, const char *perm,
                 const access_detail *details);
-/* Whether the caller may see (getattr) a domain, for listings. */
-gboolean dbus_access_domain_visible(dbus_call *call, const drv_domain *dom);
 /* The details of a domain: domain_name, domain_uuid (uuid_buf holds the
  * string). */
 void dbus_domain_details(const drv_domain *dom, char uuid_buf[VCTL_UUID_STRING_LEN],

@@ -84,6 +84,47 @@ SYSTEM_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Confi
 """
 
 
+POLKITD = os.environ.get("POLKITD", "/usr/lib/polkit-1/polkitd")
+
+# what Debian's org.freedesktop.PolicyKit1.conf lets polkitd do on a system bus
+POLKIT_BUS_POLICY = """<policy user="polkitd">
+    <allow own="org.freedesktop.PolicyKit1"/>
+    <allow send_interface="org.freedesktop.PolicyKit1.AuthenticationAgent"/>
+  </policy>
+  <policy context="default">
+    <allow send_destination="org.freedesktop.PolicyKit1"/>
+  </policy>"""
+
+
+def start_polkitd(procs, tmp, bus, address, actions, rules):
+    """Debian's polkitd on our bus (DBUS_SYSTEM_BUS_ADDRESS in its
+    environment), in a mount namespace where test-owned directories hide
+    the host's actions and rules: it sees only the given policy file and
+    rules text. Returns its Popen, or raises when it does not answer."""
+    pk = os.path.join(tmp, "polkit")
+    for d in ("actions", "rules", "empty"):
+        os.makedirs(os.path.join(pk, d), exist_ok=True)
+    shutil.copy(actions, os.path.join(pk, "actions"))
+    with open(os.path.join(pk, "rules", "50-vctl-dbus-test.rules"), "w") as f:
+        f.write(rules)
+    # polkitd drops to its own user: it must read what we give it
+    for root, dirnames, files in os.walk(pk):
+        os.chmod(root, 0o755)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o644)
+    script = ('mount --bind "$1/actions" /usr/share/polkit-1/actions && '
+              'mount --bind "$1/empty" /usr/share/polkit-1/rules.d && '
+              'mount --bind "$1/rules" /etc/polkit-1/rules.d && exec "$2" --no-debug')
+    # unshare execs sh, which execs polkitd: the pid is polkitd's
+    p = procs.start(["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", pk,
+                     POLKITD], os.path.join(tmp, "polkitd.log"),
+                    env=dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=address))
+    if not wait_for(lambda: has_owner(bus, "org.freedesktop.PolicyKit1"), 20):
+        raise RuntimeError("polkitd did not own org.freedesktop.PolicyKit1 within 20 s:\n%s"
+                           % open(os.path.join(tmp, "polkitd.log")).read())
+    return p
+
+
 class Tap:
     def __init__(self):
         self.n = 0
