@@ -40,7 +40,7 @@ struct dbus_service {
         gboolean stopped;    /* dbus_service_stop ran while connecting */
         GThreadPool *calls;
         GThreadPool *events; /* one thread: signals keep the driver's order */
-        GDBusNodeInfo *connect_info, *domain_info;
+        GDBusNodeInfo *connect_info, *kind_info[DBUS_N_KINDS];
         GPtrArray *conns; /* dbus_conn_obj* */
         GMutex callers_lock;
         GHashTable *callers; /* unique name -> dbus_caller* */
@@ -48,7 +48,8 @@ struct dbus_service {
 
 typedef struct dbus_event {
         dbus_conn_obj *co;
-        drv_domain *dom;
+        drv_domain *dom;  /* a domain's event, */
+        drv_network *net; /* or a network's */
         int event, detail;
 } dbus_event;
 
@@ -237,6 +238,33 @@ void dbus_domain_details(const drv_domain *dom, char uuid_buf[VCTL_UUID_STRING_L
         ret_details[2] = (access_detail){NULL, NULL};
 }
 
+int dbus_access_visible(dbus_call *call, const char *object, const char *name_key,
+                        const char *uuid_key, const dbus_named *objs, guint n,
+                        gboolean *ret_visible)
+{
+        g_autofree access_detail *all = NULL;
+        g_autofree const access_detail **each = NULL;
+        g_autofree char *uuids = NULL;
+
+        if (!access_enabled() || !n) {
+                for (guint i = 0; i < n; i++)
+                        ret_visible[i] = TRUE;
+                return 0;
+        }
+        all = g_new0(access_detail, 4 * n);
+        each = g_new0(const access_detail *, n);
+        uuids = g_malloc0((gsize)VCTL_UUID_STRING_LEN * n);
+        for (guint i = 0; i < n; i++) {
+                char *uuid = uuids + (gsize)VCTL_UUID_STRING_LEN * i;
+
+                all[4 * i] = (access_detail){"connect_driver", call->co->drv->type};
+                all[4 * i + 1] = (access_detail){name_key, objs[i].name};
+                all[4 * i + 2] = (access_detail){uuid_key, vctl_uuid_format(objs[i].uuid, uuid)};
+                each[i] = &all[4 * i];
+        }
+        return access_check_many(&call->subj, object, "getattr", each, n, ret_visible);
+}
+
 int dbus_check_length(dbus_call *call, const char *what, const char *value)
 {
         gsize len = strlen(value);
@@ -253,9 +281,37 @@ GDBusConnection *dbus_service_bus(dbus_service *svc)
         return svc->bus;
 }
 
-GDBusNodeInfo *dbus_service_domain_info(dbus_service *svc)
+GDBusInterfaceInfo *dbus_service_kind_info(dbus_service *svc, dbus_kind_id kind)
 {
-        return svc->domain_info;
+        return svc->kind_info[kind]->interfaces[0];
+}
+
+GVariant *dbus_object_reply(dbus_call *call, dbus_kind_id kind,
+                            const unsigned char uuid[VCTL_UUID_LEN])
+{
+        g_autofree char *path = dbus_object_path(call->co, kind, uuid);
+
+        return g_variant_new("(o)", path);
+}
+
+GVariant *dbus_void_reply(void)
+{
+        return g_variant_new("()");
+}
+
+GVariant *dbus_unsupported(dbus_call *call, const char *what)
+{
+        vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
+                       _("%s is not supported by the %s driver"), what, call->co->drv->type);
+        return NULL;
+}
+
+int dbus_check_interface(const char *got, const char *iface)
+{
+        if (g_str_equal(got, iface))
+                return 0;
+        return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
+                              _("this object has no interface '%.128s' (it has %s)"), got, iface);
 }
 
 /* ---- calls ---- */
@@ -269,27 +325,27 @@ const dbus_method *dbus_method_find(const dbus_method *table, const char *interf
         return NULL;
 }
 
-/* A domain object's call: the domain, looked up by the UUID in its path. */
+/* A call on <connection>/<kind>/_<uuid>: its object, looked up by the UUID
+ * in the path. */
 static int dbus_call_resolve(dbus_call *call)
 {
         const char *path = g_dbus_method_invocation_get_object_path(call->inv);
-        gsize plen = strlen(call->co->domain_path);
         unsigned char uuid[VCTL_UUID_LEN];
 
-        if (strncmp(path, call->co->domain_path, plen) != 0 || path[plen] != '/')
-                return 0;
-        if (dbus_domain_node_uuid(path + plen + 1, uuid) < 0)
-                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                                      _("'%s' is not a domain object path (expected %s/_UUID "
-                                        "with '_' for '-')"),
-                                      path, call->co->domain_path);
-        if (!call->co->drv->lookup_by_uuid)
-                return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
-                                      _("looking up a domain by UUID is not supported by the %s "
-                                        "driver"),
-                                      call->co->drv->type);
-        call->dom = call->co->drv->lookup_by_uuid(call->co->dc, uuid);
-        return call->dom ? 0 : -1;
+        for (int k = 0; k < DBUS_N_KINDS; k++) {
+                const char *base = call->co->kind_path[k];
+                gsize len = strlen(base);
+
+                if (strncmp(path, base, len) != 0 || path[len] != '/')
+                        continue;
+                if (dbus_node_uuid(path + len + 1, uuid) < 0)
+                        return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
+                                              _("'%s' is not an object path of vctld (expected "
+                                                "%s/_UUID with '_' for '-')"),
+                                              path, base);
+                return dbus_kinds[k].resolve(call, uuid);
+        }
+        return 0;
 }
 
 static void dbus_call_run(gpointer data, gpointer user_data)
@@ -308,6 +364,8 @@ static void dbus_call_run(gpointer data, gpointer user_data)
         else
                 dbus_return_error(call->inv);
         drv_domain_free(call->dom);
+        drv_network_free(call->net);
+        drv_pool_free(call->pool);
         g_free(call);
         vctl_error_clear();
 }
@@ -347,8 +405,12 @@ static void dbus_event_run(gpointer data, gpointer user_data)
         dbus_event *ev = data;
 
         (void)user_data;
-        dbus_connect_domain_event(ev->co, ev->dom, ev->event, ev->detail);
+        if (ev->dom)
+                dbus_connect_domain_event(ev->co, ev->dom, ev->event, ev->detail);
+        else
+                dbus_connect_network_event(ev->co, ev->net, ev->event);
         drv_domain_free(ev->dom);
+        drv_network_free(ev->net);
         g_free(ev);
         vctl_error_clear();
 }
@@ -373,23 +435,53 @@ static void dbus_on_domain_event(const drv_domain *dom, int event, int detail, v
         g_thread_pool_push(co->svc->events, ev, NULL);
 }
 
+static void dbus_on_network_event(const drv_network *net, int event, int detail, void *opaque)
+{
+        dbus_conn_obj *co = opaque;
+        dbus_event *ev;
+
+        (void)detail;
+        if (g_thread_pool_unprocessed(co->svc->events) >= DBUS_EVENTS_QUEUED_MAX) {
+                log_warning(_("D-Bus: dropping an event of network '%s': %u events are waiting"),
+                            net->name, g_thread_pool_unprocessed(co->svc->events));
+                return;
+        }
+        ev = g_new0(dbus_event, 1);
+        ev->co = co;
+        ev->net = drv_network_copy(net);
+        ev->event = event;
+        g_thread_pool_push(co->svc->events, ev, NULL);
+}
+
+/* Drops the driver event registrations of co. */
+static void dbus_conn_obj_unwatch(dbus_conn_obj *co)
+{
+        if (co->event_id >= 0 && co->drv->event_deregister)
+                co->drv->event_deregister(co->dc, co->event_id);
+        if (co->net_event_id >= 0 && co->drv->network && co->drv->network->event_deregister)
+                co->drv->network->event_deregister(co->dc, co->net_event_id);
+        co->event_id = co->net_event_id = -1;
+}
+
 /* ---- objects ---- */
 
 static void dbus_conn_obj_free(dbus_conn_obj *co)
 {
-        if (co->event_id >= 0 && co->drv->event_deregister)
-                co->drv->event_deregister(co->dc, co->event_id);
+        dbus_conn_obj_unwatch(co);
         if (co->svc->bus) {
                 if (co->object_id)
                         g_dbus_connection_unregister_object(co->svc->bus, co->object_id);
-                if (co->subtree_id)
-                        g_dbus_connection_unregister_subtree(co->svc->bus, co->subtree_id);
+                for (int k = 0; k < DBUS_N_KINDS; k++)
+                        if (co->subtree_id[k])
+                                g_dbus_connection_unregister_subtree(co->svc->bus,
+                                                                     co->subtree_id[k]);
         }
         if (co->drv->close)
                 co->drv->close(co->dc);
         g_free(co->uri);
         g_free(co->path);
-        g_free(co->domain_path);
+        for (int k = 0; k < DBUS_N_KINDS; k++)
+                g_free(co->kind_path[k]);
         g_free(co);
 }
 
@@ -414,8 +506,9 @@ static dbus_conn_obj *dbus_conn_obj_new(dbus_service *svc, const char *uri, cons
         co->dc = dc;
         co->uri = g_strdup(uri);
         co->path = g_strdup(path);
-        co->domain_path = g_strconcat(path, "/domain", NULL);
-        co->event_id = -1;
+        for (int k = 0; k < DBUS_N_KINDS; k++)
+                co->kind_path[k] = g_strconcat(path, "/", dbus_kinds[k].segment, NULL);
+        co->event_id = co->net_event_id = -1;
         return co;
 }
 
@@ -431,19 +524,33 @@ static int dbus_conn_obj_register(dbus_conn_obj *co)
                 log_warning(_("D-Bus: cannot register %s: %s"), co->path, err->message);
                 return -1;
         }
-        /* one registration for every domain, however many there are */
-        co->subtree_id = g_dbus_connection_register_subtree(
-                svc->bus, co->domain_path, &dbus_domain_subtree_vtable,
-                G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES, co, NULL, &err);
-        if (!co->subtree_id) {
-                log_warning(_("D-Bus: cannot register %s: %s"), co->domain_path, err->message);
-                return -1;
+        /* one registration per kind, however many objects there are */
+        for (int k = 0; k < DBUS_N_KINDS; k++) {
+                if (!dbus_kinds[k].available(co))
+                        continue;
+                co->subtree_id[k] = g_dbus_connection_register_subtree(
+                        svc->bus, co->kind_path[k], &dbus_subtree_vtable,
+                        G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES, co, NULL, &err);
+                if (!co->subtree_id[k]) {
+                        log_warning(_("D-Bus: cannot register %s: %s"), co->kind_path[k],
+                                    err->message);
+                        return -1;
+                }
         }
         if (co->drv->event_register) {
                 co->event_id =
                         co->drv->event_register(co->dc, NULL, dbus_on_domain_event, co, NULL);
                 if (co->event_id < 0) {
                         log_warning(_("D-Bus: no events for %s: %s"), co->path,
+                                    vctl_error_message());
+                        vctl_error_clear();
+                }
+        }
+        if (co->drv->network && co->drv->network->event_register) {
+                co->net_event_id = co->drv->network->event_register(
+                        co->dc, NULL, dbus_on_network_event, co, NULL);
+                if (co->net_event_id < 0) {
+                        log_warning(_("D-Bus: no network events for %s: %s"), co->path,
                                     vctl_error_message());
                         vctl_error_clear();
                 }
@@ -479,7 +586,8 @@ static void dbus_free(dbus_service *svc)
         g_clear_object(&svc->bus);
         g_clear_object(&svc->cancel);
         g_clear_pointer(&svc->connect_info, g_dbus_node_info_unref);
-        g_clear_pointer(&svc->domain_info, g_dbus_node_info_unref);
+        for (int k = 0; k < DBUS_N_KINDS; k++)
+                g_clear_pointer(&svc->kind_info[k], g_dbus_node_info_unref);
         g_clear_pointer(&svc->callers, g_hash_table_destroy);
         g_mutex_clear(&svc->callers_lock);
         g_free(svc->name);
@@ -588,7 +696,8 @@ dbus_service *dbus_service_start(const vctld_config *cfg, gboolean system, gbool
         svc->callers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         svc->cancel = g_cancellable_new();
         svc->connect_info = dbus_node_info_load("org.vctl.Connect.xml");
-        svc->domain_info = dbus_node_info_load("org.vctl.Domain.xml");
+        for (int k = 0; k < DBUS_N_KINDS; k++)
+                svc->kind_info[k] = dbus_node_info_load(dbus_kinds[k].xml);
         dbus_error_quark();
         svc->calls = g_thread_pool_new(dbus_call_run, svc, (int)cfg->max_workers, FALSE, NULL);
         svc->events = g_thread_pool_new(dbus_event_run, svc, 1, FALSE, NULL);
@@ -618,13 +727,8 @@ void dbus_service_stop(dbus_service *svc)
                 g_bus_unown_name(svc->owner_id);
         svc->owner_id = 0;
         /* no new events, then the calls and events in flight finish */
-        for (guint i = 0; i < svc->conns->len; i++) {
-                dbus_conn_obj *co = g_ptr_array_index(svc->conns, i);
-
-                if (co->event_id >= 0 && co->drv->event_deregister)
-                        co->drv->event_deregister(co->dc, co->event_id);
-                co->event_id = -1;
-        }
+        for (guint i = 0; i < svc->conns->len; i++)
+                dbus_conn_obj_unwatch(g_ptr_array_index(svc->conns, i));
         g_thread_pool_free(g_steal_pointer(&svc->calls), FALSE, TRUE);
         g_thread_pool_free(g_steal_pointer(&svc->events), FALSE, TRUE);
         for (guint i = 0; i < svc->conns->len; i++)

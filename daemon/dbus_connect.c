@@ -25,7 +25,6 @@ static GVariant *connect_unsupported(dbus_call *call, const char *what)
 static GVariant *connect_domain_reply(dbus_call *call, drv_domain *dom)
 {
         g_autoptr(drv_domain) owned = dom;
-        g_autofree char *path = NULL;
         char uuid[VCTL_UUID_STRING_LEN];
         access_detail details[3];
 
@@ -34,42 +33,14 @@ static GVariant *connect_domain_reply(dbus_call *call, drv_domain *dom)
         dbus_domain_details(dom, uuid, details);
         if (dbus_access(call, "domain", "getattr", details) < 0)
                 return NULL;
-        path = dbus_domain_path(call->co, dom->uuid);
-        return g_variant_new("(o)", path);
-}
-
-/* Which of doms the caller may see (getattr), asked all at once as the
- * socket's listings do: one polkit round trip per domain would be slow. */
-static int connect_visible(dbus_call *call, GPtrArray *doms, gboolean *ret_visible)
-{
-        g_autofree access_detail *all = NULL;
-        g_autofree const access_detail **each = NULL;
-        g_autofree char *uuids = NULL;
-
-        if (!access_enabled() || !doms->len) {
-                for (guint i = 0; i < doms->len; i++)
-                        ret_visible[i] = TRUE;
-                return 0;
-        }
-        all = g_new0(access_detail, 4 * doms->len);
-        each = g_new0(const access_detail *, doms->len);
-        uuids = g_malloc0(VCTL_UUID_STRING_LEN * doms->len);
-        for (guint i = 0; i < doms->len; i++) {
-                const drv_domain *dom = g_ptr_array_index(doms, i);
-                char *uuid = uuids + VCTL_UUID_STRING_LEN * i;
-
-                all[4 * i] = (access_detail){"connect_driver", DRV(call)->type};
-                all[4 * i + 1] = (access_detail){"domain_name", dom->name};
-                all[4 * i + 2] = (access_detail){"domain_uuid", vctl_uuid_format(dom->uuid, uuid)};
-                each[i] = &all[4 * i];
-        }
-        return access_check_many(&call->subj, "domain", "getattr", each, doms->len, ret_visible);
+        return dbus_object_reply(call, DBUS_KIND_DOMAIN, dom->uuid);
 }
 
 static GVariant *connect_list_domains(dbus_call *call)
 {
         g_autoptr(GPtrArray) doms = NULL;
         g_autofree gboolean *visible = NULL;
+        g_autofree dbus_named *named = NULL;
         GVariantBuilder b;
         guint32 flags;
 
@@ -79,8 +50,15 @@ static GVariant *connect_list_domains(dbus_call *call)
         if (dbus_access(call, "connect", "search_domains", NULL) < 0 ||
             DRV(call)->list_all_domains(DC(call), flags, &doms) < 0)
                 return NULL;
+        named = g_new0(dbus_named, MAX(doms->len, 1));
+        for (guint i = 0; i < doms->len; i++) {
+                const drv_domain *dom = g_ptr_array_index(doms, i);
+
+                named[i] = (dbus_named){dom->name, dom->uuid};
+        }
         visible = g_new0(gboolean, MAX(doms->len, 1));
-        if (connect_visible(call, doms, visible) < 0)
+        if (dbus_access_visible(call, "domain", "domain_name", "domain_uuid", named, doms->len,
+                                visible) < 0)
                 return NULL;
         g_variant_builder_init(&b, G_VARIANT_TYPE("ao"));
         for (guint i = 0; i < doms->len; i++) {
@@ -89,7 +67,7 @@ static GVariant *connect_list_domains(dbus_call *call)
 
                 if (!visible[i])
                         continue;
-                path = dbus_domain_path(call->co, dom->uuid);
+                path = dbus_object_path(call->co, DBUS_KIND_DOMAIN, dom->uuid);
                 g_variant_builder_add(&b, "o", path);
         }
         return g_variant_new("(ao)", &b);
@@ -275,13 +253,23 @@ static GVariant *connect_set(dbus_call *call)
         return NULL;
 }
 
-const dbus_method dbus_connect_methods[] = {
+static const dbus_method dbus_connect_methods[] = {
         {DBUS_IFACE_CONNECT, "ListDomains", FALSE, connect_list_domains},
         {DBUS_IFACE_CONNECT, "DomainDefineXML", TRUE, connect_define_xml},
         {DBUS_IFACE_CONNECT, "DomainCreateXML", TRUE, connect_create_xml},
         {DBUS_IFACE_CONNECT, "DomainLookupByID", FALSE, connect_lookup_by_id},
         {DBUS_IFACE_CONNECT, "DomainLookupByName", FALSE, connect_lookup_by_name},
         {DBUS_IFACE_CONNECT, "DomainLookupByUUID", FALSE, connect_lookup_by_uuid},
+        {DBUS_IFACE_CONNECT, "ListNetworks", FALSE, dbus_connect_list_networks},
+        {DBUS_IFACE_CONNECT, "NetworkLookupByName", FALSE, dbus_connect_network_lookup_by_name},
+        {DBUS_IFACE_CONNECT, "NetworkLookupByUUID", FALSE, dbus_connect_network_lookup_by_uuid},
+        {DBUS_IFACE_CONNECT, "NetworkDefineXML", TRUE, dbus_connect_network_define_xml},
+        {DBUS_IFACE_CONNECT, "NetworkCreateXML", TRUE, dbus_connect_network_create_xml},
+        {DBUS_IFACE_CONNECT, "ListStoragePools", FALSE, dbus_connect_list_storage_pools},
+        {DBUS_IFACE_CONNECT, "StoragePoolLookupByName", FALSE, dbus_connect_pool_lookup_by_name},
+        {DBUS_IFACE_CONNECT, "StoragePoolLookupByUUID", FALSE, dbus_connect_pool_lookup_by_uuid},
+        {DBUS_IFACE_CONNECT, "StoragePoolDefineXML", TRUE, dbus_connect_pool_define_xml},
+        {DBUS_IFACE_CONNECT, "StoragePoolCreateXML", TRUE, dbus_connect_pool_create_xml},
         {DBUS_IFACE_PROPERTIES, "Get", FALSE, connect_get},
         {DBUS_IFACE_PROPERTIES, "GetAll", FALSE, connect_get_all},
         {DBUS_IFACE_PROPERTIES, "Set", TRUE, connect_set},
@@ -316,12 +304,23 @@ const GDBusInterfaceVTable dbus_connect_vtable = {
 void dbus_connect_domain_event(dbus_conn_obj *co, const drv_domain *dom, int event, int detail)
 {
         GDBusConnection *bus = dbus_service_bus(co->svc);
-        g_autofree char *path = dbus_domain_path(co, dom->uuid);
+        g_autofree char *path = dbus_object_path(co, DBUS_KIND_DOMAIN, dom->uuid);
 
         if (!bus)
                 return;
         g_dbus_connection_emit_signal(bus, NULL, co->path, DBUS_IFACE_CONNECT, "DomainEvent",
                                       g_variant_new("(oii)", path, event, detail), NULL);
-        /* UNDEFINED of a running domain: it lives on, transient */
-        dbus_domain_emit_changed(co, dom, FALSE);
+        dbus_domain_emit_changed(co, dom);
+}
+
+void dbus_connect_network_event(dbus_conn_obj *co, const drv_network *net, int event)
+{
+        GDBusConnection *bus = dbus_service_bus(co->svc);
+        g_autofree char *path = dbus_object_path(co, DBUS_KIND_NETWORK, net->uuid);
+
+        if (!bus)
+                return;
+        g_dbus_connection_emit_signal(bus, NULL, co->path, DBUS_IFACE_CONNECT, "NetworkEvent",
+                                      g_variant_new("(oi)", path, event), NULL);
+        dbus_network_emit_changed(co, net);
 }

@@ -1,6 +1,5 @@
-/* org.vctl.Domain: one D-Bus subtree per connection serves every domain, so
- * 10,000 domains cost no registrations; a call finds its domain by the UUID
- * in the object path. Permissions are libvirt's for the same calls. */
+/* org.vctl.Domain at <connection>/domain/_<uuid> (dbus_object.c serves the
+ * subtree). Permissions are libvirt's for the same calls. */
 #include <config.h>
 
 #include "daemon/dbus_priv.h"
@@ -11,35 +10,29 @@
 
 #define DRV(call) ((call)->co->drv)
 #define DC(call)  ((call)->co->dc)
-/* the node of a domain: '_' and a UUID with '_' for '-' */
-#define DOMAIN_NODE_LEN (1 + VCTL_UUID_STRING_LEN - 1)
-
-char *dbus_domain_path(const dbus_conn_obj *co, const unsigned char uuid[VCTL_UUID_LEN])
+gboolean dbus_domain_available(const dbus_conn_obj *co)
 {
-        char buf[VCTL_UUID_STRING_LEN];
-
-        vctl_uuid_format(uuid, buf);
-        g_strdelimit(buf, "-", '_');
-        return g_strdup_printf("%s/_%s", co->domain_path, buf);
+        return co->drv->lookup_by_uuid != NULL;
 }
 
-int dbus_domain_node_uuid(const char *node, unsigned char ret_uuid[VCTL_UUID_LEN])
+int dbus_domain_resolve(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN])
 {
-        char buf[VCTL_UUID_STRING_LEN];
-        char canon[VCTL_UUID_STRING_LEN];
-        unsigned char uuid[VCTL_UUID_LEN];
+        call->dom = DRV(call)->lookup_by_uuid(DC(call), uuid);
+        return call->dom ? 0 : -1;
+}
 
-        if (!node || node[0] != '_' || strlen(node) != DOMAIN_NODE_LEN)
-                return -1;
-        memcpy(buf, node + 1, sizeof(buf));
-        g_strdelimit(buf, "_", '-');
-        if (vctl_uuid_parse(buf, uuid) < 0)
-                return -1;
-        /* one path per domain: only the canonical (lowercase 8-4-4-4-12) form */
-        if (!g_str_equal(vctl_uuid_format(uuid, canon), buf))
-                return -1;
-        memcpy(ret_uuid, uuid, VCTL_UUID_LEN);
-        return 0;
+GPtrArray *dbus_domain_list_uuids(dbus_conn_obj *co)
+{
+        g_autoptr(GPtrArray) doms = NULL;
+        GPtrArray *uuids;
+
+        if (!co->drv->list_all_domains || co->drv->list_all_domains(co->dc, 0, &doms) < 0)
+                return NULL;
+        uuids = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < doms->len; i++)
+                g_ptr_array_add(uuids,
+                                dbus_uuid_dup(((drv_domain *)g_ptr_array_index(doms, i))->uuid));
+        return uuids;
 }
 
 static GVariant *domain_unsupported(dbus_call *call, const char *what)
@@ -229,16 +222,9 @@ static GVariant *domain_get_all(dbus_call *call)
 static void domain_emit(dbus_conn_obj *co, const unsigned char uuid[VCTL_UUID_LEN],
                         GVariantBuilder *changed)
 {
-        GDBusConnection *bus = dbus_service_bus(co->svc);
-        g_autofree char *path = dbus_domain_path(co, uuid);
+        g_autofree char *path = dbus_object_path(co, DBUS_KIND_DOMAIN, uuid);
 
-        if (!bus) {
-                g_variant_builder_clear(changed);
-                return;
-        }
-        g_dbus_connection_emit_signal(bus, NULL, path, DBUS_IFACE_PROPERTIES, "PropertiesChanged",
-                                      g_variant_new("(sa{sv}as)", DBUS_IFACE_DOMAIN, changed, NULL),
-                                      NULL);
+        dbus_emit_changed(co, path, DBUS_IFACE_DOMAIN, changed);
 }
 
 static GVariant *domain_set(dbus_call *call)
@@ -276,14 +262,14 @@ static GVariant *domain_set(dbus_call *call)
         return g_variant_new("()");
 }
 
-void dbus_domain_emit_changed(dbus_conn_obj *co, const drv_domain *ev_dom, gboolean gone)
+void dbus_domain_emit_changed(dbus_conn_obj *co, const drv_domain *ev_dom)
 {
         const vctl_driver *drv = co->drv;
         g_autoptr(drv_domain) dom = NULL;
         GVariantBuilder changed;
         int state = VCTL_DOMAIN_SHUTOFF, reason, active = 0, persistent = 0;
 
-        if (!gone && drv->lookup_by_uuid)
+        if (drv->lookup_by_uuid)
                 dom = drv->lookup_by_uuid(co->dc, ev_dom->uuid);
         vctl_error_clear();
         /* a domain that is gone (undefined, or transient and stopped) is
@@ -306,7 +292,7 @@ void dbus_domain_emit_changed(dbus_conn_obj *co, const drv_domain *ev_dom, gbool
         domain_emit(co, ev_dom->uuid, &changed);
 }
 
-static const dbus_method domain_methods[] = {
+const dbus_method dbus_domain_methods[] = {
         {DBUS_IFACE_DOMAIN, "Create", TRUE, domain_create},
         {DBUS_IFACE_DOMAIN, "Destroy", TRUE, domain_destroy},
         {DBUS_IFACE_DOMAIN, "Shutdown", TRUE, domain_shutdown},
@@ -321,93 +307,4 @@ static const dbus_method domain_methods[] = {
         {DBUS_IFACE_PROPERTIES, "GetAll", FALSE, domain_get_all},
         {DBUS_IFACE_PROPERTIES, "Set", TRUE, domain_set},
         {NULL, NULL, FALSE, NULL},
-};
-
-static void domain_method_call(GDBusConnection *bus, const char *sender, const char *path,
-                               const char *iface, const char *method, GVariant *params,
-                               GDBusMethodInvocation *inv, gpointer data)
-{
-        const dbus_method *m = dbus_method_find(domain_methods, iface, method);
-
-        (void)bus;
-        (void)sender;
-        (void)path;
-        (void)params;
-        if (!m) {
-                g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR,
-                                                      G_DBUS_ERROR_UNKNOWN_METHOD,
-                                                      _("%s has no method %s"), iface, method);
-                return;
-        }
-        dbus_call_queue(data, m, inv);
-}
-
-static const GDBusInterfaceVTable domain_vtable = {
-        .method_call = domain_method_call,
-};
-
-/* Lists the domains for introspection (busctl tree, d-feet). With an access
- * driver the list would need a check per domain on the main loop: then
- * callers use ListDomains, which filters on a worker. */
-static char **domain_enumerate(GDBusConnection *bus, const char *sender, const char *path,
-                               gpointer data)
-{
-        dbus_conn_obj *co = data;
-        g_autoptr(GPtrArray) doms = NULL;
-        GPtrArray *nodes = g_ptr_array_new();
-
-        (void)bus;
-        (void)sender;
-        (void)path;
-        if (!access_enabled() && co->drv->list_all_domains &&
-            co->drv->list_all_domains(co->dc, 0, &doms) >= 0) {
-                for (guint i = 0; i < doms->len; i++) {
-                        const drv_domain *dom = g_ptr_array_index(doms, i);
-                        g_autofree char *full = dbus_domain_path(co, dom->uuid);
-
-                        g_ptr_array_add(nodes, g_strdup(strrchr(full, '/') + 1));
-                }
-        }
-        vctl_error_clear();
-        g_ptr_array_add(nodes, NULL);
-        return (char **)g_ptr_array_free(nodes, FALSE);
-}
-
-static GDBusInterfaceInfo **domain_introspect(GDBusConnection *bus, const char *sender,
-                                              const char *path, const char *node, gpointer data)
-{
-        dbus_conn_obj *co = data;
-        unsigned char uuid[VCTL_UUID_LEN];
-        GDBusInterfaceInfo **ifaces;
-
-        (void)bus;
-        (void)sender;
-        (void)path;
-        if (dbus_domain_node_uuid(node, uuid) < 0)
-                return NULL;
-        ifaces = g_new0(GDBusInterfaceInfo *, 2);
-        ifaces[0] = g_dbus_interface_info_ref(dbus_service_domain_info(co->svc)->interfaces[0]);
-        return ifaces;
-}
-
-static const GDBusInterfaceVTable *domain_dispatch(GDBusConnection *bus, const char *sender,
-                                                   const char *path, const char *iface,
-                                                   const char *node, gpointer *out_data,
-                                                   gpointer data)
-{
-        unsigned char uuid[VCTL_UUID_LEN];
-
-        (void)bus;
-        (void)sender;
-        (void)path;
-        if (dbus_domain_node_uuid(node, uuid) < 0 || !g_str_equal(iface, DBUS_IFACE_DOMAIN))
-                return NULL;
-        *out_data = data;
-        return &domain_vtable;
-}
-
-const GDBusSubtreeVTable dbus_domain_subtree_vtable = {
-        .enumerate = domain_enumerate,
-        .introspect = domain_introspect,
-        .dispatch = domain_dispatch,
 };

@@ -8,11 +8,21 @@
 #include "daemon/dbus.h"
 #include "driver/driver.h"
 
+#include "driver/network/network_driver.h"
+#include "driver/storage/storage_driver.h"
+
 #define DBUS_IFACE_CONNECT    "org.vctl.Connect"
 #define DBUS_IFACE_DOMAIN     "org.vctl.Domain"
+#define DBUS_IFACE_NETWORK    "org.vctl.Network"
+#define DBUS_IFACE_POOL       "org.vctl.StoragePool"
 #define DBUS_IFACE_PROPERTIES "org.freedesktop.DBus.Properties"
 
 typedef struct dbus_call dbus_call;
+typedef struct dbus_conn_obj dbus_conn_obj;
+
+/* The kinds of objects under a connection object, each served by one
+ * subtree at <connection>/<segment>/_<uuid>. */
+typedef enum { DBUS_KIND_DOMAIN, DBUS_KIND_NETWORK, DBUS_KIND_POOL, DBUS_N_KINDS } dbus_kind_id;
 
 /* A call's work, on a worker thread: the reply tuple, or NULL with the
  * thread's last error set. */
@@ -27,18 +37,35 @@ typedef struct dbus_method {
         dbus_call_fn fn;
 } dbus_method;
 
+typedef struct dbus_kind {
+        const char *segment; /* "domain": <connection>/domain/_<uuid> */
+        const char *iface;   /* "org.vctl.Domain" */
+        const char *xml;     /* its interface file in daemon/dbus/ */
+        const dbus_method *methods;
+        /* whether the connection's driver has such objects */
+        gboolean (*available)(const dbus_conn_obj *co);
+        /* looks up the call's object (call->dom, ->net or ->pool); 0 or -1
+         * with the error set */
+        int (*resolve)(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN]);
+        /* every object's UUID (g_malloc'd VCTL_UUID_LEN bytes each), for
+         * introspection; NULL on failure */
+        GPtrArray *(*list_uuids)(dbus_conn_obj *co);
+} dbus_kind;
+
+extern const dbus_kind dbus_kinds[DBUS_N_KINDS];
+
 /* A connection object (/org/vctl/QEMU, /org/vctl/Test) and the driver
  * connection it holds open. */
-typedef struct dbus_conn_obj {
+struct dbus_conn_obj {
         dbus_service *svc;
         const vctl_driver *drv;
         drv_conn *dc;
         char *uri;
-        char *path;        /* /org/vctl/QEMU */
-        char *domain_path; /* /org/vctl/QEMU/domain */
-        guint object_id, subtree_id;
-        int event_id; /* driver event registration, -1 when none */
-} dbus_conn_obj;
+        char *path;                    /* /org/vctl/QEMU */
+        char *kind_path[DBUS_N_KINDS]; /* /org/vctl/QEMU/domain, ... */
+        guint object_id, subtree_id[DBUS_N_KINDS];
+        int event_id, net_event_id; /* driver event registrations, -1 when none */
+};
 
 struct dbus_call {
         dbus_conn_obj *co;
@@ -46,7 +73,11 @@ struct dbus_call {
         const dbus_method *method;
         GVariant *params; /* borrowed from inv */
         access_subject subj;
-        drv_domain *dom; /* a domain object's domain, looked up before fn */
+        /* the object a call on <connection>/<kind>/_<uuid> is about, looked
+         * up before fn */
+        drv_domain *dom;
+        drv_network *net;
+        drv_pool *pool;
 };
 
 /* dbus.c */
@@ -58,29 +89,85 @@ int dbus_access(dbus_call *call, const char *object, const char *perm,
  * string). */
 void dbus_domain_details(const drv_domain *dom, char uuid_buf[VCTL_UUID_STRING_LEN],
                          access_detail ret_details[3]);
+/* For listings: which of n objects (name, uuid) the caller may getattr,
+ * asked all at once as the sockets' listings do. 0, or -1 with the error. */
+typedef struct dbus_named {
+        const char *name;
+        const unsigned char *uuid;
+} dbus_named;
+int dbus_access_visible(dbus_call *call, const char *object, const char *name_key,
+                        const char *uuid_key, const dbus_named *objs, guint n,
+                        gboolean *ret_visible);
 /* Refuses strings longer than the daemon's message limit (the socket's). */
 int dbus_check_length(dbus_call *call, const char *what, const char *value);
 GDBusConnection *dbus_service_bus(dbus_service *svc);
-GDBusNodeInfo *dbus_service_domain_info(dbus_service *svc);
+GDBusInterfaceInfo *dbus_service_kind_info(dbus_service *svc, dbus_kind_id kind);
 /* The handler of interface.method in table, or NULL. */
 const dbus_method *dbus_method_find(const dbus_method *table, const char *interface,
                                     const char *method);
 /* Queues a call for the workers (takes inv). */
 void dbus_call_queue(dbus_conn_obj *co, const dbus_method *m, GDBusMethodInvocation *inv);
 
+/* A reply "(o)" for the object of kind with uuid. */
+GVariant *dbus_object_reply(dbus_call *call, dbus_kind_id kind,
+                            const unsigned char uuid[VCTL_UUID_LEN]);
+/* A reply "()". */
+GVariant *dbus_void_reply(void);
+/* Sets a NO_SUPPORT error naming what and the driver; NULL. */
+GVariant *dbus_unsupported(dbus_call *call, const char *what);
+/* The interface named in a Properties call must be iface; 0 or -1. */
+int dbus_check_interface(const char *got, const char *iface);
+
+/* dbus_object.c */
+/* Every kind's subtree (takes nothing; the conn object outlives it). */
+extern const GDBusSubtreeVTable dbus_subtree_vtable;
+/* <conn>/<kind>/_<uuid with '-' as '_'> */
+char *dbus_object_path(const dbus_conn_obj *co, dbus_kind_id kind,
+                       const unsigned char uuid[VCTL_UUID_LEN]);
+/* The UUID of a node ("_c7a5fdbd_edaf_..."); 0 or -1 (no error set). */
+int dbus_node_uuid(const char *node, unsigned char ret_uuid[VCTL_UUID_LEN]);
+/* A g_malloc'd copy of uuid (for list_uuids). */
+unsigned char *dbus_uuid_dup(const unsigned char uuid[VCTL_UUID_LEN]);
+/* Emits PropertiesChanged (iface, changed) on path; takes changed. */
+void dbus_emit_changed(dbus_conn_obj *co, const char *path, const char *iface,
+                       GVariantBuilder *changed);
+
 /* dbus_connect.c */
-extern const dbus_method dbus_connect_methods[];
 extern const GDBusInterfaceVTable dbus_connect_vtable;
 /* Emits DomainEvent and the domain's PropertiesChanged; a worker of the
  * event queue (may call the driver). */
 void dbus_connect_domain_event(dbus_conn_obj *co, const drv_domain *dom, int event, int detail);
+/* The same for NetworkEvent. */
+void dbus_connect_network_event(dbus_conn_obj *co, const drv_network *net, int event);
 
 /* dbus_domain.c */
-extern const GDBusSubtreeVTable dbus_domain_subtree_vtable;
-/* <conn>/domain/_<uuid with '-' as '_'> */
-char *dbus_domain_path(const dbus_conn_obj *co, const unsigned char uuid[VCTL_UUID_LEN]);
-/* The UUID of a domain node ("_c7a5fdbd_edaf_..."); 0 or -1 (no error set). */
-int dbus_domain_node_uuid(const char *node, unsigned char ret_uuid[VCTL_UUID_LEN]);
+extern const dbus_method dbus_domain_methods[];
+gboolean dbus_domain_available(const dbus_conn_obj *co);
+int dbus_domain_resolve(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN]);
+GPtrArray *dbus_domain_list_uuids(dbus_conn_obj *co);
 /* Emits PropertiesChanged with the domain's current life-cycle properties
- * (or those of a domain that is gone, when gone). */
-void dbus_domain_emit_changed(dbus_conn_obj *co, const drv_domain *dom, gboolean gone);
+ * (those of a domain that is gone when it cannot be found). */
+void dbus_domain_emit_changed(dbus_conn_obj *co, const drv_domain *dom);
+
+/* dbus_network.c: org.vctl.Network, and Connect's network methods */
+extern const dbus_method dbus_network_methods[];
+gboolean dbus_network_available(const dbus_conn_obj *co);
+int dbus_network_resolve(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN]);
+GPtrArray *dbus_network_list_uuids(dbus_conn_obj *co);
+void dbus_network_emit_changed(dbus_conn_obj *co, const drv_network *net);
+GVariant *dbus_connect_list_networks(dbus_call *call);
+GVariant *dbus_connect_network_lookup_by_name(dbus_call *call);
+GVariant *dbus_connect_network_lookup_by_uuid(dbus_call *call);
+GVariant *dbus_connect_network_define_xml(dbus_call *call);
+GVariant *dbus_connect_network_create_xml(dbus_call *call);
+
+/* dbus_storage.c: org.vctl.StoragePool, and Connect's pool methods */
+extern const dbus_method dbus_pool_methods[];
+gboolean dbus_pool_available(const dbus_conn_obj *co);
+int dbus_pool_resolve(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN]);
+GPtrArray *dbus_pool_list_uuids(dbus_conn_obj *co);
+GVariant *dbus_connect_list_storage_pools(dbus_call *call);
+GVariant *dbus_connect_pool_lookup_by_name(dbus_call *call);
+GVariant *dbus_connect_pool_lookup_by_uuid(dbus_call *call);
+GVariant *dbus_connect_pool_define_xml(dbus_call *call);
+GVariant *dbus_connect_pool_create_xml(dbus_call *call);

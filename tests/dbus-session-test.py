@@ -8,7 +8,8 @@ and qemu:///session domains are listed, defined, looked up, started,
 suspended, resumed, destroyed and undefined; DomainEvent and
 PropertiesChanged arrive for each step; Autostart is set through the
 property (and vctl sees it over the socket); errors carry org.vctl.Error.*
-names and messages naming the object. vctld keeps serving its socket when
+names and messages naming the object. test:///default's networks and
+storage pools likewise (NetworkEvent; the pools' PropertiesChanged). vctld keeps serving its socket when
 the bus is unreachable or dbus = no, and releases the name when it stops.
 """
 
@@ -45,6 +46,23 @@ QEMU_XML = """<domain type='qemu'>
 </domain>
 """
 QEMU_UUID = "8f1c2f0e-5a3b-4c1d-9e2f-0a1b2c3d4e5f"
+
+NET_XML = """<network>
+  <name>dbusnet</name>
+  <uuid>0b7c3a52-4f6e-4d1a-8c2b-9e0f1a2b3c4d</uuid>
+  <bridge name='vctltdbus0'/>
+  <ip address='192.0.2.1' netmask='255.255.255.0'/>
+</network>
+"""
+NET_UUID = "0b7c3a52-4f6e-4d1a-8c2b-9e0f1a2b3c4d"
+
+POOL_XML = """<pool type='dir'>
+  <name>dbuspool</name>
+  <uuid>5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9</uuid>
+  <target><path>%s</path></target>
+</pool>
+"""
+POOL_UUID = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
 
 
 def iface(bus, path, name):
@@ -267,6 +285,87 @@ def run(t, src, vctld, vctl, tmp, procs):
     t.ok(sig.wait_change(str(tpath), "Active", False), "destroyed, it is gone: Active false")
     name, _ = L.dbus_error(props(bus, tpath).Get, "org.vctl.Domain", "Name")
     t.eq(name, "org.vctl.Error.NoDomain", "its object answers NoDomain")
+
+    # ---- networks (test:///default, in memory) ----
+    net_default = L.uuid_path(TEST, "dd8fe884-6c02-601e-7551-cca97df1c5df").replace(
+        "/domain/", "/network/")
+    t.eq([str(p) for p in conn.ListNetworks(0)], [net_default],
+         "ListNetworks lists the test driver's 'default' network")
+    t.eq(str(conn.NetworkLookupByName("default")), net_default, "NetworkLookupByName")
+    t.eq(str(conn.NetworkLookupByUUID("dd8fe884-6c02-601e-7551-cca97df1c5df")), net_default,
+         "NetworkLookupByUUID")
+    n = props(bus, net_default).GetAll("org.vctl.Network")
+    t.eq({k: (str(v) if isinstance(v, dbus.String) else int(v)) for k, v in n.items()},
+         {"Active": 1, "Autostart": 0, "BridgeName": "virbr0", "Name": "default",
+          "Persistent": 1, "UUID": "dd8fe884-6c02-601e-7551-cca97df1c5df"},
+         "GetAll of network 'default'")
+    sig.nets = []
+    bus.add_signal_receiver(lambda o, e: sig.nets.append((str(o), int(e))), "NetworkEvent",
+                            "org.vctl.Connect", NAME)
+    npath = str(conn.NetworkDefineXML(NET_XML))
+    t.eq(npath, L.uuid_path(TEST, NET_UUID).replace("/domain/", "/network/"),
+         "NetworkDefineXML returns the UUID path")
+    t.ok(L.pump(L.TIMEOUT, lambda: (npath, 0) in sig.nets), "NetworkEvent DEFINED",
+         repr(sig.nets))
+    net = iface(bus, npath, "org.vctl.Network")
+    sig.clear()
+    net.Create()
+    t.ok(L.pump(L.TIMEOUT, lambda: (npath, 2) in sig.nets) and
+         sig.wait_change(npath, "Active", True),
+         "Create: NetworkEvent STARTED and PropertiesChanged Active true",
+         repr(sig.nets) + repr(sig.changes))
+    t.ok("<name>dbusnet</name>" in net.GetXMLDesc(0), "Network GetXMLDesc")
+    props(bus, npath).Set("org.vctl.Network", "Autostart", dbus.Boolean(True))
+    t.ok(sig.wait_change(npath, "Autostart", True) and
+         bool(props(bus, npath).Get("org.vctl.Network", "Autostart")),
+         "Network Autostart set through the property")
+    net.Destroy()
+    t.ok(L.pump(L.TIMEOUT, lambda: (npath, 3) in sig.nets) and
+         sig.wait_change(npath, "Active", False),
+         "Destroy: NetworkEvent STOPPED and PropertiesChanged Active false", repr(sig.nets))
+    net.Undefine()
+    t.ok(L.pump(L.TIMEOUT, lambda: (npath, 1) in sig.nets), "Undefine: NetworkEvent UNDEFINED")
+    name, msg = L.dbus_error(conn.NetworkLookupByName, "nosuchnet")
+    t.ok(name == "org.vctl.Error.NoNetwork" and "nosuchnet" in msg,
+         "lookup of a missing network: NoNetwork naming it", "%s: %s" % (name, msg))
+    name, msg = L.dbus_error(props(bus, net_default).Set, "org.vctl.Network", "BridgeName", "x")
+    t.ok(name is not None and "BridgeName" in msg, "BridgeName cannot be set",
+         "%s: %s" % (name, msg))
+
+    # ---- storage pools (test:///default, in memory) ----
+    pool_default = L.uuid_path(TEST, "dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566").replace(
+        "/domain/", "/storagepool/")
+    t.eq([str(p) for p in conn.ListStoragePools(0)], [pool_default],
+         "ListStoragePools lists 'default-pool'")
+    t.eq(str(conn.StoragePoolLookupByName("default-pool")), pool_default,
+         "StoragePoolLookupByName")
+    t.eq(str(conn.StoragePoolLookupByUUID("dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566")), pool_default,
+         "StoragePoolLookupByUUID")
+    info = iface(bus, pool_default, "org.vctl.StoragePool").GetInfo()
+    t.ok(int(info[0]) == 2 and int(info[1]) == 100 << 30, "GetInfo: running, 100 GiB",
+         repr(info))
+    ppath = str(conn.StoragePoolDefineXML(POOL_XML % os.path.join(tmp, "dbuspool"), 0))
+    t.eq(ppath, L.uuid_path(TEST, POOL_UUID).replace("/domain/", "/storagepool/"),
+         "StoragePoolDefineXML returns the UUID path")
+    pool = iface(bus, ppath, "org.vctl.StoragePool")
+    t.eq(bool(props(bus, ppath).Get("org.vctl.StoragePool", "Active")), False,
+         "the new pool is not active")
+    sig.clear()
+    pool.Create(0)
+    t.ok(sig.wait_change(ppath, "Active", True) and
+         bool(props(bus, ppath).Get("org.vctl.StoragePool", "Active")),
+         "Create: Active true, and PropertiesChanged says so", repr(sig.changes))
+    t.ok("<name>dbuspool</name>" in pool.GetXMLDesc(0), "StoragePool GetXMLDesc")
+    pool.Refresh(0)
+    props(bus, ppath).Set("org.vctl.StoragePool", "Autostart", dbus.Boolean(True))
+    t.ok(sig.wait_change(ppath, "Autostart", True), "Pool Autostart set through the property")
+    pool.Destroy()
+    t.ok(sig.wait_change(ppath, "Active", False), "Destroy: PropertiesChanged Active false")
+    pool.Undefine()
+    t.eq([str(p) for p in conn.ListStoragePools(0)], [pool_default], "Undefine: it is gone")
+    name, msg = L.dbus_error(conn.StoragePoolLookupByName, "nosuchpool")
+    t.ok(name == "org.vctl.Error.NoStoragePool" and "nosuchpool" in msg,
+         "lookup of a missing pool: NoStoragePool naming it", "%s: %s" % (name, msg))
 
     # ---- qemu:///session: definitions on disk ----
     qconn = iface(bus, QEMU, "org.vctl.Connect")

@@ -257,7 +257,7 @@ class Signals:
         self.events.append((str(dom), int(event), int(detail)))
 
     def _changed(self, iface, changed, invalidated, src=None):
-        if iface == "org.vctl.Domain":
+        if iface.startswith("org.vctl."):
             self.changes.append((str(src), {str(k): v for k, v in changed.items()}))
 
     def wait_event(self, dom, event, timeout=TIMEOUT):
