@@ -285,7 +285,8 @@ gboolean dispatch_access_visible(dispatch_ctx *ctx, const char *object,
 int dispatch_unsupported(dispatch_ctx *ctx, const char *what)
 {
         return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
-                              /* TRANSLATORS: %s is what was asked ("listing domains", ...), then the driver ("qemu", "test") */
+                              /* TRANSLATORS: %s is what was asked ("listing domains", ...), then
+                                 the driver ("qemu", "test") */
                               _("%s is not supported by the %s driver"), what,
                               ctx->conn ? ctx->conn->drv->type : _("connection"));
 }
