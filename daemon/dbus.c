@@ -33,8 +33,9 @@ struct dbus_service {
         char *name;
         const char *bus_kind; /* "the system bus", "the session bus": for messages */
         gboolean system;
-        int auth_rw, auth_ro; /* vctld.conf auth_unix_rw/ro: VCTLD_AUTH_* */
-        guint max_string;
+        /* vctld.conf auth_unix_rw/ro (VCTLD_AUTH_*) and max_message_size;
+         * SIGHUP changes them: read atomically */
+        gint auth_rw, auth_ro, max_string;
         guint owner_id;
         gboolean connecting; /* the asynchronous connect has not called back */
         gboolean stopped;    /* dbus_service_stop ran while connecting */
@@ -183,7 +184,7 @@ static int dbus_access_unix(dbus_call *call)
 {
         dbus_service *svc = call->co->svc;
         gboolean mutating = call->method->mutating;
-        int auth = mutating ? svc->auth_rw : svc->auth_ro;
+        int auth = g_atomic_int_get(mutating ? &svc->auth_rw : &svc->auth_ro);
 
         if (!svc->system) {
                 if (call->subj.uid != geteuid())
@@ -268,11 +269,11 @@ int dbus_access_visible(dbus_call *call, const char *object, const char *name_ke
 int dbus_check_length(dbus_call *call, const char *what, const char *value)
 {
         gsize len = strlen(value);
+        guint max = (guint)g_atomic_int_get(&call->co->svc->max_string);
 
-        if (len > call->co->svc->max_string)
+        if (len > max)
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                                      _("%s is too large (%zu bytes, at most %u)"), what, len,
-                                      call->co->svc->max_string);
+                                      _("%s is too large (%zu bytes, at most %u)"), what, len, max);
         return 0;
 }
 
@@ -717,6 +718,17 @@ dbus_service *dbus_service_start(const vctld_config *cfg, gboolean system, gbool
         log_debug("D-Bus: connecting to %s at %s", system ? "the system bus" : "the session bus",
                   addr);
         return svc;
+}
+
+void dbus_service_reload(const vctld_config *cfg, void *data)
+{
+        dbus_service *svc = data;
+
+        if (!svc)
+                return;
+        g_atomic_int_set(&svc->auth_rw, cfg->auth_unix_rw);
+        g_atomic_int_set(&svc->auth_ro, cfg->auth_unix_ro);
+        g_atomic_int_set(&svc->max_string, (gint)cfg->max_message_size);
 }
 
 void dbus_service_stop(dbus_service *svc)

@@ -18,5 +18,10 @@ typedef struct dbus_service dbus_service;
 dbus_service *dbus_service_start(const vctld_config *cfg, gboolean system, gboolean rooted,
                                  const char *qemu_uri);
 
+/* SIGHUP: applies the new auth_unix_rw/ro and max_message_size to calls
+ * that come after (the bus and its name stay). Main thread; accepts NULL
+ * (as svc, for the server's reload hook). */
+void dbus_service_reload(const vctld_config *cfg, void *svc);
+
 /* Releases the name, waits for the calls in flight, closes. Accepts NULL. */
 void dbus_service_stop(dbus_service *svc);

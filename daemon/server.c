@@ -422,6 +422,8 @@ void server_reload(vctld_server *srv)
         /* checks of calls already running keep the old setting */
         access_set_polkit(cfg.access_polkit);
         server_warn_open(&cfg);
+        if (srv->reload_hook)
+                srv->reload_hook(&srv->cfg, srv->reload_data);
 }
 
 void server_run(vctld_server *srv)

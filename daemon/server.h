@@ -26,6 +26,9 @@ typedef struct vctld_server {
         guint64 next_client_id;
         GSource *idle_src;
         GPtrArray *signal_srcs;
+        /* called by server_reload with the new configuration (D-Bus) */
+        void (*reload_hook)(const vctld_config *cfg, void *data);
+        void *reload_data;
 } vctld_server;
 
 /* Takes paths. */

@@ -388,9 +388,24 @@ def run(t, src, vctld, vctl, tmp, procs):
     conf = os.path.join(tmp, "named.conf")
     with open(conf, "w") as f:
         f.write('[vctld]\ndbus_name = "org.example.VirtTest"\n')
-    daemon = procs.start([vctld, "--session", "--config", conf], log, env=env)
+    daemon = procs.start([vctld, "--session", "--verbose", "--config", conf], log, env=env)
     t.ok(L.wait_for(lambda: L.has_owner(bus, "org.example.VirtTest"), L.TIMEOUT),
          "dbus_name = org.example.VirtTest is owned instead")
+    # SIGHUP applies a new max_message_size to D-Bus calls too
+    big = "<domain type='test'><name>big</name><description>%s</description></domain>" % (
+        "x" * 70000)
+    vconn = dbus.Interface(bus.get_object("org.example.VirtTest", TEST), "org.vctl.Connect")
+    name, msg = L.dbus_error(vconn.DomainDefineXML, big)
+    t.ok(name is not None and "too large" not in msg, "70 kB of XML passes the size limit",
+         "%s: %s" % (name, msg[:300]))
+    with open(conf, "a") as f:
+        f.write("max_message_size = 65536\n")
+    daemon.send_signal(L.signal.SIGHUP)
+    t.ok(L.wait_for(lambda: "configuration reloaded" in open(log).read(), 10),
+         "vctld reloads its configuration on SIGHUP")
+    name, msg = L.dbus_error(vconn.DomainDefineXML, big)
+    t.ok(name == "org.vctl.Error.InvalidArg" and "too large" in msg and "65536" in msg,
+         "after SIGHUP with max_message_size = 65536 it is refused", "%s: %s" % (name, msg))
     procs.stop(daemon)
     with open(conf, "w") as f:
         f.write("[vctld]\ndbus = no\n")
