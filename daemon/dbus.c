@@ -295,6 +295,13 @@ GVariant *dbus_object_reply(dbus_call *call, dbus_kind_id kind,
         return g_variant_new("(o)", path);
 }
 
+GVariant *dbus_vol_reply(dbus_call *call, const char *key)
+{
+        g_autofree char *path = dbus_vol_path(call->co, key);
+
+        return g_variant_new("(o)", path);
+}
+
 GVariant *dbus_void_reply(void)
 {
         return g_variant_new("()");
@@ -326,25 +333,18 @@ const dbus_method *dbus_method_find(const dbus_method *table, const char *interf
         return NULL;
 }
 
-/* A call on <connection>/<kind>/_<uuid>: its object, looked up by the UUID
- * in the path. */
+/* A call on <connection>/<kind>/<node>: its object, looked up by the node
+ * (a UUID, or a volume's key). */
 static int dbus_call_resolve(dbus_call *call)
 {
         const char *path = g_dbus_method_invocation_get_object_path(call->inv);
-        unsigned char uuid[VCTL_UUID_LEN];
 
         for (int k = 0; k < DBUS_N_KINDS; k++) {
                 const char *base = call->co->kind_path[k];
                 gsize len = strlen(base);
 
-                if (strncmp(path, base, len) != 0 || path[len] != '/')
-                        continue;
-                if (dbus_node_uuid(path + len + 1, uuid) < 0)
-                        return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                                              _("'%s' is not an object path of vctld (expected "
-                                                "%s/_UUID with '_' for '-')"),
-                                              path, base);
-                return dbus_kinds[k].resolve(call, uuid);
+                if (strncmp(path, base, len) == 0 && path[len] == '/')
+                        return dbus_kinds[k].resolve(call, path + len + 1);
         }
         return 0;
 }
@@ -367,6 +367,7 @@ static void dbus_call_run(gpointer data, gpointer user_data)
         drv_domain_free(call->dom);
         drv_network_free(call->net);
         drv_pool_free(call->pool);
+        drv_vol_free(call->vol);
         g_free(call);
         vctl_error_clear();
 }

@@ -270,6 +270,8 @@ static const dbus_method dbus_connect_methods[] = {
         {DBUS_IFACE_CONNECT, "StoragePoolLookupByUUID", FALSE, dbus_connect_pool_lookup_by_uuid},
         {DBUS_IFACE_CONNECT, "StoragePoolDefineXML", TRUE, dbus_connect_pool_define_xml},
         {DBUS_IFACE_CONNECT, "StoragePoolCreateXML", TRUE, dbus_connect_pool_create_xml},
+        {DBUS_IFACE_CONNECT, "StorageVolLookupByKey", FALSE, dbus_connect_vol_lookup_by_key},
+        {DBUS_IFACE_CONNECT, "StorageVolLookupByPath", FALSE, dbus_connect_vol_lookup_by_path},
         {DBUS_IFACE_PROPERTIES, "Get", FALSE, connect_get},
         {DBUS_IFACE_PROPERTIES, "GetAll", FALSE, connect_get_all},
         {DBUS_IFACE_PROPERTIES, "Set", TRUE, connect_set},

@@ -15,13 +15,17 @@ gboolean dbus_domain_available(const dbus_conn_obj *co)
         return co->drv->lookup_by_uuid != NULL;
 }
 
-int dbus_domain_resolve(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN])
+int dbus_domain_resolve(dbus_call *call, const char *node)
 {
+        unsigned char uuid[VCTL_UUID_LEN];
+
+        if (dbus_resolve_uuid(call, node, uuid) < 0)
+                return -1;
         call->dom = DRV(call)->lookup_by_uuid(DC(call), uuid);
         return call->dom ? 0 : -1;
 }
 
-GPtrArray *dbus_domain_list_uuids(dbus_conn_obj *co)
+GPtrArray *dbus_domain_list_nodes(dbus_conn_obj *co)
 {
         g_autoptr(GPtrArray) doms = NULL;
         GPtrArray *uuids;
@@ -31,7 +35,7 @@ GPtrArray *dbus_domain_list_uuids(dbus_conn_obj *co)
         uuids = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < doms->len; i++)
                 g_ptr_array_add(uuids,
-                                dbus_uuid_dup(((drv_domain *)g_ptr_array_index(doms, i))->uuid));
+                                dbus_uuid_node(((drv_domain *)g_ptr_array_index(doms, i))->uuid));
         return uuids;
 }
 

@@ -25,13 +25,17 @@ gboolean dbus_network_available(const dbus_conn_obj *co)
         return co->drv->network && co->drv->network->lookup_by_uuid;
 }
 
-int dbus_network_resolve(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN])
+int dbus_network_resolve(dbus_call *call, const char *node)
 {
+        unsigned char uuid[VCTL_UUID_LEN];
+
+        if (dbus_resolve_uuid(call, node, uuid) < 0)
+                return -1;
         call->net = NDRV(call)->lookup_by_uuid(DC(call), uuid);
         return call->net ? 0 : -1;
 }
 
-GPtrArray *dbus_network_list_uuids(dbus_conn_obj *co)
+GPtrArray *dbus_network_list_nodes(dbus_conn_obj *co)
 {
         g_autoptr(GPtrArray) nets = NULL;
         GPtrArray *uuids;
@@ -41,7 +45,7 @@ GPtrArray *dbus_network_list_uuids(dbus_conn_obj *co)
         uuids = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < nets->len; i++)
                 g_ptr_array_add(uuids,
-                                dbus_uuid_dup(((drv_network *)g_ptr_array_index(nets, i))->uuid));
+                                dbus_uuid_node(((drv_network *)g_ptr_array_index(nets, i))->uuid));
         return uuids;
 }
 

@@ -15,14 +15,17 @@
 
 const dbus_kind dbus_kinds[DBUS_N_KINDS] = {
         [DBUS_KIND_DOMAIN] = {"domain", DBUS_IFACE_DOMAIN, "org.vctl.Domain.xml",
-                              dbus_domain_methods, dbus_domain_available, dbus_domain_resolve,
-                              dbus_domain_list_uuids},
+                              dbus_domain_methods, dbus_domain_available, dbus_node_is_uuid,
+                              dbus_domain_resolve, dbus_domain_list_nodes},
         [DBUS_KIND_NETWORK] = {"network", DBUS_IFACE_NETWORK, "org.vctl.Network.xml",
-                               dbus_network_methods, dbus_network_available, dbus_network_resolve,
-                               dbus_network_list_uuids},
+                               dbus_network_methods, dbus_network_available, dbus_node_is_uuid,
+                               dbus_network_resolve, dbus_network_list_nodes},
         [DBUS_KIND_POOL] = {"storagepool", DBUS_IFACE_POOL, "org.vctl.StoragePool.xml",
-                            dbus_pool_methods, dbus_pool_available, dbus_pool_resolve,
-                            dbus_pool_list_uuids},
+                            dbus_pool_methods, dbus_pool_available, dbus_node_is_uuid,
+                            dbus_pool_resolve, dbus_pool_list_nodes},
+        [DBUS_KIND_VOL] = {"storagevol", DBUS_IFACE_VOL, "org.vctl.StorageVol.xml",
+                           dbus_vol_methods, dbus_vol_available, dbus_vol_node_valid,
+                           dbus_vol_resolve, dbus_vol_list_nodes},
 };
 
 char *dbus_object_path(const dbus_conn_obj *co, dbus_kind_id kind,
@@ -54,12 +57,78 @@ int dbus_node_uuid(const char *node, unsigned char ret_uuid[VCTL_UUID_LEN])
         return 0;
 }
 
-unsigned char *dbus_uuid_dup(const unsigned char uuid[VCTL_UUID_LEN])
+gboolean dbus_node_is_uuid(const char *node)
 {
-        unsigned char *copy = g_malloc(VCTL_UUID_LEN);
+        unsigned char uuid[VCTL_UUID_LEN];
 
-        memcpy(copy, uuid, VCTL_UUID_LEN);
-        return copy;
+        return dbus_node_uuid(node, uuid) == 0;
+}
+
+char *dbus_uuid_node(const unsigned char uuid[VCTL_UUID_LEN])
+{
+        char buf[VCTL_UUID_STRING_LEN];
+
+        vctl_uuid_format(uuid, buf);
+        g_strdelimit(buf, "-", '_');
+        return g_strconcat("_", buf, NULL);
+}
+
+int dbus_resolve_uuid(dbus_call *call, const char *node, unsigned char ret_uuid[VCTL_UUID_LEN])
+{
+        if (dbus_node_uuid(node, ret_uuid) == 0)
+                return 0;
+        return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
+                              _("'%s' is not an object path of vctld (expected %s/_UUID with "
+                                "'_' for '-')"),
+                              g_dbus_method_invocation_get_object_path(call->inv), call->co->path);
+}
+
+char *dbus_node_encode(const char *s)
+{
+        GString *out = g_string_sized_new(strlen(s) * 3 + 1);
+
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+                if (g_ascii_isalnum(*p))
+                        g_string_append_c(out, (char)*p);
+                else
+                        g_string_append_printf(out, "_%02x", *p);
+        }
+        return g_string_free(out, FALSE);
+}
+
+char *dbus_node_decode(const char *node)
+{
+        GString *out;
+
+        if (!node || !*node)
+                return NULL;
+        out = g_string_sized_new(strlen(node));
+        for (const char *p = node; *p; p++) {
+                int hi, lo;
+
+                if (g_ascii_isalnum(*p)) {
+                        g_string_append_c(out, *p);
+                        continue;
+                }
+                hi = *p == '_' ? g_ascii_xdigit_value(p[1]) : -1;
+                lo = hi >= 0 ? g_ascii_xdigit_value(p[2]) : -1;
+                /* one encoding per string: no NUL, no escaped alphanumeric */
+                if (lo < 0 || (hi == 0 && lo == 0) || g_ascii_isalnum((char)(hi * 16 + lo)) ||
+                    g_ascii_isupper(p[1]) || g_ascii_isupper(p[2])) {
+                        g_string_free(out, TRUE);
+                        return NULL;
+                }
+                g_string_append_c(out, (char)(hi * 16 + lo));
+                p += 2;
+        }
+        return g_string_free(out, FALSE);
+}
+
+char *dbus_vol_path(const dbus_conn_obj *co, const char *key)
+{
+        g_autofree char *node = dbus_node_encode(key);
+
+        return g_strdup_printf("%s/%s", co->kind_path[DBUS_KIND_VOL], node);
 }
 
 void dbus_emit_changed(dbus_conn_obj *co, const char *path, const char *iface,
@@ -127,18 +196,15 @@ static char **dbus_subtree_enumerate(GDBusConnection *bus, const char *sender, c
 {
         dbus_conn_obj *co = data;
         int kind = dbus_subtree_kind(co, path);
-        g_autoptr(GPtrArray) uuids = NULL;
+        g_autoptr(GPtrArray) found = NULL;
         GPtrArray *nodes = g_ptr_array_new();
 
         (void)bus;
         (void)sender;
         if (kind >= 0 && !access_enabled())
-                uuids = dbus_kinds[kind].list_uuids(co);
-        for (guint i = 0; uuids && i < uuids->len; i++) {
-                g_autofree char *full = dbus_object_path(co, kind, g_ptr_array_index(uuids, i));
-
-                g_ptr_array_add(nodes, g_strdup(strrchr(full, '/') + 1));
-        }
+                found = dbus_kinds[kind].list_nodes(co);
+        for (guint i = 0; found && i < found->len; i++)
+                g_ptr_array_add(nodes, g_strdup(g_ptr_array_index(found, i)));
         vctl_error_clear();
         g_ptr_array_add(nodes, NULL);
         return (char **)g_ptr_array_free(nodes, FALSE);
@@ -150,12 +216,11 @@ static GDBusInterfaceInfo **dbus_subtree_introspect(GDBusConnection *bus, const 
 {
         dbus_conn_obj *co = data;
         int kind = dbus_subtree_kind(co, path);
-        unsigned char uuid[VCTL_UUID_LEN];
         GDBusInterfaceInfo **ifaces;
 
         (void)bus;
         (void)sender;
-        if (kind < 0 || dbus_node_uuid(node, uuid) < 0)
+        if (kind < 0 || !node || !dbus_kinds[kind].node_valid(node))
                 return NULL;
         ifaces = g_new0(GDBusInterfaceInfo *, 2);
         ifaces[0] = g_dbus_interface_info_ref(dbus_service_kind_info(co->svc, kind));
@@ -169,11 +234,10 @@ static const GDBusInterfaceVTable *dbus_subtree_dispatch(GDBusConnection *bus, c
 {
         dbus_conn_obj *co = data;
         int kind = dbus_subtree_kind(co, path);
-        unsigned char uuid[VCTL_UUID_LEN];
 
         (void)bus;
         (void)sender;
-        if (kind < 0 || dbus_node_uuid(node, uuid) < 0 ||
+        if (kind < 0 || !node || !dbus_kinds[kind].node_valid(node) ||
             !g_str_equal(iface, dbus_kinds[kind].iface))
                 return NULL;
         *out_data = data;

@@ -15,14 +15,23 @@
 #define DBUS_IFACE_DOMAIN     "org.vctl.Domain"
 #define DBUS_IFACE_NETWORK    "org.vctl.Network"
 #define DBUS_IFACE_POOL       "org.vctl.StoragePool"
+#define DBUS_IFACE_VOL        "org.vctl.StorageVol"
 #define DBUS_IFACE_PROPERTIES "org.freedesktop.DBus.Properties"
 
 typedef struct dbus_call dbus_call;
 typedef struct dbus_conn_obj dbus_conn_obj;
 
 /* The kinds of objects under a connection object, each served by one
- * subtree at <connection>/<segment>/_<uuid>. */
-typedef enum { DBUS_KIND_DOMAIN, DBUS_KIND_NETWORK, DBUS_KIND_POOL, DBUS_N_KINDS } dbus_kind_id;
+ * subtree at <connection>/<segment>/<node>: the node is '_' and the UUID
+ * with '_' for '-', or for a volume its key with every byte but [A-Za-z0-9]
+ * as _XX (hex), as libvirt-dbus does. */
+typedef enum {
+        DBUS_KIND_DOMAIN,
+        DBUS_KIND_NETWORK,
+        DBUS_KIND_POOL,
+        DBUS_KIND_VOL,
+        DBUS_N_KINDS
+} dbus_kind_id;
 
 /* A call's work, on a worker thread: the reply tuple, or NULL with the
  * thread's last error set. */
@@ -44,12 +53,14 @@ typedef struct dbus_kind {
         const dbus_method *methods;
         /* whether the connection's driver has such objects */
         gboolean (*available)(const dbus_conn_obj *co);
-        /* looks up the call's object (call->dom, ->net or ->pool); 0 or -1
-         * with the error set */
-        int (*resolve)(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN]);
-        /* every object's UUID (g_malloc'd VCTL_UUID_LEN bytes each), for
-         * introspection; NULL on failure */
-        GPtrArray *(*list_uuids)(dbus_conn_obj *co);
+        /* whether node can name an object of this kind */
+        gboolean (*node_valid)(const char *node);
+        /* looks up the call's object (call->dom, ->net, ->pool or ->vol) by
+         * its node; 0 or -1 with the error set */
+        int (*resolve)(dbus_call *call, const char *node);
+        /* every object's node (g_malloc'd strings), for introspection; NULL
+         * on failure */
+        GPtrArray *(*list_nodes)(dbus_conn_obj *co);
 } dbus_kind;
 
 extern const dbus_kind dbus_kinds[DBUS_N_KINDS];
@@ -78,6 +89,7 @@ struct dbus_call {
         drv_domain *dom;
         drv_network *net;
         drv_pool *pool;
+        drv_vol *vol;
 };
 
 /* dbus.c */
@@ -108,6 +120,8 @@ const dbus_method *dbus_method_find(const dbus_method *table, const char *interf
 /* Queues a call for the workers (takes inv). */
 void dbus_call_queue(dbus_conn_obj *co, const dbus_method *m, GDBusMethodInvocation *inv);
 
+/* A reply "(o)" for the volume with key. */
+GVariant *dbus_vol_reply(dbus_call *call, const char *key);
 /* A reply "(o)" for the object of kind with uuid. */
 GVariant *dbus_object_reply(dbus_call *call, dbus_kind_id kind,
                             const unsigned char uuid[VCTL_UUID_LEN]);
@@ -124,10 +138,20 @@ extern const GDBusSubtreeVTable dbus_subtree_vtable;
 /* <conn>/<kind>/_<uuid with '-' as '_'> */
 char *dbus_object_path(const dbus_conn_obj *co, dbus_kind_id kind,
                        const unsigned char uuid[VCTL_UUID_LEN]);
+/* <conn>/storagevol/<key encoded> */
+char *dbus_vol_path(const dbus_conn_obj *co, const char *key);
 /* The UUID of a node ("_c7a5fdbd_edaf_..."); 0 or -1 (no error set). */
 int dbus_node_uuid(const char *node, unsigned char ret_uuid[VCTL_UUID_LEN]);
-/* A g_malloc'd copy of uuid (for list_uuids). */
-unsigned char *dbus_uuid_dup(const unsigned char uuid[VCTL_UUID_LEN]);
+gboolean dbus_node_is_uuid(const char *node);
+/* The node of a UUID, for list_nodes. */
+char *dbus_uuid_node(const unsigned char uuid[VCTL_UUID_LEN]);
+/* For a kind's resolve: the UUID in node, or -1 with an error naming the
+ * path. */
+int dbus_resolve_uuid(dbus_call *call, const char *node, unsigned char ret_uuid[VCTL_UUID_LEN]);
+/* Any string as a node (_XX for every byte but [A-Za-z0-9]), and back
+ * (NULL when node is not such an encoding). */
+char *dbus_node_encode(const char *s);
+char *dbus_node_decode(const char *node);
 /* Emits PropertiesChanged (iface, changed) on path; takes changed. */
 void dbus_emit_changed(dbus_conn_obj *co, const char *path, const char *iface,
                        GVariantBuilder *changed);
@@ -143,8 +167,8 @@ void dbus_connect_network_event(dbus_conn_obj *co, const drv_network *net, int e
 /* dbus_domain.c */
 extern const dbus_method dbus_domain_methods[];
 gboolean dbus_domain_available(const dbus_conn_obj *co);
-int dbus_domain_resolve(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN]);
-GPtrArray *dbus_domain_list_uuids(dbus_conn_obj *co);
+int dbus_domain_resolve(dbus_call *call, const char *node);
+GPtrArray *dbus_domain_list_nodes(dbus_conn_obj *co);
 /* Emits PropertiesChanged with the domain's current life-cycle properties
  * (those of a domain that is gone when it cannot be found). */
 void dbus_domain_emit_changed(dbus_conn_obj *co, const drv_domain *dom);
@@ -152,8 +176,8 @@ void dbus_domain_emit_changed(dbus_conn_obj *co, const drv_domain *dom);
 /* dbus_network.c: org.vctl.Network, and Connect's network methods */
 extern const dbus_method dbus_network_methods[];
 gboolean dbus_network_available(const dbus_conn_obj *co);
-int dbus_network_resolve(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN]);
-GPtrArray *dbus_network_list_uuids(dbus_conn_obj *co);
+int dbus_network_resolve(dbus_call *call, const char *node);
+GPtrArray *dbus_network_list_nodes(dbus_conn_obj *co);
 void dbus_network_emit_changed(dbus_conn_obj *co, const drv_network *net);
 GVariant *dbus_connect_list_networks(dbus_call *call);
 GVariant *dbus_connect_network_lookup_by_name(dbus_call *call);
@@ -164,10 +188,22 @@ GVariant *dbus_connect_network_create_xml(dbus_call *call);
 /* dbus_storage.c: org.vctl.StoragePool, and Connect's pool methods */
 extern const dbus_method dbus_pool_methods[];
 gboolean dbus_pool_available(const dbus_conn_obj *co);
-int dbus_pool_resolve(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN]);
-GPtrArray *dbus_pool_list_uuids(dbus_conn_obj *co);
+int dbus_pool_resolve(dbus_call *call, const char *node);
+GPtrArray *dbus_pool_list_nodes(dbus_conn_obj *co);
 GVariant *dbus_connect_list_storage_pools(dbus_call *call);
 GVariant *dbus_connect_pool_lookup_by_name(dbus_call *call);
 GVariant *dbus_connect_pool_lookup_by_uuid(dbus_call *call);
 GVariant *dbus_connect_pool_define_xml(dbus_call *call);
 GVariant *dbus_connect_pool_create_xml(dbus_call *call);
+/* dbus_volume.c: org.vctl.StorageVol */
+extern const dbus_method dbus_vol_methods[];
+gboolean dbus_vol_available(const dbus_conn_obj *co);
+gboolean dbus_vol_node_valid(const char *node);
+int dbus_vol_resolve(dbus_call *call, const char *node);
+GPtrArray *dbus_vol_list_nodes(dbus_conn_obj *co);
+GVariant *dbus_connect_vol_lookup_by_key(dbus_call *call);
+GVariant *dbus_connect_vol_lookup_by_path(dbus_call *call);
+/* org.vctl.StoragePool's volume methods (dbus_volume.c) */
+GVariant *dbus_pool_list_volumes(dbus_call *call);
+GVariant *dbus_pool_vol_lookup_by_name(dbus_call *call);
+GVariant *dbus_pool_vol_create_xml(dbus_call *call);

@@ -26,13 +26,17 @@ gboolean dbus_pool_available(const dbus_conn_obj *co)
         return co->drv->storage && co->drv->storage->pool_lookup_by_uuid;
 }
 
-int dbus_pool_resolve(dbus_call *call, const unsigned char uuid[VCTL_UUID_LEN])
+int dbus_pool_resolve(dbus_call *call, const char *node)
 {
+        unsigned char uuid[VCTL_UUID_LEN];
+
+        if (dbus_resolve_uuid(call, node, uuid) < 0)
+                return -1;
         call->pool = SDRV(call)->pool_lookup_by_uuid(DC(call), uuid);
         return call->pool ? 0 : -1;
 }
 
-GPtrArray *dbus_pool_list_uuids(dbus_conn_obj *co)
+GPtrArray *dbus_pool_list_nodes(dbus_conn_obj *co)
 {
         g_autoptr(GPtrArray) pools = NULL;
         GPtrArray *uuids;
@@ -43,7 +47,7 @@ GPtrArray *dbus_pool_list_uuids(dbus_conn_obj *co)
         uuids = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < pools->len; i++)
                 g_ptr_array_add(uuids,
-                                dbus_uuid_dup(((drv_pool *)g_ptr_array_index(pools, i))->uuid));
+                                dbus_uuid_node(((drv_pool *)g_ptr_array_index(pools, i))->uuid));
         return uuids;
 }
 
@@ -382,6 +386,9 @@ const dbus_method dbus_pool_methods[] = {
         {DBUS_IFACE_POOL, "Undefine", TRUE, pool_undefine},
         {DBUS_IFACE_POOL, "GetInfo", FALSE, pool_get_info},
         {DBUS_IFACE_POOL, "GetXMLDesc", FALSE, pool_get_xml_desc},
+        {DBUS_IFACE_POOL, "ListStorageVolumes", FALSE, dbus_pool_list_volumes},
+        {DBUS_IFACE_POOL, "StorageVolLookupByName", FALSE, dbus_pool_vol_lookup_by_name},
+        {DBUS_IFACE_POOL, "StorageVolCreateXML", TRUE, dbus_pool_vol_create_xml},
         {DBUS_IFACE_PROPERTIES, "Get", FALSE, pool_get},
         {DBUS_IFACE_PROPERTIES, "GetAll", FALSE, pool_get_all},
         {DBUS_IFACE_PROPERTIES, "Set", TRUE, pool_set},

@@ -64,6 +64,13 @@ POOL_XML = """<pool type='dir'>
 """
 POOL_UUID = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
 
+VOL_XML = """<volume>
+  <name>dbusvol.img</name>
+  <capacity unit='MiB'>10</capacity>
+  <target><format type='raw'/></target>
+</volume>
+"""
+
 
 def iface(bus, path, name):
     return dbus.Interface(bus.get_object(NAME, path), name)
@@ -363,6 +370,31 @@ def run(t, src, vctld, vctl, tmp, procs):
     t.ok(sig.wait_change(ppath, "Active", False), "Destroy: PropertiesChanged Active false")
     pool.Undefine()
     t.eq([str(p) for p in conn.ListStoragePools(0)], [pool_default], "Undefine: it is gone")
+    # volumes of the in-memory default-pool
+    dpool = iface(bus, pool_default, "org.vctl.StoragePool")
+    vpath = str(dpool.StorageVolCreateXML(VOL_XML, 0))
+    key = str(props(bus, vpath).Get("org.vctl.StorageVol", "Key"))
+    t.ok(vpath.startswith(TEST + "/storagevol/") and
+         vpath == TEST + "/storagevol/" + "".join(
+             c if c.isalnum() else "_%02x" % ord(c) for c in key),
+         "StorageVolCreateXML: the path is the key, _XX-encoded", "%s for %s" % (vpath, key))
+    t.ok(vpath in [str(p) for p in dpool.ListStorageVolumes(0)], "ListStorageVolumes lists it")
+    t.eq(str(dpool.StorageVolLookupByName("dbusvol.img")), vpath, "StorageVolLookupByName")
+    t.eq(str(conn.StorageVolLookupByKey(key)), vpath, "StorageVolLookupByKey")
+    path_prop = str(props(bus, vpath).Get("org.vctl.StorageVol", "Path"))
+    t.eq(str(conn.StorageVolLookupByPath(path_prop)), vpath, "StorageVolLookupByPath")
+    vol = iface(bus, vpath, "org.vctl.StorageVol")
+    t.eq(int(vol.GetInfo()[1]), 10 << 20, "GetInfo: 10 MiB")
+    vol.Resize(dbus.UInt64(20 << 20), 0)
+    t.eq(int(vol.GetInfo()[1]), 20 << 20, "Resize to 20 MiB")
+    t.ok("<name>dbusvol.img</name>" in vol.GetXMLDesc(0), "StorageVol GetXMLDesc")
+    vol.Delete(0)
+    name, msg = L.dbus_error(vol.GetInfo)
+    t.ok(name == "org.vctl.Error.NoStorageVol", "Delete: its object answers NoStorageVol",
+         "%s: %s" % (name, msg))
+    name, msg = L.dbus_error(iface(bus, TEST + "/storagevol/_zz", "org.vctl.StorageVol").GetInfo)
+    t.ok(name is not None, "a node that is no encoding is refused", "%s: %s" % (name, msg))
+
     name, msg = L.dbus_error(conn.StoragePoolLookupByName, "nosuchpool")
     t.ok(name == "org.vctl.Error.NoStoragePool" and "nosuchpool" in msg,
          "lookup of a missing pool: NoStoragePool naming it", "%s: %s" % (name, msg))
