@@ -8,6 +8,7 @@
 #include "daemon/keepalive.h"
 #include "daemon/server.h"
 #include "daemon/stream.h"
+#include "daemon/tls.h"
 #include "lib/util/log.h"
 #include "lib/util/i18n.h"
 
@@ -20,10 +21,17 @@
 #define CLIENT_COMPACT_AT (1024 * 1024)
 
 static void client_update_io(vctld_client *cl);
+static void client_source_destroy(GSource **src);
+static void client_process_input(vctld_client *cl);
 
 const char *client_describe(vctld_client *cl, char *buf, gsize size)
 {
-        if (cl->have_cred)
+        if (cl->peer_addr)
+                g_snprintf(buf, size, "client %" G_GUINT64_FORMAT " (tls %s%s%s)", cl->id,
+                           cl->peer_addr, cl->tls && tls_session_peer_dn(cl->tls) ? ", " : "",
+                           cl->tls && tls_session_peer_dn(cl->tls) ? tls_session_peer_dn(cl->tls)
+                                                                   : "");
+        else if (cl->have_cred)
                 g_snprintf(buf, size, "client %" G_GUINT64_FORMAT " (pid %ld, uid %ld%s)", cl->id,
                            (long)cl->cred.pid, (long)cl->cred.uid,
                            cl->readonly ? ", read-only" : "");
@@ -54,7 +62,9 @@ vctld_client *client_new(vctld_server *srv, int fd, gboolean readonly)
         cl->sock = sock;
         cl->readonly = readonly;
         len = sizeof(cl->cred);
-        cl->have_cred = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cl->cred, &len) == 0;
+        /* only a unix socket has a peer process */
+        cl->have_cred = g_socket_get_family(sock) == G_SOCKET_FAMILY_UNIX &&
+                        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cl->cred, &len) == 0;
         cl->max_requests = srv->cfg.max_client_requests;
         cl->max_message = srv->cfg.max_message_size;
         cl->out_soft = 2 * (gsize)cl->max_message;
@@ -83,7 +93,9 @@ void client_unref(vctld_client *cl)
         vctl_rpc_reader_free(cl->reader);
         g_byte_array_unref(cl->outbuf);
         g_hash_table_destroy(cl->events);
+        tls_session_free(cl->tls);
         g_clear_object(&cl->sock);
+        g_free(cl->peer_addr);
         g_free(cl);
 }
 
@@ -109,10 +121,12 @@ void client_close(vctld_client *cl, const char *why)
         log_debug("%s: closing: %s", client_describe(cl, desc, sizeof(desc)), why);
         client_source_destroy(&cl->in_src);
         client_source_destroy(&cl->out_src);
+        client_source_destroy(&cl->tls_timer);
         keepalive_stop(cl);
         events_clear(cl);
         stream_clear(cl);
         g_clear_pointer(&cl->conn, dispatch_conn_unref);
+        g_clear_pointer(&cl->tls, tls_session_free);
         g_socket_close(cl->sock, NULL);
         server_client_closed(cl->srv, cl);
 }
@@ -190,6 +204,116 @@ void client_resume_input(vctld_client *cl)
         client_process_input(cl);
 }
 
+/* ---- TLS clients: the same, through the GnuTLS session ---- */
+
+/* Steps the handshake; once the client passed, sends libvirt's one-byte
+ * confirmation ("\1": clients wait for it before their first call). */
+static void client_tls_handshake(vctld_client *cl)
+{
+        g_autofree char *why = NULL;
+        static const guint8 confirm = 1;
+        char desc[256];
+        int r;
+
+        r = tls_session_handshake(cl->tls, &why);
+        if (r < 0) {
+                log_warning("%s: refused: %s", client_describe(cl, desc, sizeof(desc)), why);
+                client_close(cl, "TLS client refused");
+                return;
+        }
+        if (r > 0) {
+                client_source_destroy(&cl->tls_timer);
+                log_info("%s: TLS client accepted", client_describe(cl, desc, sizeof(desc)));
+                client_send(cl, &confirm, 1);
+        }
+        client_update_io(cl);
+}
+
+static gboolean client_tls_readable(vctld_client *cl)
+{
+        guint8 buf[CLIENT_READ_CHUNK];
+        char desc[256];
+
+        if (!tls_session_ready(cl->tls)) {
+                client_tls_handshake(cl);
+                return cl->closed ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+        }
+        /* a record may leave decrypted bytes in GnuTLS the socket won't signal */
+        do {
+                g_autofree char *why = NULL;
+                gssize n = tls_session_recv(cl->tls, buf, sizeof(buf), &why);
+
+                if (n == -EAGAIN)
+                        break;
+                if (n < 0) {
+                        log_debug("%s: TLS read error: %s", client_describe(cl, desc, sizeof(desc)),
+                                  why);
+                        client_close(cl, "read error");
+                        return G_SOURCE_REMOVE;
+                }
+                if (n == 0) {
+                        client_close(cl, "end of stream");
+                        return G_SOURCE_REMOVE;
+                }
+                keepalive_seen(cl);
+                if (vctl_rpc_reader_feed(cl->reader, buf, (gsize)n) < 0) {
+                        log_warning("%s: malformed message: %s; dropping the client",
+                                    client_describe(cl, desc, sizeof(desc)), vctl_error_message());
+                        client_close(cl, "malformed message");
+                        return G_SOURCE_REMOVE;
+                }
+        } while (tls_session_pending(cl->tls));
+        client_process_input(cl);
+        return G_SOURCE_CONTINUE;
+}
+
+/* Sends what is queued through the session; FALSE when the client closed. */
+static gboolean client_tls_flush(vctld_client *cl)
+{
+        char desc[256];
+
+        while (!cl->closed && client_pending_out(cl) > 0) {
+                g_autofree char *why = NULL;
+                gssize n = tls_session_send(cl->tls, cl->outbuf->data + cl->out_off,
+                                            client_pending_out(cl), &why);
+
+                if (n == -EAGAIN)
+                        break;
+                if (n < 0) {
+                        log_debug("%s: TLS write error: %s",
+                                  client_describe(cl, desc, sizeof(desc)), why);
+                        client_close(cl, "write error");
+                        return FALSE;
+                }
+                cl->out_off += (gsize)n;
+        }
+        return !cl->closed;
+}
+
+static gboolean client_tls_on_timeout(gpointer data)
+{
+        vctld_client *cl = data;
+        char desc[256];
+
+        log_warning("%s: refused: the TLS handshake did not finish within %d seconds",
+                    client_describe(cl, desc, sizeof(desc)), TLS_HANDSHAKE_TIMEOUT_S);
+        client_source_destroy(&cl->tls_timer);
+        client_close(cl, "TLS handshake timeout");
+        return G_SOURCE_REMOVE;
+}
+
+void client_set_tls(vctld_client *cl, tls_session *ts, const char *peer_addr)
+{
+        cl->tls = ts;
+        cl->peer_addr = g_strdup(peer_addr);
+        cl->tls_timer = g_timeout_source_new_seconds(TLS_HANDSHAKE_TIMEOUT_S);
+        g_source_set_callback(cl->tls_timer, client_tls_on_timeout, client_ref(cl),
+                              (GDestroyNotify)client_unref);
+        g_source_attach(cl->tls_timer, cl->srv->ctx);
+}
+
+/* ---- plain clients ---- */
+
 static gboolean client_on_readable(GSocket *sock, GIOCondition cond, gpointer data)
 {
         vctld_client *cl = data;
@@ -200,6 +324,8 @@ static gboolean client_on_readable(GSocket *sock, GIOCondition cond, gpointer da
 
         if (cl->closed)
                 return G_SOURCE_REMOVE;
+        if (cl->tls)
+                return client_tls_readable(cl);
         n = g_socket_receive(sock, (gchar *)buf, sizeof(buf), NULL, &err);
         if (n < 0) {
                 if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -232,7 +358,13 @@ static gboolean client_on_writable(GSocket *sock, GIOCondition cond, gpointer da
         vctld_client *cl = data;
         char desc[128];
 
-        while (!cl->closed && client_pending_out(cl) > 0) {
+        if (cl->tls && !tls_session_ready(cl->tls)) {
+                client_tls_handshake(cl);
+                return cl->closed ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+        }
+        if (cl->tls && !client_tls_flush(cl))
+                return G_SOURCE_REMOVE;
+        while (!cl->tls && !cl->closed && client_pending_out(cl) > 0) {
                 g_autoptr(GError) err = NULL;
                 gssize n = g_socket_send(sock, (const gchar *)cl->outbuf->data + cl->out_off,
                                          client_pending_out(cl), NULL, &err);
@@ -274,6 +406,11 @@ static void client_update_io(vctld_client *cl)
 {
         gboolean want_read = client_can_take_calls(cl);
         gboolean want_write = !cl->closed && client_pending_out(cl) > 0;
+
+        if (cl->tls && !cl->closed && !tls_session_ready(cl->tls)) {
+                want_write = tls_session_wants_write(cl->tls);
+                want_read = !want_write;
+        }
 
         if (want_read && !cl->in_src)
                 cl->in_src = client_watch(cl, G_IO_IN | G_IO_HUP | G_IO_ERR, client_on_readable);

@@ -11,6 +11,7 @@
 typedef struct vctld_server vctld_server;
 typedef struct dispatch_conn dispatch_conn;
 typedef struct vctld_client vctld_client;
+typedef struct tls_session tls_session;
 
 struct vctld_client {
         gint refs;
@@ -26,6 +27,12 @@ struct vctld_client {
          * offers, and whether the client passed it (set from a worker) */
         int auth_type;
         gint authenticated;
+
+        /* TLS clients (daemon/tls.c): the session, the handshake's deadline
+         * and the peer's address */
+        tls_session *tls;
+        GSource *tls_timer;
+        char *peer_addr;
 
         GSource *in_src, *out_src;
         vctl_rpc_reader *reader;
@@ -61,6 +68,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vctld_client, client_unref)
 
 /* Starts reading. */
 void client_start(vctld_client *cl);
+/* Makes cl a TLS client (before client_start): takes ts; peer_addr names
+ * the peer in logs. The handshake must end within TLS_HANDSHAKE_TIMEOUT_S. */
+void client_set_tls(vctld_client *cl, tls_session *ts, const char *peer_addr);
 
 /* Closes the connection (idempotent); why is logged. */
 void client_close(vctld_client *cl, const char *why);

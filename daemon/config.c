@@ -24,6 +24,9 @@ typedef enum {
         KEY_AUTH,
         KEY_GROUP,
         KEY_ACCESS_DRIVERS,
+        KEY_STR,
+        KEY_PATH,
+        KEY_DNLIST,
         KEY_BOOL,
         KEY_BUS_NAME,
 } config_key_kind;
@@ -54,6 +57,16 @@ static const config_key config_keys[] = {
         KEY(auth_unix_ro, KEY_AUTH, 0, 0),
         KEY(unix_sock_group, KEY_GROUP, 0, 0),
         {"access_drivers", KEY_ACCESS_DRIVERS, 0, 0, G_STRUCT_OFFSET(vctld_config, access_polkit)},
+        KEY(listen_tls, KEY_UINT, 0, 1),
+        KEY(tls_port, KEY_UINT, 1, 65535),
+        KEY(listen_addr, KEY_STR, 0, CONFIG_STR_MAX),
+        KEY(ca_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(crl_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(cert_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(key_file, KEY_PATH, 0, CONFIG_PATH_MAX),
+        KEY(tls_no_verify_certificate, KEY_UINT, 0, 1),
+        KEY(tls_allowed_dn_list, KEY_DNLIST, 0, CONFIG_LIST_MAX),
+        KEY(tls_priority, KEY_STR, 1, CONFIG_STR_MAX),
         KEY(dbus, KEY_BOOL, 0, 1),
         KEY(dbus_name, KEY_BUS_NAME, 0, 0),
 };
@@ -73,6 +86,8 @@ void config_init_defaults(vctld_config *cfg)
                 .unix_sock_ro_perms = 0666,
                 .auth_unix_rw = VCTLD_AUTH_POLKIT,
                 .auth_unix_ro = VCTLD_AUTH_POLKIT,
+                .tls_port = 16514,
+                .tls_priority = "NORMAL",
                 .dbus = TRUE,
                 .dbus_name = "org.vctl",
         };
@@ -159,6 +174,41 @@ static int config_parse_access_drivers(const char *value, gboolean *ret, const c
         return 0;
 }
 
+/* libvirt's list syntax, ["a", "b"], to "a\nb". */
+static int config_parse_dn_list(const char *raw, char **ret_list)
+{
+        g_autoptr(GString) out = g_string_new(NULL);
+        const char *p = raw + strspn(raw, " \t");
+
+        if (*p++ != '[')
+                return -1;
+        for (;;) {
+                const char *end;
+
+                p += strspn(p, " \t");
+                if (*p == ']')
+                        break;
+                if (*p != '"')
+                        return -1;
+                end = strchr(p + 1, '"');
+                if (!end || end == p + 1 || memchr(p + 1, '\n', (gsize)(end - p - 1)))
+                        return -1;
+                if (out->len)
+                        g_string_append_c(out, '\n');
+                g_string_append_len(out, p + 1, end - p - 1);
+                p = end + 1 + strspn(end + 1, " \t");
+                if (*p == ',')
+                        p++;
+                else if (*p != ']')
+                        return -1;
+        }
+        p++;
+        if (p[strspn(p, " \t")])
+                return -1;
+        *ret_list = g_string_free(g_steal_pointer(&out), FALSE);
+        return 0;
+}
+
 static int config_set_key(vctld_config *cfg, const config_key *k, const char *raw, const char *path,
                           const char *data)
 {
@@ -223,6 +273,33 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
                 return 0;
         case KEY_ACCESS_DRIVERS:
                 return config_parse_access_drivers(value, (gboolean *)field, path, data, k);
+        case KEY_STR:
+        case KEY_PATH:
+                if (strlen(value) >= (gsize)k->max || strlen(value) < (gsize)k->min)
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is empty or longer than %lld bytes", k->name,
+                                            value, k->max - 1);
+                if (k->kind == KEY_PATH && !g_path_is_absolute(value))
+                        return config_error(path, data, k->name, "%s: '%s' is not an absolute path",
+                                            k->name, value);
+                g_strlcpy(field, value, (gsize)k->max);
+                return 0;
+        case KEY_DNLIST: {
+                g_autofree char *list = NULL;
+
+                if (config_parse_dn_list(raw, &list) < 0)
+                        return config_error(path, data, k->name,
+                                            "%s: '%s' is not a list of quoted strings such as "
+                                            "[\"C=GB,O=Example,CN=*\"]",
+                                            k->name, raw);
+                if (strlen(list) >= (gsize)k->max)
+                        return config_error(path, data, k->name,
+                                            "%s: the list is longer than %lld bytes", k->name,
+                                            k->max - 1);
+                g_strlcpy(field, list, (gsize)k->max);
+                cfg->has_dn_list = TRUE;
+                return 0;
+        }
         case KEY_BOOL:
                 if (g_str_equal(value, "yes") || g_str_equal(value, "1"))
                         *(gboolean *)field = TRUE;
@@ -330,6 +407,10 @@ static char *config_value_string(const vctld_config *cfg, const config_key *k)
                 return g_strdup_printf("\"%s\"", (const char *)field);
         case KEY_ACCESS_DRIVERS:
                 return g_strdup(*(const gboolean *)field ? "[\"polkit\"]" : "[]");
+        case KEY_STR:
+        case KEY_PATH:
+        case KEY_DNLIST:
+                return g_strdup_printf("\"%s\"", (const char *)field);
         case KEY_BOOL:
                 return g_strdup(*(const gboolean *)field ? "yes" : "no");
         case KEY_BUS_NAME:
@@ -354,4 +435,32 @@ char *config_describe_changes(const vctld_config *old_cfg, const vctld_config *n
         if (!out->len)
                 return NULL;
         return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+gboolean config_tls_differs(const vctld_config *a, const vctld_config *b)
+{
+        return a->listen_tls != b->listen_tls || a->tls_port != b->tls_port ||
+               strcmp(a->listen_addr, b->listen_addr) != 0 || strcmp(a->ca_file, b->ca_file) != 0 ||
+               strcmp(a->crl_file, b->crl_file) != 0 || strcmp(a->cert_file, b->cert_file) != 0 ||
+               strcmp(a->key_file, b->key_file) != 0 ||
+               a->tls_no_verify_certificate != b->tls_no_verify_certificate ||
+               a->has_dn_list != b->has_dn_list ||
+               strcmp(a->tls_allowed_dn_list, b->tls_allowed_dn_list) != 0 ||
+               strcmp(a->tls_priority, b->tls_priority) != 0;
+}
+
+void config_copy_tls(vctld_config *dst, const vctld_config *src)
+{
+        dst->listen_tls = src->listen_tls;
+        dst->tls_port = src->tls_port;
+        memcpy(dst->listen_addr, src->listen_addr, sizeof(dst->listen_addr));
+        memcpy(dst->ca_file, src->ca_file, sizeof(dst->ca_file));
+        memcpy(dst->crl_file, src->crl_file, sizeof(dst->crl_file));
+        memcpy(dst->cert_file, src->cert_file, sizeof(dst->cert_file));
+        memcpy(dst->key_file, src->key_file, sizeof(dst->key_file));
+        dst->tls_no_verify_certificate = src->tls_no_verify_certificate;
+        memcpy(dst->tls_allowed_dn_list, src->tls_allowed_dn_list,
+               sizeof(dst->tls_allowed_dn_list));
+        dst->has_dn_list = src->has_dn_list;
+        memcpy(dst->tls_priority, src->tls_priority, sizeof(dst->tls_priority));
 }

@@ -19,8 +19,9 @@ void dispatch_auth_init(vctld_client *cl)
 
         if (cl->have_cred)
                 cl->start_time = polkit_pid_start_time(cl->cred.pid);
-        /* a peer that is root or ourselves could talk to our drivers anyway */
-        if (how == VCTLD_AUTH_NONE ||
+        /* a peer that is root or ourselves could talk to our drivers anyway;
+         * a TLS peer proved itself with its client certificate */
+        if (how == VCTLD_AUTH_NONE || cl->tls ||
             (cl->have_cred && (cl->cred.uid == 0 || cl->cred.uid == geteuid()))) {
                 cl->auth_type = REMOTE_AUTH_NONE;
                 g_atomic_int_set(&cl->authenticated, 1);

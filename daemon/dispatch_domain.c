@@ -367,17 +367,17 @@ DOMAIN_OP(dispatch_domain_destroy, remote_domain_destroy_args, destroy, _("destr
           "stop", NULL)
 DOMAIN_OP(dispatch_domain_destroy_flags, remote_domain_destroy_flags_args, destroy,
           _("destroying a domain"), args->flags, "stop", NULL)
-DOMAIN_OP(dispatch_domain_shutdown, remote_domain_shutdown_args, shutdown, _("shutting a domain down"),
-          0, "init_control", NULL)
+DOMAIN_OP(dispatch_domain_shutdown, remote_domain_shutdown_args, shutdown,
+          _("shutting a domain down"), 0, "init_control", NULL)
 DOMAIN_OP(dispatch_domain_shutdown_flags, remote_domain_shutdown_flags_args, shutdown,
           _("shutting a domain down"), args->flags, "init_control",
           args->flags &DISPATCH_SHUTDOWN_GUEST_AGENT ? "write" : NULL)
 DOMAIN_OP(dispatch_domain_reboot, remote_domain_reboot_args, reboot, _("rebooting a domain"),
           args->flags, "init_control", args->flags &DISPATCH_REBOOT_GUEST_AGENT ? "write" : NULL)
-DOMAIN_OP(dispatch_domain_reset, remote_domain_reset_args, reset, _("resetting a domain"), args->flags,
-          "reset", NULL)
-DOMAIN_OP(dispatch_domain_undefine, remote_domain_undefine_args, undefine, _("undefining a domain"), 0,
-          "delete", NULL)
+DOMAIN_OP(dispatch_domain_reset, remote_domain_reset_args, reset, _("resetting a domain"),
+          args->flags, "reset", NULL)
+DOMAIN_OP(dispatch_domain_undefine, remote_domain_undefine_args, undefine, _("undefining a domain"),
+          0, "delete", NULL)
 DOMAIN_OP(dispatch_domain_undefine_flags, remote_domain_undefine_flags_args, undefine,
           _("undefining a domain"), args->flags, "delete", NULL)
 DOMAIN_OP(dispatch_domain_set_autostart, remote_domain_set_autostart_args, set_autostart,

@@ -27,15 +27,15 @@ static void sd_unset_env(void)
         g_unsetenv("LISTEN_FDNAMES");
 }
 
-int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd)
+int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd, int *ret_tls_fd)
 {
         const char *pid_s = g_getenv("LISTEN_PID");
         const char *fds_s = g_getenv("LISTEN_FDS");
         g_auto(GStrv) names = NULL;
         unsigned long long pid, n;
-        int rw = -1, ro = -1;
+        int rw = -1, ro = -1, tls = -1;
 
-        *ret_rw_fd = *ret_ro_fd = -1;
+        *ret_rw_fd = *ret_ro_fd = *ret_tls_fd = -1;
         if (!pid_s || !fds_s)
                 return 0;
         if (vctl_parse_ull(pid_s, G_MAXINT, &pid) < 0 || vctl_parse_ull(fds_s, SD_MAX_FDS, &n) < 0)
@@ -54,7 +54,12 @@ int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd)
                 if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
                         return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_NONE,
                                                     _("socket activation: bad descriptor %d"), fd);
-                if (g_str_equal(name, "vctld.socket") && rw < 0)
+                if (g_str_equal(name, "vctld-tls.socket") && tls < 0)
+                        tls = fd;
+                else if (g_str_equal(name, "vctld-tls.socket"))
+                        log_warning(_("socket activation: ignoring extra descriptor %d ('%s')"), fd,
+                                    name);
+                else if (g_str_equal(name, "vctld.socket") && rw < 0)
                         rw = fd;
                 else if (g_str_equal(name, "vctld-ro.socket") && ro < 0)
                         ro = fd;
@@ -69,6 +74,7 @@ int sd_listen_fds_take(int *ret_rw_fd, int *ret_ro_fd)
         sd_unset_env();
         *ret_rw_fd = rw;
         *ret_ro_fd = ro;
+        *ret_tls_fd = tls;
         return 0;
 }
 

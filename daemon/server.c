@@ -8,6 +8,7 @@
 #include "daemon/events.h"
 #include "daemon/sd.h"
 #include "daemon/server.h"
+#include "daemon/tls.h"
 #include "driver/driver.h"
 #include "lib/util/error.h"
 #include "lib/util/i18n.h"
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <grp.h>
+#include <netdb.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -33,8 +35,9 @@ struct server_listener {
         vctld_server *srv;
         GSocket *sock;
         GSource *src;
-        char *path; /* NULL for a socket systemd passed */
+        char *path; /* NULL for a socket systemd passed, or TCP */
         gboolean readonly;
+        gboolean tls; /* TCP, clients speak TLS (srv->tls) */
 };
 
 static void server_listener_free(server_listener *l)
@@ -83,6 +86,7 @@ void server_free(vctld_server *srv)
         }
         g_main_loop_unref(srv->loop);
         g_main_context_unref(srv->ctx);
+        tls_server_free(srv->tls);
         vctl_paths_free(srv->paths);
         g_free(srv->config_path);
         g_free(srv);
@@ -144,6 +148,20 @@ static void server_update_idle(vctld_server *srv)
 
 /* ---- clients ---- */
 
+/* "192.0.2.1:4321" or "[2001:db8::1]:4321" */
+static char *server_peer_name(int fd)
+{
+        struct sockaddr_storage sa;
+        socklen_t len = sizeof(sa);
+        char host[NI_MAXHOST], port[NI_MAXSERV];
+
+        if (getpeername(fd, (struct sockaddr *)&sa, &len) < 0 ||
+            getnameinfo((struct sockaddr *)&sa, len, host, sizeof(host), port, sizeof(port),
+                        NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+                return g_strdup("an unknown address");
+        return g_strdup_printf(sa.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+}
+
 static void server_accept_one(server_listener *l, int fd)
 {
         vctld_server *srv = l->srv;
@@ -158,6 +176,20 @@ static void server_accept_one(server_listener *l, int fd)
         cl = client_new(srv, fd, l->readonly);
         if (!cl)
                 return;
+        if (l->tls) {
+                g_autofree char *peer = server_peer_name(fd);
+                tls_session *ts = tls_session_new(srv->tls, fd);
+
+                if (!ts) {
+                        log_warning("refusing a TLS connection from %s: %s", peer,
+                                    vctl_error_message());
+                        vctl_error_clear();
+                        client_close(cl, "no TLS session");
+                        client_unref(cl);
+                        return;
+                }
+                client_set_tls(cl, ts, peer);
+        }
         dispatch_auth_init(cl);
         g_hash_table_add(srv->clients, cl);
         if (vctl_log_get_level() <= VCTL_LOG_DEBUG) {
@@ -299,7 +331,60 @@ static void server_warn_open(const vctld_config *cfg)
                             cfg->unix_sock_rw_perms);
 }
 
-static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly)
+/* tls: clients on fd (TCP) speak TLS with srv->tls */
+static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly,
+                               gboolean tls);
+
+/* Binds listen_addr (every address when empty) on tls_port. */
+static int server_listen_tls(vctld_server *srv)
+{
+        struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+                                 .ai_socktype = SOCK_STREAM};
+        g_autofree char *port = g_strdup_printf("%u", srv->cfg.tls_port);
+        const char *addr = *srv->cfg.listen_addr ? srv->cfg.listen_addr : NULL;
+        struct addrinfo *res = NULL;
+        int r, bound = 0, last_errno = 0;
+
+        r = getaddrinfo(addr, port, &hints, &res);
+        if (r != 0)
+                return vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_RPC,
+                                      "listen_addr '%s': %s", addr ? addr : "", gai_strerror(r));
+        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+                int one = 1;
+                int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                                ai->ai_protocol);
+
+                if (fd < 0) {
+                        last_errno = errno;
+                        continue;
+                }
+                setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+                /* the IPv4 result binds the same port for IPv4 */
+                if (ai->ai_family == AF_INET6)
+                        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+                if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, SOMAXCONN) < 0) {
+                        last_errno = errno;
+                        close(fd);
+                        continue;
+                }
+                if (server_add_listener(srv, fd, NULL, FALSE, TRUE) < 0) {
+                        freeaddrinfo(res);
+                        return -1;
+                }
+                bound++;
+        }
+        freeaddrinfo(res);
+        if (bound == 0)
+                return vctl_error_set_errno(last_errno ? last_errno : EADDRNOTAVAIL,
+                                            VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_RPC,
+                                            "cannot listen for TLS on %s port %s",
+                                            addr ? addr : "every address", port);
+        log_info("listening for TLS on %s port %s", addr ? addr : "every address", port);
+        return 0;
+}
+
+static int server_add_listener(vctld_server *srv, int fd, const char *path, gboolean readonly,
+                               gboolean tls)
 {
         g_autoptr(GError) err = NULL;
         server_listener *l;
@@ -317,14 +402,15 @@ static int server_add_listener(vctld_server *srv, int fd, const char *path, gboo
         l->sock = sock;
         l->path = g_strdup(path);
         l->readonly = readonly;
+        l->tls = tls;
         l->src = g_socket_create_source(sock, G_IO_IN, NULL);
         g_source_set_callback(l->src, G_SOURCE_FUNC(server_on_accept), l, NULL);
         g_source_attach(l->src, srv->ctx);
         g_ptr_array_add(srv->listeners, l);
-        if (readonly)
+        if (!tls && readonly)
                 log_info(_("listening on %s (read-only)"),
                          path ? path : _("a socket from systemd"));
-        else
+        else if (!tls)
                 log_info(_("listening on %s (read-write)"),
                          path ? path : _("a socket from systemd"));
         return 0;
@@ -332,27 +418,42 @@ static int server_add_listener(vctld_server *srv, int fd, const char *path, gboo
 
 int server_listen(vctld_server *srv)
 {
-        int rw_fd, ro_fd;
+        int rw_fd, ro_fd, tls_fd;
 
-        if (sd_listen_fds_take(&rw_fd, &ro_fd) < 0)
+        if (sd_listen_fds_take(&rw_fd, &ro_fd, &tls_fd) < 0)
                 return -1;
-        if (rw_fd >= 0 && server_add_listener(srv, rw_fd, NULL, FALSE) < 0)
+        if (tls_fd >= 0 || srv->cfg.listen_tls) {
+                srv->tls = tls_server_new(&srv->cfg, srv->paths);
+                if (!srv->tls) {
+                        if (tls_fd >= 0)
+                                close(tls_fd);
+                        return -1;
+                }
+        }
+        if (tls_fd >= 0) {
+                if (server_add_listener(srv, tls_fd, NULL, FALSE, TRUE) < 0)
+                        return -1;
+                log_info("listening for TLS on a socket from systemd (vctld-tls.socket)");
+        } else if (srv->cfg.listen_tls && server_listen_tls(srv) < 0) {
                 return -1;
-        if (ro_fd >= 0 && server_add_listener(srv, ro_fd, NULL, TRUE) < 0)
+        }
+        if (rw_fd >= 0 && server_add_listener(srv, rw_fd, NULL, FALSE, FALSE) < 0)
+                return -1;
+        if (ro_fd >= 0 && server_add_listener(srv, ro_fd, NULL, TRUE, FALSE) < 0)
                 return -1;
         access_set_polkit(srv->cfg.access_polkit);
         server_warn_open(&srv->cfg);
         if (rw_fd < 0) {
                 rw_fd = server_bind_unix(srv->paths->socket_path, srv->cfg.unix_sock_rw_perms);
                 if (rw_fd < 0 ||
-                    server_add_listener(srv, rw_fd, srv->paths->socket_path, FALSE) < 0 ||
+                    server_add_listener(srv, rw_fd, srv->paths->socket_path, FALSE, FALSE) < 0 ||
                     server_socket_group(&srv->cfg, srv->paths->socket_path) < 0)
                         return -1;
         }
         if (ro_fd < 0) {
                 ro_fd = server_bind_unix(srv->paths->socket_ro_path, srv->cfg.unix_sock_ro_perms);
                 if (ro_fd < 0 ||
-                    server_add_listener(srv, ro_fd, srv->paths->socket_ro_path, TRUE) < 0 ||
+                    server_add_listener(srv, ro_fd, srv->paths->socket_ro_path, TRUE, FALSE) < 0 ||
                     server_socket_group(&srv->cfg, srv->paths->socket_ro_path) < 0)
                         return -1;
         }
@@ -403,6 +504,11 @@ void server_reload(vctld_server *srv)
         changes = config_describe_changes(&srv->cfg, &cfg);
         log_info(_("configuration reloaded from %s: %s"), srv->config_path,
                  changes ? changes : _("nothing changed"));
+        if (config_tls_differs(&srv->cfg, &cfg)) {
+                log_warning("the TLS settings in %s changed; they apply when vctld restarts",
+                            srv->config_path);
+                config_copy_tls(&cfg, &srv->cfg);
+        }
         srv->cfg = cfg;
         if (!srv->verbose)
                 vctl_log_set_level(cfg.log_level);

@@ -9,6 +9,7 @@
 
 typedef struct vctld_client vctld_client;
 typedef struct server_listener server_listener;
+typedef struct tls_server tls_server;
 
 typedef struct vctld_server {
         vctl_paths *paths;
@@ -26,6 +27,7 @@ typedef struct vctld_server {
         guint64 next_client_id;
         GSource *idle_src;
         GPtrArray *signal_srcs;
+        tls_server *tls; /* the TLS listeners' credentials, or NULL */
         /* called by server_reload with the new configuration (D-Bus) */
         void (*reload_hook)(const vctld_config *cfg, void *data);
         void *reload_data;
@@ -35,7 +37,9 @@ typedef struct vctld_server {
 vctld_server *server_new(vctl_paths *paths, const vctld_config *cfg);
 void server_free(vctld_server *srv);
 
-/* Sockets from systemd, or created under paths->run_dir. 0 or -1 (error set). */
+/* Sockets from systemd, or created under paths->run_dir; with listen_tls
+ * (or a socket "vctld-tls.socket" from systemd) TLS on listen_addr:tls_port
+ * too (daemon/tls.c). 0 or -1 (error set). */
 int server_listen(vctld_server *srv);
 
 /* Runs until SIGTERM/SIGINT or the idle timeout, then closes every client and

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lib/remote.h"
+#include "lib/remote_tls.h"
 
 #include "lib/util/error.h"
 #include "lib/util/log.h"
@@ -42,7 +43,8 @@ typedef struct remote_pending {
 struct remote_conn {
         gint refs; /* remote_open's, and one per stream */
         int fd;
-        char *socket_path;
+        char *socket_path; /* or "host:port" for TLS, in messages */
+        remote_tls *tls;   /* NULL on a unix socket */
         GThread *reader;
         GMutex write_lock; /* one frame at a time on the socket */
 
@@ -160,6 +162,15 @@ static int remote_send(remote_conn *rc, const GByteArray *frame)
         if (rc->fd < 0)
                 r = vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_REMOTE,
                                    _("the connection to vctld at '%s' is closed"), rc->socket_path);
+        if (r == 0 && rc->tls) {
+                g_autofree char *why = NULL;
+
+                if (remote_tls_send_all(rc->tls, frame->data, frame->len, &why) < 0)
+                        r = vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_REMOTE,
+                                           "connection to vctld lost: cannot send to '%s': %s",
+                                           rc->socket_path, why);
+                off = frame->len;
+        }
         while (r == 0 && off < frame->len) {
                 ssize_t n = send(rc->fd, frame->data + off, frame->len - off, MSG_NOSIGNAL);
 
@@ -353,9 +364,18 @@ static gpointer remote_reader_main(gpointer data)
         g_autofree guint8 *buf = g_malloc(REMOTE_READ_CHUNK);
 
         for (;;) {
-                ssize_t n = read(rc->fd, buf, REMOTE_READ_CHUNK);
+                g_autofree char *why = NULL;
+                ssize_t n = rc->tls ? remote_tls_recv(rc->tls, buf, REMOTE_READ_CHUNK, &why)
+                                    : read(rc->fd, buf, REMOTE_READ_CHUNK);
                 vctl_rpc_msg *msg;
 
+                if (n < 0 && rc->tls) {
+                        g_autofree char *cause =
+                                g_strdup_printf("cannot read from '%s': %s", rc->socket_path, why);
+
+                        remote_die(rc, cause, 0);
+                        break;
+                }
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0) {
@@ -553,6 +573,7 @@ static void remote_free(remote_conn *rc)
                 rc->reader = NULL;
         }
         g_mutex_lock(&rc->write_lock);
+        g_clear_pointer(&rc->tls, remote_tls_free);
         if (rc->fd >= 0)
                 close(rc->fd);
         rc->fd = -1;
@@ -565,22 +586,23 @@ remote_conn *remote_open(const vctl_uri *uri, unsigned int flags, remote_event_f
 {
         remote_connect_open_args args = {0};
         char *name = uri->name;
+        remote_tls *tls = NULL;
         remote_conn *rc;
         int fd = -1;
 
         if (uri->transport == URI_TRANSPORT_TLS) {
-                vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_REMOTE,
-                               _("cannot connect to '%s': the TLS transport is not implemented yet "
-                                 "(on the host itself, use %s+unix://%s)"),
-                               uri->host ? uri->host : "", uri->driver, uri->path);
+                if (remote_tls_connect(uri, &tls, &fd) < 0)
+                        return NULL;
+        } else if (remote_connect_socket(uri, &fd) < 0) {
                 return NULL;
         }
-        if (remote_connect_socket(uri, &fd) < 0)
-                return NULL;
         rc = g_new0(remote_conn, 1);
         rc->refs = 1;
         rc->fd = fd;
-        rc->socket_path = g_strdup(uri->socket_path);
+        rc->tls = tls;
+        rc->socket_path =
+                tls ? g_strdup_printf("%s:%d", uri->host ? uri->host : "localhost", uri->port)
+                    : g_strdup(uri->socket_path);
         rc->next_serial = 1;
         rc->pending = g_hash_table_new(NULL, NULL);
         rc->streams = g_hash_table_new(NULL, NULL);

@@ -35,6 +35,7 @@ void uri_free(vctl_uri *uri)
         g_free(uri->socket);
         g_free(uri->name);
         g_free(uri->socket_path);
+        g_free(uri->pkipath);
         g_free(uri);
 }
 
@@ -95,15 +96,25 @@ static int uri_parse_query(vctl_uri *uri, const char *s, const char *query)
 {
         g_autoptr(GHashTable) params = NULL;
         g_autoptr(GError) gerr = NULL;
-        const char *sock;
+        const char *sock, *pki, *nv;
 
         if (!query || !*query)
                 return 0;
         params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, &gerr);
         if (!params)
                 return uri_invalid(s, gerr->message);
-        /* mode=, no_verify=, pkipath=...: accepted and ignored, as by libvirt's
-         * remote driver when they do not apply */
+        pki = g_hash_table_lookup(params, "pkipath");
+        if (pki && !g_path_is_absolute(pki))
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
+                                      "URI '%s': pkipath '%s' is not an absolute path", s, pki);
+        uri->pkipath = g_strdup(pki);
+        nv = g_hash_table_lookup(params, "no_verify");
+        if (nv && !g_str_equal(nv, "0") && !g_str_equal(nv, "1"))
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
+                                      "URI '%s': no_verify must be 0 or 1, not '%s'", s, nv);
+        uri->no_verify = nv && g_str_equal(nv, "1");
+        /* mode=, ...: accepted and ignored, as by libvirt's remote driver when
+         * they do not apply */
         sock = g_hash_table_lookup(params, "socket");
         if (!sock)
                 return 0;

@@ -21,6 +21,10 @@ vctl_packages+=(
 # polkit: a private system bus and polkitd, real users and group vctl
 # (tests/polkit-test.sh)
 vctl_packages+=(polkitd dbus-daemon dbus-bin systemd passwd util-linux)
+# TLS tests: certtool and gnutls-cli
+vctl_packages+=(gnutls-bin)
+# confined QEMU tests: systemd-sysusers creates the vctl-qemu account
+vctl_packages+=(systemd)
 
 # vctl_install_packages WHO PACKAGE...: installs those not installed yet;
 # WHO prefixes the messages ("run-tests"). 0, or 1 when some are missing and

@@ -144,6 +144,87 @@ static void test_bad_values(void)
         }
 }
 
+static void test_tls_keys(void)
+{
+        vctld_config cfg;
+        const char *text = "[vctld]\n"
+                           "listen_tls = 1\n"
+                           "tls_port = \"16600\"\n"
+                           "listen_addr = \"127.0.0.1\"\n"
+                           "ca_file = \"/srv/pki/ca.pem\"\n"
+                           "cert_file = /srv/pki/server.pem\n"
+                           "tls_no_verify_certificate = 1\n"
+                           "tls_allowed_dn_list = [\"C=GB,O=Example,CN=*\", \"CN=admin\"]\n"
+                           "tls_priority = \"NORMAL:-VERS-TLS1.0\"\n";
+
+        config_init_defaults(&cfg);
+        g_assert_cmpuint(cfg.listen_tls, ==, 0);
+        g_assert_cmpuint(cfg.tls_port, ==, 16514);
+        g_assert_cmpstr(cfg.tls_priority, ==, "NORMAL");
+        g_assert_cmpstr(cfg.ca_file, ==, "");
+        g_assert_false(cfg.has_dn_list);
+
+        g_assert_cmpint(parse(text, &cfg), ==, 0);
+        g_assert_cmpuint(cfg.listen_tls, ==, 1);
+        g_assert_cmpuint(cfg.tls_port, ==, 16600);
+        g_assert_cmpstr(cfg.listen_addr, ==, "127.0.0.1");
+        g_assert_cmpstr(cfg.ca_file, ==, "/srv/pki/ca.pem");
+        g_assert_cmpstr(cfg.cert_file, ==, "/srv/pki/server.pem");
+        g_assert_cmpstr(cfg.key_file, ==, "");
+        g_assert_cmpuint(cfg.tls_no_verify_certificate, ==, 1);
+        g_assert_true(cfg.has_dn_list);
+        g_assert_cmpstr(cfg.tls_allowed_dn_list, ==, "C=GB,O=Example,CN=*\nCN=admin");
+        g_assert_cmpstr(cfg.tls_priority, ==, "NORMAL:-VERS-TLS1.0");
+
+        /* a reload keeps the TLS keys of the start */
+        {
+                vctld_config defaults, copy;
+
+                config_init_defaults(&defaults);
+                g_assert_true(config_tls_differs(&defaults, &cfg));
+                copy = defaults;
+                copy.max_clients = 7;
+                config_copy_tls(&copy, &cfg);
+                g_assert_false(config_tls_differs(&copy, &cfg));
+                g_assert_cmpuint(copy.max_clients, ==, 7);
+                g_assert_cmpstr(copy.tls_priority, ==, "NORMAL:-VERS-TLS1.0");
+        }
+
+        /* an empty list lets nobody in */
+        g_assert_cmpint(parse("[vctld]\ntls_allowed_dn_list = [ ]\n", &cfg), ==, 0);
+        g_assert_true(cfg.has_dn_list);
+        g_assert_cmpstr(cfg.tls_allowed_dn_list, ==, "");
+}
+
+static void test_tls_bad_values(void)
+{
+        static const struct {
+                const char *text, *key, *why;
+        } cases[] = {
+                {"[vctld]\nlisten_tls = 2\n", "listen_tls", "between 0 and 1"},
+                {"[vctld]\ntls_port = 0\n", "tls_port", "between 1 and 65535"},
+                {"[vctld]\ntls_port = 65536\n", "tls_port", "between 1 and 65535"},
+                {"[vctld]\nca_file = \"pki/ca.pem\"\n", "ca_file", "not an absolute path"},
+                {"[vctld]\ntls_allowed_dn_list = \"CN=*\"\n", "tls_allowed_dn_list",
+                 "not a list of quoted strings"},
+                {"[vctld]\ntls_allowed_dn_list = [\"CN=a\" \"CN=b\"]\n", "tls_allowed_dn_list",
+                 "not a list"},
+                {"[vctld]\ntls_allowed_dn_list = [\"CN=a\"\n", "tls_allowed_dn_list", "not a list"},
+                {"[vctld]\ntls_allowed_dn_list = [\"\"]\n", "tls_allowed_dn_list", "not a list"},
+                {"[vctld]\ntls_priority = \"\"\n", "tls_priority", "empty or longer"},
+        };
+
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+                vctld_config cfg;
+
+                g_test_message("%s", cases[i].text);
+                g_assert_cmpint(parse(cases[i].text, &cfg), ==, -1);
+                g_assert_nonnull(strstr(vctl_error_message(), "/etc/vctl/vctld.conf:2:"));
+                g_assert_nonnull(strstr(vctl_error_message(), cases[i].key));
+                g_assert_nonnull(strstr(vctl_error_message(), cases[i].why));
+        }
+}
+
 static void test_load_file(void)
 {
         g_autofree char *dir = g_dir_make_tmp("vctld-config-XXXXXX", NULL);
@@ -206,6 +287,8 @@ int main(int argc, char **argv)
         g_test_add_func("/daemon/config/overrides", test_overrides);
         g_test_add_func("/daemon/config/unknown-key", test_unknown_key);
         g_test_add_func("/daemon/config/bad-values", test_bad_values);
+        g_test_add_func("/daemon/config/tls-keys", test_tls_keys);
+        g_test_add_func("/daemon/config/tls-bad-values", test_tls_bad_values);
         g_test_add_func("/daemon/config/load-file", test_load_file);
         g_test_add_func("/daemon/config/dbus", test_dbus_keys);
         return g_test_run();

@@ -33,7 +33,7 @@ P = dict(
     CONNECT_OPEN=1, CONNECT_CLOSE=2, CONNECT_GET_TYPE=3, CONNECT_GET_CAPABILITIES=7,
     DOMAIN_CREATE=9, DOMAIN_CREATE_XML=10, DOMAIN_DEFINE_XML=11, DOMAIN_DESTROY=12,
     DOMAIN_LOOKUP_BY_NAME=23, DOMAIN_REBOOT=27, DOMAIN_RESUME=28, DOMAIN_SET_AUTOSTART=29,
-    DOMAIN_SHUTDOWN=33, DOMAIN_SUSPEND=34, DOMAIN_UNDEFINE=35, CONNECT_NUM_OF_NETWORKS=52,
+    DOMAIN_SHUTDOWN=33, DOMAIN_SUSPEND=34, DOMAIN_UNDEFINE=35, CONNECT_LIST_ALL_INTERFACES=284,
     CONNECT_SUPPORTS_FEATURE=60, AUTH_LIST=66, DOMAIN_IS_ACTIVE=150,
     DOMAIN_CREATE_WITH_FLAGS=196, DOMAIN_GET_STATE=212, DOMAIN_UNDEFINE_FLAGS=231,
     DOMAIN_DESTROY_FLAGS=234, DOMAIN_RESET=245, DOMAIN_SHUTDOWN_FLAGS=258,
@@ -467,7 +467,7 @@ def main():
              "clients leaving mid-message do not disturb the daemon")
 
         # -- unknown procedures: NO_SUPPORT, and the connection stays up
-        for proc_nr, desc in ((P["CONNECT_NUM_OF_NETWORKS"], "an undeclared libvirt procedure"),
+        for proc_nr, desc in ((P["CONNECT_LIST_ALL_INTERFACES"], "an undeclared libvirt procedure"),
                               (99999, "a procedure number nobody uses")):
             m = steady.call(proc_nr)
             code, msg = error_of(m) if m["status"] == ERROR else (None, None)

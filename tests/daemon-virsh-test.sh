@@ -195,9 +195,9 @@ tap_is "lifecycle events in order" \
         "$(paste -sd '|' "$TEST_TMP/lifecycle")"
 
 # ---- what vctld does not implement ----
-vsh -c "$TEST" net-list >"$TEST_TMP/res" 2>&1
+vsh -c "$TEST" iface-list >"$TEST_TMP/res" 2>&1
 rc=$?
-tap_is "net-list fails" 1 "$rc"
+tap_is "iface-list fails" 1 "$rc"
 tap_check "with a 'not supported' error" grep -q "not supported" "$TEST_TMP/res"
 tap_check "the next command works" vsh -c "$TEST" list --all
 

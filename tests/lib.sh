@@ -8,6 +8,9 @@ VCTL="$top_builddir/tools/vctl/vctl"
 tap_n=0
 tap_failed=0
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vctl-test.XXXXXX")
+# a root vctld in system mode runs QEMU as vctl-qemu, which must get through
+# here to the guests' directories and images (as through /run and /var/lib)
+chmod 0711 "$TEST_TMP"
 trap 'tap_kill_guests "$TEST_TMP"; rm -rf "$TEST_TMP"' EXIT
 
 tap_ok() {

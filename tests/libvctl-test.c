@@ -509,6 +509,15 @@ static void test_uri(void)
         g_assert_cmpint(tls_port->transport, ==, URI_TRANSPORT_TLS);
         g_assert_cmpint(tls_port->port, ==, 1234);
         g_assert_cmpstr(tls_port->path, ==, "/system");
+        g_assert_null(tls->pkipath);
+        g_assert_false(tls->no_verify);
+        {
+                g_autoptr(vctl_uri) pki =
+                        parse_ok("qemu+tls://h/system?pkipath=/etc/pki/x&no_verify=1", 0);
+
+                g_assert_cmpstr(pki->pkipath, ==, "/etc/pki/x");
+                g_assert_true(pki->no_verify);
+        }
 
         g_setenv("VCTL_DEFAULT_URI", "test:///default", TRUE);
         def = uri_default();
@@ -527,6 +536,8 @@ static void test_uri(void)
         parse_bad("qemu+unix://host/system", VCTL_ERR_INVALID_ARG, "host");
         parse_bad("qemu:///system?socket=relative", VCTL_ERR_INVALID_ARG, "absolute");
         parse_bad("qemu+a+b:///system", VCTL_ERR_INVALID_ARG, "scheme");
+        parse_bad("qemu+tls://h/system?pkipath=pki", VCTL_ERR_INVALID_ARG, "pkipath 'pki'");
+        parse_bad("qemu+tls://h/system?no_verify=yes", VCTL_ERR_INVALID_ARG, "no_verify");
 }
 
 static void test_open_errors(void)
@@ -539,8 +550,10 @@ static void test_open_errors(void)
         assert_error(VCTL_ERR_INVALID_ARG, "bogus");
         g_assert_null(vctl_conn_open(uri, 0));
         assert_error(VCTL_ERR_NO_CONNECT, missing);
-        g_assert_null(vctl_conn_open("qemu+tls://host/system", 0));
-        assert_error(VCTL_ERR_NO_SUPPORT, "TLS transport is not implemented yet");
+        /* TLS: the client's files are read before any connection */
+        g_assert_null(vctl_conn_open("qemu+tls://host/system?pkipath=/vctl-no-such-pki", 0));
+        assert_error(VCTL_ERR_SYSTEM_ERROR,
+                     "cannot read the CA certificate '/vctl-no-such-pki/cacert.pem'");
         g_assert_null(vctl_conn_open("test:///default", 0x100));
         assert_error(VCTL_ERR_INVALID_ARG, "flags");
         g_assert_null(vctl_conn_get_uri(NULL));

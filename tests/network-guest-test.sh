@@ -71,6 +71,12 @@ guest_xml() {
 </domain>
 XML
 }
+# QEMU may run as an unprivileged user: it must reach and write the consoles
+chmod 0711 "$TEST_TMP"
+for g in vctltg1 vctltg2 vctltg3 vctltg4 vctltg5 vctltg6 vctltg7; do
+        : >"$TEST_TMP/$g.console"
+        chmod 0666 "$TEST_TMP/$g.console"
+done
 console_has() { grep -a -q -- "$2" "$TEST_TMP/$1.console" 2>/dev/null; }
 tap_of() { Q domiflist "$1" 2>/dev/null | awk 'NR == 3 { print $1 }'; }
 qemu_pid() { sed -n "s/^<domstatus .* pid='\([0-9]*\)'.*/\1/p" "$ROOT/run/vctl/qemu/$1.xml" 2>/dev/null; }

@@ -25,6 +25,11 @@ net_require_root() {
                         tap_skip_all "$c is missing (Debian: iproute2, nftables, dnsmasq-base, coreutils)"
         done
         [ -c /dev/net/tun ] || tap_skip_all "/dev/net/tun is missing"
+        # the network tests share names, subnets and the host snapshot: one
+        # at a time, even under make -j (the lock goes with this shell)
+        command -v flock >/dev/null || tap_skip_all "flock (util-linux) is missing"
+        exec 9>>"$top_builddir/tests/network-tests.lock"
+        flock -w 1200 9 || tap_skip_all "another network test held the lock for 20 minutes"
         ip link add vctltprobe type bridge 2>/dev/null ||
                 tap_skip_all "cannot create bridges here (no CAP_NET_ADMIN in this namespace?)"
         ip link del vctltprobe

@@ -244,7 +244,7 @@ fails "missing argument" "command 'start' needs more arguments" $T start
 fails "too many arguments" "command 'domid' got too many arguments" $T domid a b
 fails "bad URI" "invalid URI 'bogus'" $VCTL -c bogus list
 fails "unknown driver" "no driver for URI 'xen:///system'" $VCTL -c xen:///system list
-fails "TLS not implemented" "TLS transport is not implemented yet" $VCTL -c qemu+tls://host/system list
+fails "TLS without client files" "cannot read the CA certificate '$TEST_TMP/nopki/cacert.pem'" $VCTL -c "qemu+tls://host/system?pkipath=$TEST_TMP/nopki" list
 fails "no daemon" "cannot connect to vctld at '$TEST_TMP/none'" $VCTL -c "qemu+unix:///system?socket=$TEST_TMP/none" list
 fails "read-only refuses changes" "read-only" $T -r destroy test
 fails "event --timeout checks its value" "--timeout 'x'" $T event --timeout x

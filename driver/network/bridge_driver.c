@@ -400,10 +400,11 @@ int network_state_init(const vctl_paths *paths)
         bridge_reconnect(s);
         log_debug("network driver: %d definition(s) loaded from '%s'", n, dir);
         g_mutex_lock(&bridge_lock);
-        network_store_free(bridge_store);
-        bridge_store = s;
+        network_store_unref(bridge_store);
+        bridge_store = network_store_ref(s);
         g_mutex_unlock(&bridge_lock);
         network_store_autostart(s);
+        network_store_unref(s);
         return 0;
 }
 
@@ -411,7 +412,7 @@ void network_state_cleanup(void)
 {
         g_mutex_lock(&bridge_lock);
         /* running networks keep running: the next vctld finds them again */
-        g_clear_pointer(&bridge_store, network_store_free);
+        g_clear_pointer(&bridge_store, network_store_unref); /* calls in flight keep theirs */
         g_mutex_unlock(&bridge_lock);
 }
 
@@ -421,7 +422,7 @@ static network_store *bridge_get(drv_conn *conn)
 
         (void)conn;
         g_mutex_lock(&bridge_lock);
-        s = bridge_store;
+        s = bridge_store ? network_store_ref(bridge_store) : NULL;
         g_mutex_unlock(&bridge_lock);
         if (!s)
                 vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_NETWORK,
@@ -435,7 +436,7 @@ static network_store *bridge_get(drv_conn *conn)
  * error set when it is not active. */
 char *network_bridge_of(const char *name)
 {
-        network_store *s = bridge_get(NULL);
+        __attribute__((cleanup(network_store_unrefp))) network_store *s = bridge_get(NULL);
         network_obj *obj;
         char *br = NULL;
 

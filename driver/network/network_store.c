@@ -2,7 +2,6 @@
  * shared by the host's network driver and the test driver's. */
 #include "config.h"
 
-#include "conf/domain_conf.h"
 #include "driver/network/network_store.h"
 #include "lib/util/error.h"
 #include "lib/util/file.h"
@@ -10,7 +9,6 @@
 #include "lib/util/log.h"
 #include "lib/util/name.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,70 +16,6 @@
 #define NETWORK_XML_MAX      (1024 * 1024)
 #define NETWORK_AUTO_BRIDGES 256
 #define NETWORK_STORE_MAX    4096
-
-/* ---- handles ---- */
-
-drv_network *drv_network_new(const char *name, const unsigned char uuid[VCTL_UUID_LEN])
-{
-        drv_network *net = g_new0(drv_network, 1);
-
-        net->name = g_strdup(name);
-        memcpy(net->uuid, uuid, VCTL_UUID_LEN);
-        return net;
-}
-
-drv_network *drv_network_copy(const drv_network *net)
-{
-        return net ? drv_network_new(net->name, net->uuid) : NULL;
-}
-
-void drv_network_free(drv_network *net)
-{
-        if (!net)
-                return;
-        g_free(net->name);
-        g_free(net);
-}
-
-void drv_network_lease_free(drv_network_lease *l)
-{
-        if (!l)
-                return;
-        g_free(l->iface);
-        g_free(l->mac);
-        g_free(l->ipaddr);
-        g_free(l->hostname);
-        g_free(l->clientid);
-        g_free(l);
-}
-
-static void drv_iface_addr_free(drv_iface_addr *a)
-{
-        if (!a)
-                return;
-        g_free(a->addr);
-        g_free(a);
-}
-
-drv_iface *drv_iface_new(const char *name, const char *hwaddr)
-{
-        drv_iface *i = g_new0(drv_iface, 1);
-
-        i->name = g_strdup(name);
-        i->hwaddr = g_strdup(hwaddr);
-        i->addrs = g_ptr_array_new_with_free_func((GDestroyNotify)drv_iface_addr_free);
-        return i;
-}
-
-void drv_iface_free(drv_iface *i)
-{
-        if (!i)
-                return;
-        g_free(i->name);
-        g_free(i->hwaddr);
-        g_ptr_array_unref(i->addrs);
-        g_free(i);
-}
 
 /* ---- the store ---- */
 
@@ -98,6 +32,7 @@ network_store *network_store_new(const char *config_dir, const network_backend *
 {
         network_store *s = g_new0(network_store, 1);
 
+        s->refs = 1;
         g_mutex_init(&s->lock);
         s->objs = g_ptr_array_new_with_free_func((GDestroyNotify)network_obj_free);
         s->events = domain_event_registry_new();
@@ -108,9 +43,15 @@ network_store *network_store_new(const char *config_dir, const network_backend *
         return s;
 }
 
-void network_store_free(network_store *s)
+network_store *network_store_ref(network_store *s)
 {
-        if (!s)
+        g_atomic_int_inc(&s->refs);
+        return s;
+}
+
+void network_store_unref(network_store *s)
+{
+        if (!s || !g_atomic_int_dec_and_test(&s->refs))
                 return;
         g_ptr_array_unref(s->objs);
         domain_event_registry_free(s->events);
@@ -801,77 +742,6 @@ int netstore_get_dhcp_leases(network_store *s, const drv_network *net, const cha
                 g_ptr_array_add(out, g_steal_pointer(&all->pdata[i]));
         }
         *ret = out;
-        return 0;
-}
-
-int netstore_domain_interface_addresses(network_store *s, const vctl_driver *drv, drv_conn *conn,
-                                        const drv_domain *dom, unsigned int source,
-                                        unsigned int flags, GPtrArray **ret)
-{
-        g_autofree char *xml = NULL;
-        g_autoptr(domain_def) def = NULL;
-        g_autoptr(GPtrArray) out = NULL;
-
-        if (flags)
-                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NETWORK,
-                                      _("unsupported flags (0x%x) in getting interface "
-                                        "addresses"),
-                                      flags);
-        if (source != DRV_IFACE_ADDRESSES_SRC_LEASE)
-                return vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_NETWORK,
-                                      _("domain '%s': interface addresses from source %u are not "
-                                        "supported (only 'lease', from the DHCP server)"),
-                                      dom->name, source);
-        if (drv->is_active(conn, dom) != 1) {
-                if (!vctl_error_last())
-                        vctl_error_set(VCTL_ERR_OPERATION_INVALID, VCTL_FROM_DOMAIN,
-                                       _("domain '%s' is not running"), dom->name);
-                return -1;
-        }
-        xml = drv->get_xml_desc(conn, dom, 0);
-        if (!xml)
-                return -1;
-        {
-                /* the live XML says id='N', which a definition may not */
-                g_autoptr(GRegex) re = g_regex_new("^(<domain[^>]*?) id='[0-9]+'", 0, 0, NULL);
-                g_autofree char *plain =
-                        g_regex_replace(re, xml, -1, 0, "\\1", G_REGEX_MATCH_DEFAULT, NULL);
-
-                if (!plain || !(def = domain_def_parse(plain, strlen(plain), NULL)))
-                        return -1;
-        }
-        out = g_ptr_array_new_with_free_func((GDestroyNotify)drv_iface_free);
-        for (guint i = 0; i < def->devices.nets->len; i++) {
-                const domain_net *n = g_ptr_array_index(def->devices.nets, i);
-                g_autoptr(GPtrArray) leases = NULL;
-                g_autoptr(drv_network) net = NULL;
-                char mac[18];
-                drv_iface *iface;
-
-                if (n->type != DOMAIN_NET_NETWORK || !n->network)
-                        continue;
-                g_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", n->mac[0], n->mac[1],
-                           n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
-                net = netstore_lookup_by_name(s, n->network);
-                if (!net || netstore_get_dhcp_leases(s, net, mac, 0, &leases) < 0) {
-                        vctl_error_clear();
-                        continue;
-                }
-                if (!leases->len)
-                        continue;
-                iface = drv_iface_new(n->target_dev ? n->target_dev : "-", mac);
-                for (guint l = 0; l < leases->len; l++) {
-                        drv_network_lease *lease = g_ptr_array_index(leases, l);
-                        drv_iface_addr *a = g_new0(drv_iface_addr, 1);
-
-                        a->type = lease->type;
-                        a->addr = g_strdup(lease->ipaddr);
-                        a->prefix = lease->prefix;
-                        g_ptr_array_add(iface->addrs, a);
-                }
-                g_ptr_array_add(out, iface);
-        }
-        *ret = g_steal_pointer(&out);
         return 0;
 }
 

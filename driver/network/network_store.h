@@ -30,6 +30,7 @@ typedef struct network_backend {
 } network_backend;
 
 struct network_store {
+        gint refs; /* the owner's, and one per driver call in flight */
         GMutex lock;
         GPtrArray *objs; /* of network_obj, sorted by name when listed */
         domain_event_registry *events;
@@ -40,7 +41,12 @@ struct network_store {
 };
 
 network_store *network_store_new(const char *config_dir, const network_backend *backend);
-void network_store_free(network_store *s); /* accepts NULL */
+network_store *network_store_ref(network_store *s);
+void network_store_unref(network_store *s); /* accepts NULL */
+static inline void network_store_unrefp(network_store **p)
+{
+        network_store_unref(*p);
+}
 /* Reads config_dir's definitions and autostart links; the number loaded. */
 int network_store_load(network_store *s);
 /* Starts the autostart networks that are not active (errors logged). */
@@ -78,94 +84,95 @@ int netstore_event_register(network_store *s, const void *owner, const drv_netwo
 int netstore_event_deregister(network_store *s, const void *owner, int id);
 
 /* Defines the static driver-table wrappers and table NAME over the store
- * GET() returns (NULL: no networks on this connection, error set). */
+ * GET() returns with a reference, dropped when the call ends (NULL: no
+ * networks on this connection, error set). */
 #define NETSTORE_DRIVER(NAME, GET, DRV)                                                            \
         static int NAME##_list_all(drv_conn *c, unsigned int f, GPtrArray **r)                     \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_list_all(s, f, r) : -1;                                        \
         }                                                                                          \
         static drv_network *NAME##_lookup_by_name(drv_conn *c, const char *n)                      \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_lookup_by_name(s, n) : NULL;                                   \
         }                                                                                          \
         static drv_network *NAME##_lookup_by_uuid(drv_conn *c, const unsigned char *u)             \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_lookup_by_uuid(s, u) : NULL;                                   \
         }                                                                                          \
         static drv_network *NAME##_define_xml(drv_conn *c, const char *x, unsigned int f)          \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_define_xml(s, x, f) : NULL;                                    \
         }                                                                                          \
         static int NAME##_undefine(drv_conn *c, const drv_network *n)                              \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_undefine(s, n) : -1;                                           \
         }                                                                                          \
         static drv_network *NAME##_create_xml(drv_conn *c, const char *x, unsigned int f)          \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_create_xml(s, x, f) : NULL;                                    \
         }                                                                                          \
         static int NAME##_create(drv_conn *c, const drv_network *n)                                \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_create(s, n) : -1;                                             \
         }                                                                                          \
         static int NAME##_destroy(drv_conn *c, const drv_network *n)                               \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_destroy(s, n) : -1;                                            \
         }                                                                                          \
         static char *NAME##_get_xml_desc(drv_conn *c, const drv_network *n, unsigned int f)        \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_get_xml_desc(s, n, f) : NULL;                                  \
         }                                                                                          \
         static char *NAME##_get_bridge_name(drv_conn *c, const drv_network *n)                     \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_get_bridge_name(s, n) : NULL;                                  \
         }                                                                                          \
         static int NAME##_get_autostart(drv_conn *c, const drv_network *n, int *r)                 \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_get_autostart(s, n, r) : -1;                                   \
         }                                                                                          \
         static int NAME##_set_autostart(drv_conn *c, const drv_network *n, int a)                  \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_set_autostart(s, n, a) : -1;                                   \
         }                                                                                          \
         static int NAME##_is_active(drv_conn *c, const drv_network *n)                             \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_is_active(s, n) : -1;                                          \
         }                                                                                          \
         static int NAME##_is_persistent(drv_conn *c, const drv_network *n)                         \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_is_persistent(s, n) : -1;                                      \
         }                                                                                          \
         static int NAME##_get_dhcp_leases(drv_conn *c, const drv_network *n, const char *m,        \
                                           unsigned int f, GPtrArray **r)                           \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_get_dhcp_leases(s, n, m, f, r) : -1;                           \
         }                                                                                          \
         static int NAME##_domain_interface_addresses(                                              \
                 drv_conn *c, const drv_domain *d, unsigned int src, unsigned int f, GPtrArray **r) \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_domain_interface_addresses(s, &DRV, c, d, src, f, r) : -1;     \
         }                                                                                          \
         static int NAME##_event_register(drv_conn *c, const drv_network *n,                        \
                                          drv_network_event_fn fn, void *o, GDestroyNotify fr)      \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 if (!s) {                                                                          \
                         if (fr)                                                                    \
                                 fr(o);                                                             \
@@ -175,7 +182,7 @@ int netstore_event_deregister(network_store *s, const void *owner, int id);
         }                                                                                          \
         static int NAME##_event_deregister(drv_conn *c, int id)                                    \
         {                                                                                          \
-                network_store *s = GET(c);                                                         \
+                __attribute__((cleanup(network_store_unrefp))) network_store *s = GET(c);          \
                 return s ? netstore_event_deregister(s, c, id) : -1;                               \
         }                                                                                          \
         const vctl_network_driver NAME = {                                                         \

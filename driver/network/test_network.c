@@ -31,7 +31,7 @@ static network_store *test_network_store_new(void)
         network_obj *obj;
 
         if (!def) {
-                network_store_free(s);
+                network_store_unref(s);
                 return NULL;
         }
         g_mutex_lock(&s->lock);
@@ -53,10 +53,12 @@ static network_store *test_network_get(drv_conn *conn)
                 store = test_network_store_new();
                 g_once_init_leave(&once, 1);
         }
-        if (!store)
+        if (!store) {
                 vctl_error_set(VCTL_ERR_INTERNAL_ERROR, VCTL_FROM_TEST,
                                _("the test driver's networks could not be set up"));
-        return store;
+                return NULL;
+        }
+        return network_store_ref(store); /* the process keeps the first reference */
 }
 
 NETSTORE_DRIVER(vctl_test_network_driver, test_network_get, vctl_test_driver);

@@ -39,7 +39,7 @@ typedef struct qemu_launch { /* per-start runtime bits decided by the driver */
         char *run_dir;       /* the domain's own runtime directory: agent sockets */
         GArray *tap_fds;     /* of int: one per <interface type='network'|'bridge'>, in order */
         int spice_port;      /* picked by the driver for spice autoport; 0: none */
-        gboolean sandbox;    /* -sandbox on,obsolete=deny,... */
+        gboolean sandbox;    /* -sandbox on,obsolete=deny,...: a confined QEMU (qemu_confine.h) */
 } qemu_launch;
 
 void qemu_caps_free(qemu_caps *caps); /* accepts NULL */

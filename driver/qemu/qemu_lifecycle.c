@@ -6,6 +6,7 @@
 #include "driver/driver_priv.h"
 #include "driver/qemu/qemu_storage.h"
 #include "driver/qemu/qemu_driver.h"
+#include "driver/qemu/qemu_confine.h"
 #include "driver/qemu/qemu_interface.h"
 #include "driver/qemu/qemu_lifecycle_priv.h"
 #include "driver/qemu/qemu_process.h"
@@ -19,6 +20,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* one connection attempt while QEMU starts (then we look whether it died) */
@@ -134,12 +136,15 @@ static int qemu_vm_launch(qemu_vm *vm, domain_def *live, unsigned int flags)
         qemu_state *st = vm->st;
         g_autoptr(qemu_caps) caps = NULL;
         g_auto(GStrv) argv = NULL;
-        qemu_launch launch = {.monitor_path = vm->monitor_path, .run_dir = vm->dir};
+        qemu_launch launch = {
+                .monitor_path = vm->monitor_path, .run_dir = vm->dir, .sandbox = st->confine};
         qemu_status status = {.state = VCTL_DOMAIN_PAUSED,
                               .reason = VCTL_DOMAIN_PAUSED_STARTING_UP,
                               .monitor = vm->monitor_path,
                               .id = vm->id,
-                              .live = live};
+                              .live = live,
+                              .owners = vm->owners};
+        qemu_confine_user user = {0};
         gboolean exited;
         int log_fd, r;
 
@@ -152,28 +157,49 @@ static int qemu_vm_launch(qemu_vm *vm, domain_def *live, unsigned int flags)
         /* taps first: their names go into the live definition */
         if (qemu_interface_connect(vm->name, live, &taps) < 0)
                 return -1;
-        for (guint i = 0; i < taps->len; i++) {
-                int num = 3 + (int)i; /* where qemu_process_spawn_fds puts them */
+        if (st->confine) {
+                /* qemu_confine_spawn keeps them at their own numbers */
+                g_array_append_vals(tap_nums, taps->data, taps->len);
+        } else {
+                for (guint i = 0; i < taps->len; i++) {
+                        int num = 3 + (int)i; /* where qemu_process_spawn_fds puts them */
 
-                g_array_append_val(tap_nums, num);
+                        g_array_append_val(tap_nums, num);
+                }
         }
         launch.tap_fds = tap_nums;
+        if (st->confine &&
+            (qemu_confine_user_lookup(vm->name, &user) < 0 ||
+             qemu_confine_plan(vm->name, live,
+                               live->virt_type == DOMAIN_VIRT_KVM && caps->kvm_usable, &user,
+                               vm->owners) < 0)) {
+                g_ptr_array_set_size(vm->owners, 0);
+                qemu_interface_release(taps, NULL);
+                return -1;
+        }
         argv = qemu_command_build(live, caps, &launch);
         if (!argv) {
+                g_ptr_array_set_size(vm->owners, 0);
                 qemu_interface_release(taps, NULL);
                 return -1;
         }
         qemu_process_remove_dir(vm->dir); /* a stale one of a crashed vctld */
-        if (vctl_mkdir_p(vm->dir, 0700) < 0 || vctl_mkdir_p(st->log_dir, 0700) < 0) {
-                qemu_interface_release(taps, NULL);
-                return -1;
-        }
+        if (vctl_mkdir_p(vm->dir, 0700) < 0 || vctl_mkdir_p(st->log_dir, 0700) < 0)
+                goto fail_taps;
+        if (st->confine && qemu_confine_own_dir(vm->name, vm->dir, &user) < 0)
+                goto fail_taps;
+        /* the owners are remembered before they change: a vctld killed from
+         * here on still gives the files back (the pid 0 is no QEMU) */
+        if (vm->owners->len > 0 && (qemu_status_save(vm->status_path, &status) < 0 ||
+                                    qemu_confine_grant(vm->name, vm->owners) < 0))
+                goto fail_taps;
         log_fd = qemu_process_log_open(vm->log_path, argv, &vm->log_offset);
-        if (log_fd < 0) {
-                qemu_interface_release(taps, NULL);
-                goto fail_dir;
-        }
-        r = qemu_process_spawn_fds(vm->name, argv, log_fd, taps, &vm->pid);
+        if (log_fd < 0)
+                goto fail_taps;
+        if (st->confine)
+                r = qemu_confine_spawn(vm->name, argv, log_fd, &user, taps, &vm->pid);
+        else
+                r = qemu_process_spawn_fds(vm->name, argv, log_fd, taps, &vm->pid);
         close(log_fd);
         /* QEMU holds the taps now (or they go away with our fds) */
         qemu_interface_release(taps, NULL);
@@ -230,6 +256,9 @@ fail_dir : {
         /* removing the directory must not lose the error */
         vctl_error *err = vctl_error_copy(vctl_error_last());
 
+        qemu_confine_restore(vm->name, vm->owners);
+        g_ptr_array_set_size(vm->owners, 0);
+        unlink(vm->status_path);
         qemu_process_remove_dir(vm->dir);
         if (err) {
                 vctl_error_set(err->code, err->domain, "%s", err->message);
@@ -237,6 +266,10 @@ fail_dir : {
         }
 }
         return -1;
+
+fail_taps:
+        qemu_interface_release(taps, NULL);
+        goto fail_dir;
 }
 
 /* Starts the domain with uuid: its obj->live when set (create_xml), else a
@@ -282,6 +315,7 @@ static int qemu_start(qemu_state *st, const unsigned char *uuid, unsigned int fl
                                _("domain '%s' was undefined while it started"), vm->name);
                 qemu_process_kill(vm->name, vm->pidfd, QEMU_START_KILL_MS, FALSE);
                 qemu_process_reap(vm->pid);
+                qemu_confine_restore(vm->name, vm->owners);
                 unlink(vm->status_path);
                 qemu_process_remove_dir(vm->dir);
                 r = -1;
@@ -565,7 +599,13 @@ int qemu_lifecycle_init(qemu_state *st, const vctl_paths *paths)
         st->log_dir = g_build_filename(paths->log_dir, "qemu", NULL);
         st->vms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify)qemu_vm_unref);
-        if (vctl_mkdir_p(st->run_dir, 0700) < 0)
+        /* root in system mode: QEMU runs as vctl-qemu, which must get through
+         * RUN_DIR/qemu to its own directory (the status files stay 0600) */
+        st->confine = paths->system && geteuid() == 0;
+        if (vctl_mkdir_p(st->run_dir, st->confine ? 0711 : 0700) < 0 ||
+            (st->confine && chmod(st->run_dir, 0711) < 0 &&
+             vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
+                                  "cannot open '%s' to the QEMU user", st->run_dir) < 0))
                 return -1;
         st->ev_ctx = g_main_context_new();
         st->ev_thread = g_thread_new("vctl-qemu-events", qemu_event_thread, st);

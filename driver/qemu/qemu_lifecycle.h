@@ -18,6 +18,7 @@
 typedef struct qemu_state {
         gint refs; /* the daemon's and one per connection */
         gboolean system;
+        gboolean confine; /* system mode as root: QEMU runs as vctl-qemu (qemu_confine.h) */
         qemu_store *store;
         domain_list *domains;
         domain_event_registry *events;

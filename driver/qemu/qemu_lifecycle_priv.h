@@ -33,6 +33,7 @@ typedef struct qemu_vm {
         goffset log_offset; /* where this run's lines begin */
         qmp *mon;           /* closed only when the vm is freed */
         gint shutdown_seen; /* atomic: QEMU said SHUTDOWN, so its exit is a shutdown */
+        GPtrArray *owners;  /* of qemu_owner: files handed to a confined QEMU */
 
         /* under the list lock */
         GSource *exit_src; /* watches pidfd in the event thread */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "driver/driver_priv.h"
+#include "driver/qemu/qemu_confine.h"
 #include "driver/qemu/qemu_lifecycle_priv.h"
 #include "driver/qemu/qemu_process.h"
 #include "driver/qemu/qemu_status.h"
@@ -96,6 +97,10 @@ static void qemu_reconnect_one(qemu_state *st, const char *file)
         g_free(vm->dir);
         vm->dir = g_path_get_dirname(s->monitor);
         vm->log_offset = stat(vm->log_path, &stbuf) == 0 ? stbuf.st_size : 0;
+        if (s->owners) {
+                g_ptr_array_unref(vm->owners);
+                vm->owners = g_steal_pointer(&s->owners);
+        }
         domain_list_unlock(st->domains);
 
         r = qemu_process_open(s->pid, s->start_time, &vm->pidfd);
@@ -148,6 +153,7 @@ kill:
         }
 lost:
         g_clear_pointer(&vm->mon, qmp_close);
+        qemu_confine_restore(vm->name, vm->owners);
         unlink(path);
         qemu_process_remove_dir(vm->dir);
         domain_list_lock(st->domains);

@@ -9,6 +9,9 @@
  * state is libvirt's status-file name of the state ("running", "paused",
  * "shutdown", ...), reason the number of the state's reason; starttime is
  * field 22 of /proc/PID/stat, so a reused pid is never mistaken for QEMU.
+ * After <domain>, one <owner path='/img/a.qcow2' uid='0' gid='0'
+ * mode='0600' as-uid='998' as-gid='998'/> per file handed to a confined
+ * QEMU (qemu_confine.h): what to give back when it stops.
  * Written atomically (a vctld killed at any moment leaves the old or the new
  * file), mode 0600. */
 #pragma once
@@ -16,6 +19,20 @@
 #include "conf/domain_conf.h"
 
 #include <sys/types.h>
+
+/* A file handed to the confined QEMU's user, and what it was before. */
+typedef struct qemu_owner {
+        char *path;
+        uid_t uid; /* the original owner, group and mode */
+        gid_t gid;
+        mode_t mode;
+        uid_t as_uid; /* whom it was given to */
+        gid_t as_gid;
+        mode_t as_mode;
+        gboolean create; /* not on disk yet: created empty (a chardev's file) at grant */
+} qemu_owner;
+
+void qemu_owner_free(qemu_owner *owner); /* accepts NULL */
 
 typedef struct qemu_status {
         int state;  /* VCTL_DOMAIN_* */
@@ -25,6 +42,7 @@ typedef struct qemu_status {
         char *monitor;
         int id;
         domain_def *live;
+        GPtrArray *owners; /* of qemu_owner; NULL or empty: none */
 } qemu_status;
 
 void qemu_status_free(qemu_status *status); /* accepts NULL */

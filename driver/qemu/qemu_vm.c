@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "driver/driver_priv.h"
+#include "driver/qemu/qemu_confine.h"
 #include "driver/qemu/qemu_lifecycle_priv.h"
 #include "driver/qemu/qemu_process.h"
 #include "driver/qemu/qemu_status.h"
@@ -38,6 +39,7 @@ void qemu_vm_unref(qemu_vm *vm)
         g_free(vm->monitor_path);
         g_free(vm->status_path);
         g_free(vm->log_path);
+        g_ptr_array_unref(vm->owners);
         g_free(vm);
 }
 
@@ -56,6 +58,7 @@ qemu_vm *qemu_vm_new(qemu_state *st, const char *name, const unsigned char *uuid
         g_mutex_init(&vm->job);
         vm->pidfd = -1;
         vm->stop_reason = -1;
+        vm->owners = g_ptr_array_new_with_free_func((GDestroyNotify)qemu_owner_free);
         vm->dir = g_build_filename(st->run_dir, name, NULL);
         vm->monitor_path = g_build_filename(vm->dir, "monitor.sock", NULL);
         /* a long name must not make the socket path too long for sun_path */
@@ -104,6 +107,7 @@ void qemu_vm_save_status_locked(qemu_vm *vm, const domain_obj *obj)
                 .monitor = vm->monitor_path,
                 .id = vm->id,
                 .live = obj->live,
+                .owners = vm->owners,
         };
 
         if (!obj->live || qemu_status_save(vm->status_path, &s) < 0) {
@@ -156,6 +160,9 @@ static gboolean qemu_vm_stopped_locked(qemu_vm *vm, domain_event_queue *q, int *
                 domain_obj_set_shutoff(st->domains, obj, reason);
                 domain_event_queue_push(q, ev, VCTL_DOMAIN_EVENT_STOPPED, detail);
         }
+        /* before the status file goes: it is what remembers the owners */
+        qemu_confine_restore(vm->name, vm->owners);
+        g_ptr_array_set_size(vm->owners, 0);
         if (unlink(vm->status_path) < 0 && errno != ENOENT)
                 log_warning(_("domain '%s': cannot remove its status file '%s': %s"), vm->name,
                             vm->status_path, g_strerror(errno));
