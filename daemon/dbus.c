@@ -6,6 +6,7 @@
 
 #include "daemon/dbus_priv.h"
 #include "daemon/dbus_resources.h"
+#include "daemon/polkit.h"
 #include "lib/util/error.h"
 #include "lib/util/i18n.h"
 #include "lib/util/log.h"
@@ -25,6 +26,7 @@
 typedef struct dbus_caller {
         uid_t uid;
         pid_t pid;
+        guint64 start_time; /* of pid; 0 when unknown or not needed */
 } dbus_caller;
 
 struct dbus_service {
@@ -125,6 +127,19 @@ static void dbus_return_error(GDBusMethodInvocation *inv)
 
 /* ---- who calls ---- */
 
+/* polkit resolves a system-bus-name subject on the system bus: on a session
+ * bus the caller is named by its process instead. */
+static void dbus_subject(dbus_service *svc, const char *sender, const dbus_caller *c,
+                         access_subject *ret)
+{
+        *ret = (access_subject){
+                .uid = c->uid,
+                .pid = c->pid,
+                .start_time = c->start_time,
+                .bus_name = svc->system ? sender : NULL,
+        };
+}
+
 /* The uid and pid of a caller, from the bus (cached per unique name). */
 static int dbus_caller_identify(dbus_service *svc, const char *sender, access_subject *ret)
 {
@@ -140,7 +155,7 @@ static int dbus_caller_identify(dbus_service *svc, const char *sender, access_su
         g_mutex_lock(&svc->callers_lock);
         c = g_hash_table_lookup(svc->callers, sender);
         if (c)
-                *ret = (access_subject){.uid = c->uid, .pid = c->pid, .bus_name = sender};
+                dbus_subject(svc, sender, c, ret);
         g_mutex_unlock(&svc->callers_lock);
         if (c)
                 return 0;
@@ -163,12 +178,14 @@ static int dbus_caller_identify(dbus_service *svc, const char *sender, access_su
         c = g_new(dbus_caller, 1);
         c->uid = (uid_t)uid;
         c->pid = (pid_t)pid;
+        /* polkit's unix-process subject (session bus) wants it */
+        c->start_time = svc->system ? 0 : polkit_pid_start_time(c->pid);
         g_mutex_lock(&svc->callers_lock);
         if (g_hash_table_size(svc->callers) >= DBUS_CALLERS_MAX)
                 g_hash_table_remove_all(svc->callers);
         g_hash_table_replace(svc->callers, g_strdup(sender), c);
+        dbus_subject(svc, sender, c, ret);
         g_mutex_unlock(&svc->callers_lock);
-        *ret = (access_subject){.uid = (uid_t)uid, .pid = (pid_t)pid, .bus_name = sender};
         return 0;
 }
 
