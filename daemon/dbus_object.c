@@ -10,9 +10,6 @@
 
 #include <string.h>
 
-/* a node: '_' and a canonical UUID with '_' for '-' */
-#define DBUS_NODE_LEN (1 + VCTL_UUID_STRING_LEN - 1)
-
 const dbus_kind dbus_kinds[DBUS_N_KINDS] = {
         [DBUS_KIND_DOMAIN] = {"domain", DBUS_IFACE_DOMAIN, "org.vctl.Domain.xml",
                               dbus_domain_methods, dbus_domain_available, dbus_node_is_uuid,
@@ -38,41 +35,6 @@ char *dbus_object_path(const dbus_conn_obj *co, dbus_kind_id kind,
         return g_strdup_printf("%s/_%s", co->kind_path[kind], buf);
 }
 
-int dbus_node_uuid(const char *node, unsigned char ret_uuid[VCTL_UUID_LEN])
-{
-        char buf[VCTL_UUID_STRING_LEN];
-        char canon[VCTL_UUID_STRING_LEN];
-        unsigned char uuid[VCTL_UUID_LEN];
-
-        if (!node || node[0] != '_' || strlen(node) != DBUS_NODE_LEN)
-                return -1;
-        memcpy(buf, node + 1, sizeof(buf));
-        g_strdelimit(buf, "_", '-');
-        if (vctl_uuid_parse(buf, uuid) < 0)
-                return -1;
-        /* one path per object: only the canonical (lowercase 8-4-4-4-12) form */
-        if (!g_str_equal(vctl_uuid_format(uuid, canon), buf))
-                return -1;
-        memcpy(ret_uuid, uuid, VCTL_UUID_LEN);
-        return 0;
-}
-
-gboolean dbus_node_is_uuid(const char *node)
-{
-        unsigned char uuid[VCTL_UUID_LEN];
-
-        return dbus_node_uuid(node, uuid) == 0;
-}
-
-char *dbus_uuid_node(const unsigned char uuid[VCTL_UUID_LEN])
-{
-        char buf[VCTL_UUID_STRING_LEN];
-
-        vctl_uuid_format(uuid, buf);
-        g_strdelimit(buf, "-", '_');
-        return g_strconcat("_", buf, NULL);
-}
-
 int dbus_resolve_uuid(dbus_call *call, const char *node, unsigned char ret_uuid[VCTL_UUID_LEN])
 {
         if (dbus_node_uuid(node, ret_uuid) == 0)
@@ -81,47 +43,6 @@ int dbus_resolve_uuid(dbus_call *call, const char *node, unsigned char ret_uuid[
                               _("'%s' is not an object path of vctld (expected %s/_UUID with "
                                 "'_' for '-')"),
                               g_dbus_method_invocation_get_object_path(call->inv), call->co->path);
-}
-
-char *dbus_node_encode(const char *s)
-{
-        GString *out = g_string_sized_new(strlen(s) * 3 + 1);
-
-        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-                if (g_ascii_isalnum(*p))
-                        g_string_append_c(out, (char)*p);
-                else
-                        g_string_append_printf(out, "_%02x", *p);
-        }
-        return g_string_free(out, FALSE);
-}
-
-char *dbus_node_decode(const char *node)
-{
-        GString *out;
-
-        if (!node || !*node)
-                return NULL;
-        out = g_string_sized_new(strlen(node));
-        for (const char *p = node; *p; p++) {
-                int hi, lo;
-
-                if (g_ascii_isalnum(*p)) {
-                        g_string_append_c(out, *p);
-                        continue;
-                }
-                hi = *p == '_' ? g_ascii_xdigit_value(p[1]) : -1;
-                lo = hi >= 0 ? g_ascii_xdigit_value(p[2]) : -1;
-                /* one encoding per string: no NUL, no escaped alphanumeric */
-                if (lo < 0 || (hi == 0 && lo == 0) || g_ascii_isalnum((char)(hi * 16 + lo)) ||
-                    g_ascii_isupper(p[1]) || g_ascii_isupper(p[2])) {
-                        g_string_free(out, TRUE);
-                        return NULL;
-                }
-                g_string_append_c(out, (char)(hi * 16 + lo));
-                p += 2;
-        }
-        return g_string_free(out, FALSE);
 }
 
 char *dbus_vol_path(const dbus_conn_obj *co, const char *key)

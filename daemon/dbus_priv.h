@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "daemon/access.h"
+#include "daemon/dbus_path.h"
 #include "daemon/dbus.h"
 #include "driver/driver.h"
 
@@ -140,18 +141,10 @@ char *dbus_object_path(const dbus_conn_obj *co, dbus_kind_id kind,
                        const unsigned char uuid[VCTL_UUID_LEN]);
 /* <conn>/storagevol/<key encoded> */
 char *dbus_vol_path(const dbus_conn_obj *co, const char *key);
-/* The UUID of a node ("_c7a5fdbd_edaf_..."); 0 or -1 (no error set). */
-int dbus_node_uuid(const char *node, unsigned char ret_uuid[VCTL_UUID_LEN]);
-gboolean dbus_node_is_uuid(const char *node);
-/* The node of a UUID, for list_nodes. */
-char *dbus_uuid_node(const unsigned char uuid[VCTL_UUID_LEN]);
 /* For a kind's resolve: the UUID in node, or -1 with an error naming the
  * path. */
 int dbus_resolve_uuid(dbus_call *call, const char *node, unsigned char ret_uuid[VCTL_UUID_LEN]);
-/* Any string as a node (_XX for every byte but [A-Za-z0-9]), and back
- * (NULL when node is not such an encoding). */
-char *dbus_node_encode(const char *s);
-char *dbus_node_decode(const char *node);
+
 /* Emits PropertiesChanged (iface, changed) on path; takes changed. */
 void dbus_emit_changed(dbus_conn_obj *co, const char *path, const char *iface,
                        GVariantBuilder *changed);
