@@ -41,6 +41,7 @@ struct dbus_service {
         guint owner_id;
         gboolean connecting; /* the asynchronous connect has not called back */
         gboolean stopped;    /* dbus_service_stop ran while connecting */
+        gint64 last_call;    /* g_get_monotonic_time() of the last call; main thread */
         GThreadPool *calls;
         GThreadPool *events; /* one thread: signals keep the driver's order */
         GDBusNodeInfo *connect_info, *kind_info[DBUS_N_KINDS];
@@ -395,6 +396,8 @@ void dbus_call_queue(dbus_conn_obj *co, const dbus_method *m, GDBusMethodInvocat
         dbus_call *call;
         g_autoptr(GError) err = NULL;
 
+        svc->last_call = g_get_monotonic_time();
+
         if (g_thread_pool_unprocessed(svc->calls) >= DBUS_CALLS_QUEUED_MAX) {
                 vctl_error_set(VCTL_ERR_RESOURCE_BUSY, VCTL_FROM_RPC,
                                _("vctld is busy: %u D-Bus calls are waiting; try again later"),
@@ -664,8 +667,13 @@ static char *dbus_bus_address(dbus_service *svc, gboolean rooted)
 {
         const char *var = svc->system ? "DBUS_SYSTEM_BUS_ADDRESS" : "DBUS_SESSION_BUS_ADDRESS";
         const char *addr = g_getenv(var);
+        const char *starter = g_getenv("DBUS_STARTER_BUS_TYPE");
         g_autofree char *socket = NULL;
 
+        /* started by the bus itself (activation): that bus */
+        if (starter && g_str_equal(starter, svc->system ? "system" : "session") &&
+            g_getenv("DBUS_STARTER_ADDRESS") && *g_getenv("DBUS_STARTER_ADDRESS"))
+                return g_strdup(g_getenv("DBUS_STARTER_ADDRESS"));
         if (addr && *addr)
                 return g_strdup(addr);
         if (rooted) {
@@ -736,6 +744,14 @@ dbus_service *dbus_service_start(const vctld_config *cfg, gboolean system, gbool
         log_debug("D-Bus: connecting to %s at %s", system ? "the system bus" : "the session bus",
                   addr);
         return svc;
+}
+
+gboolean dbus_service_busy(guint seconds, void *data)
+{
+        dbus_service *svc = data;
+
+        return svc && svc->last_call &&
+               g_get_monotonic_time() - svc->last_call < (gint64)seconds * G_USEC_PER_SEC;
 }
 
 void dbus_service_reload(const vctld_config *cfg, void *data)

@@ -23,5 +23,9 @@ dbus_service *dbus_service_start(const vctld_config *cfg, gboolean system, gbool
  * (as svc, for the server's reload hook). */
 void dbus_service_reload(const vctld_config *cfg, void *svc);
 
+/* For the server's idle timeout: whether a D-Bus call came within the last
+ * seconds. Main thread; accepts NULL (FALSE). */
+gboolean dbus_service_busy(guint seconds, void *svc);
+
 /* Releases the name, waits for the calls in flight, closes. Accepts NULL. */
 void dbus_service_stop(dbus_service *svc);

@@ -126,6 +126,8 @@ static gboolean server_on_idle(gpointer data)
 
         if (server_has_running_guests())
                 return G_SOURCE_CONTINUE;
+        if (srv->busy_hook && srv->busy_hook(srv->idle_timeout, srv->busy_data))
+                return G_SOURCE_CONTINUE;
         log_info(_("no clients for %u seconds; exiting"), srv->idle_timeout);
         server_quit(srv);
         return G_SOURCE_CONTINUE;

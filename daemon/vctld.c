@@ -159,6 +159,8 @@ static int vctld_run(vctld_options *o)
         dbus = dbus_service_start(&cfg, system, o->root != NULL, server_default_uri(srv));
         srv->reload_hook = dbus_service_reload;
         srv->reload_data = dbus;
+        srv->busy_hook = dbus_service_busy;
+        srv->busy_data = dbus;
         sd_notify_state("READY=1");
         server_run(srv);
         dbus_service_stop(dbus);

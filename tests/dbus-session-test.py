@@ -11,6 +11,8 @@ property (and vctl sees it over the socket); errors carry org.vctl.Error.*
 names and messages naming the object. test:///default's networks and
 storage pools likewise (NetworkEvent; the pools' PropertiesChanged). vctld keeps serving its socket when
 the bus is unreachable or dbus = no, and releases the name when it stops.
+The bus starts a session vctld from the installed activation file, and
+D-Bus calls keep it from its idle exit.
 """
 
 import os
@@ -112,12 +114,73 @@ def main():
     t = L.Tap()
     tmp = L.make_tmp()
     procs = L.Procs()
+    activated = []
     try:
         run(t, src, vctld, vctl, tmp, procs)
+        activation(t, src, vctld, tmp, procs, activated)
     finally:
+        for pid in activated:
+            try:
+                os.kill(pid, L.signal.SIGTERM)
+            except OSError:
+                pass
         procs.stop_all()
         L.rm_tmp(tmp)
     t.done()
+
+
+def activation(t, src, vctld, tmp, procs, activated):
+    """daemon/dbus/org.vctl.session.service.in, with the build's vctld and a
+    2 s idle timeout, in the servicedir of a bus of our own."""
+    with open(os.path.join(src, "daemon", "dbus", "org.vctl.session.service.in")) as f:
+        template = f.read()
+    ok = "Exec=@sbindir@/vctld --session --timeout 120" in template
+    if not t.ok(ok, "the session activation file starts vctld --session with an idle timeout",
+                template):
+        return
+    services = os.path.join(tmp, "services")
+    os.makedirs(services)
+    with open(os.path.join(services, "org.vctl.service"), "w") as f:
+        f.write(template.replace("@sbindir@/vctld", vctld).replace("--timeout 120",
+                                                                     "--timeout 2"))
+    env = session_env(os.path.join(tmp, "act"), "")
+    env.pop("DBUS_SESSION_BUS_ADDRESS")
+    conf = L.SESSION_CONF.replace("<auth>EXTERNAL</auth>",
+                                  "<auth>EXTERNAL</auth>\n  <servicedir>%s</servicedir>" % services)
+    os.makedirs(os.path.join(tmp, "act"), exist_ok=True)
+    procs_env = dict(env)
+    address = start_bus_env(procs, tmp, "act-bus", conf, procs_env)
+    bus = L.connect(address)
+    t.ok(not L.has_owner(bus, NAME), "nobody owns org.vctl on the new bus")
+    conn = dbus.Interface(bus.get_object(NAME, TEST), "org.vctl.Connect")
+    name, doms = L.dbus_error(conn.ListDomains, 0, timeout=60)
+    t.ok(name is None and len(doms) == 1, "a call to org.vctl starts vctld through the bus",
+         "%s: %s" % (name, doms))
+    if name is not None:
+        return
+    pid = int(bus.get_object("org.freedesktop.DBus", "/org/freedesktop/DBus").
+              GetConnectionUnixProcessID(NAME, dbus_interface="org.freedesktop.DBus"))
+    activated.append(pid)
+    for _ in range(6):  # 6 s: three idle periods
+        conn.ListDomains(0)
+        L.time.sleep(1)
+    t.ok(L.has_owner(bus, NAME), "calls every second keep it past its 2 s idle timeout")
+    t.ok(L.wait_for(lambda: not L.has_owner(bus, NAME), 15),
+         "without calls it exits when idle")
+
+
+def start_bus_env(procs, tmp, name, conf_text, env):
+    """A private dbus-daemon with conf_text (its %(socket)s filled in) and
+    env for the services it starts; its address."""
+    sock = os.path.join(tmp, name + ".sock")
+    conf = os.path.join(tmp, name + ".conf")
+    with open(conf, "w") as f:
+        f.write(conf_text % {"socket": sock})
+    procs.start(["dbus-daemon", "--nofork", "--nopidfile", "--config-file=" + conf],
+                os.path.join(tmp, name + ".log"), env=env)
+    if not L.wait_for(lambda: os.path.exists(sock), 10):
+        raise RuntimeError("dbus-daemon did not create %s within 10 s" % sock)
+    return "unix:path=" + sock
 
 
 def session_env(tmp, address):
