@@ -113,7 +113,8 @@ static gboolean server_has_running_guests(void)
         vctl_error_clear();
         if (!dc)
                 return FALSE;
-        if (drv->list_all_domains(dc, VCTL_LIST_DOMAINS_ACTIVE, &doms) == 0)
+        /* it returns the count */
+        if (drv->list_all_domains(dc, VCTL_LIST_DOMAINS_ACTIVE, &doms) >= 0)
                 running = doms->len > 0;
         drv->close(dc);
         vctl_error_clear();

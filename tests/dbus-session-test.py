@@ -49,6 +49,14 @@ QEMU_XML = """<domain type='qemu'>
 """
 QEMU_UUID = "8f1c2f0e-5a3b-4c1d-9e2f-0a1b2c3d4e5f"
 
+IDLE_XML = """<domain type='qemu'>
+  <name>dbusidle</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+</domain>
+"""
+
 NET_XML = """<network>
   <name>dbusnet</name>
   <uuid>0b7c3a52-4f6e-4d1a-8c2b-9e0f1a2b3c4d</uuid>
@@ -125,6 +133,7 @@ def main():
             except OSError:
                 pass
         procs.stop_all()
+        L.kill_guests(tmp)
         L.rm_tmp(tmp)
     t.done()
 
@@ -165,8 +174,17 @@ def activation(t, src, vctld, tmp, procs, activated):
         conn.ListDomains(0)
         L.time.sleep(1)
     t.ok(L.has_owner(bus, NAME), "calls every second keep it past its 2 s idle timeout")
+    # a running guest keeps it too: QEMU with no boot device idles in its BIOS
+    if L.shutil.which("qemu-system-x86_64"):
+        qconn = dbus.Interface(bus.get_object(NAME, QEMU), "org.vctl.Connect")
+        gpath = qconn.DomainCreateXML(IDLE_XML, 0, timeout=120)
+        L.time.sleep(7)
+        t.ok(L.has_owner(bus, NAME), "a running guest keeps it past its idle timeout")
+        dbus.Interface(bus.get_object(NAME, gpath), "org.vctl.Domain").Destroy(0, timeout=60)
+    else:
+        t.skip("a running guest keeps vctld", "qemu-system-x86_64 is not installed")
     t.ok(L.wait_for(lambda: not L.has_owner(bus, NAME), 15),
-         "without calls it exits when idle")
+         "without calls and guests it exits when idle")
 
 
 def start_bus_env(procs, tmp, name, conf_text, env):

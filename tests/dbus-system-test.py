@@ -140,27 +140,11 @@ def main():
         run(t, src, build, vctld, tmp, procs, users[0], users[1])
     finally:
         procs.stop_all()
-        kill_guests(tmp)
+        L.kill_guests(tmp)
         for user in created:
             accounts("userdel", user)
         L.rm_tmp(tmp)
     t.done()
-
-
-def kill_guests(tmp):
-    """QEMUs whose status file lies under tmp and whose command line names
-    it: vctld leaves guests running by design."""
-    for root, _, files in os.walk(tmp):
-        for f in files:
-            if not (f.endswith(".xml") and root.endswith("/run/vctl/qemu")):
-                continue
-            try:
-                m = re.search(r"<domstatus .* pid='(\d+)'", open(os.path.join(root, f)).read())
-                pid = int(m.group(1)) if m else 0
-                if pid and tmp in open("/proc/%d/cmdline" % pid).read().replace("\0", " "):
-                    os.kill(pid, 9)
-            except (OSError, ValueError):
-                pass
 
 
 def run(t, src, build, vctld, tmp, procs, allowed, denied):

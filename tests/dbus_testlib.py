@@ -3,6 +3,7 @@ pointed at it, signal collection and bounded waits. Every process started
 here is ended by pid; every wait has a deadline."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -278,6 +279,22 @@ def dbus_error(fn, *args, **kw):
         return None, fn(*args, **kw)
     except dbus.exceptions.DBusException as e:
         return e.get_dbus_name(), e.get_dbus_message()
+
+
+def kill_guests(tmp):
+    """QEMUs whose status file lies under tmp and whose command line names
+    it: vctld leaves guests running by design."""
+    for root, _, files in os.walk(tmp):
+        for f in files:
+            if not (f.endswith(".xml") and root.endswith("/run/vctl/qemu")):
+                continue
+            try:
+                m = re.search(r"<domstatus .* pid='(\d+)'", open(os.path.join(root, f)).read())
+                pid = int(m.group(1)) if m else 0
+                if pid and tmp in open("/proc/%d/cmdline" % pid).read().replace("\0", " "):
+                    os.kill(pid, 9)
+            except (OSError, ValueError):
+                pass
 
 
 def make_tmp():
