@@ -10,6 +10,7 @@
 #include "lib/util/i18n.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <string.h>
 
 #define CONFIG_GROUP    "vctld"
@@ -25,7 +26,9 @@ typedef enum {
         KEY_ACCESS_DRIVERS,
         KEY_STR,
         KEY_PATH,
-        KEY_DNLIST
+        KEY_DNLIST,
+        KEY_BOOL,
+        KEY_BUS_NAME,
 } config_key_kind;
 
 typedef struct config_key {
@@ -64,6 +67,8 @@ static const config_key config_keys[] = {
         KEY(tls_no_verify_certificate, KEY_UINT, 0, 1),
         KEY(tls_allowed_dn_list, KEY_DNLIST, 0, CONFIG_LIST_MAX),
         KEY(tls_priority, KEY_STR, 1, CONFIG_STR_MAX),
+        KEY(dbus, KEY_BOOL, 0, 1),
+        KEY(dbus_name, KEY_BUS_NAME, 0, 0),
 };
 
 void config_init_defaults(vctld_config *cfg)
@@ -83,6 +88,8 @@ void config_init_defaults(vctld_config *cfg)
                 .auth_unix_ro = VCTLD_AUTH_POLKIT,
                 .tls_port = 16514,
                 .tls_priority = "NORMAL",
+                .dbus = TRUE,
+                .dbus_name = "org.vctl",
         };
 }
 
@@ -293,6 +300,25 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
                 cfg->has_dn_list = TRUE;
                 return 0;
         }
+        case KEY_BOOL:
+                if (g_str_equal(value, "yes") || g_str_equal(value, "1"))
+                        *(gboolean *)field = TRUE;
+                else if (g_str_equal(value, "no") || g_str_equal(value, "0"))
+                        *(gboolean *)field = FALSE;
+                else
+                        return config_error(path, data, k->name,
+                                            _("%s: '%s' is neither yes nor no"), k->name, value);
+                return 0;
+        case KEY_BUS_NAME:
+                /* a well-known name: a unique one (":1.5") cannot be owned */
+                if (strlen(value) >= sizeof(((vctld_config *)NULL)->dbus_name) ||
+                    !g_dbus_is_name(value) || g_dbus_is_unique_name(value))
+                        return config_error(path, data, k->name,
+                                            _("%s: '%s' is not a D-Bus well-known name such "
+                                              "as \"org.vctl\""),
+                                            k->name, value);
+                g_strlcpy(field, value, sizeof(((vctld_config *)NULL)->dbus_name));
+                return 0;
         }
         g_assert_not_reached();
 }
@@ -385,6 +411,10 @@ static char *config_value_string(const vctld_config *cfg, const config_key *k)
         case KEY_PATH:
         case KEY_DNLIST:
                 return g_strdup_printf("\"%s\"", (const char *)field);
+        case KEY_BOOL:
+                return g_strdup(*(const gboolean *)field ? "yes" : "no");
+        case KEY_BUS_NAME:
+                return g_strdup(field);
         }
         g_assert_not_reached();
 }

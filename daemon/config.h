@@ -39,6 +39,10 @@ typedef struct vctld_config {
         char tls_allowed_dn_list[CONFIG_LIST_MAX];
         gboolean has_dn_list;
         char tls_priority[CONFIG_STR_MAX]; /* GnuTLS priority string, "NORMAL" */
+
+        /* D-Bus service (daemon/dbus.c) */
+        gboolean dbus;       /* serve org.vctl on the system or session bus */
+        char dbus_name[256]; /* well-known name to own; D-Bus names are <= 255 */
 } vctld_config;
 
 /* auth_unix_rw / auth_unix_ro */

@@ -113,7 +113,8 @@ static gboolean server_has_running_guests(void)
         vctl_error_clear();
         if (!dc)
                 return FALSE;
-        if (drv->list_all_domains(dc, VCTL_LIST_DOMAINS_ACTIVE, &doms) == 0)
+        /* it returns the count */
+        if (drv->list_all_domains(dc, VCTL_LIST_DOMAINS_ACTIVE, &doms) >= 0)
                 running = doms->len > 0;
         drv->close(dc);
         vctl_error_clear();
@@ -125,6 +126,8 @@ static gboolean server_on_idle(gpointer data)
         vctld_server *srv = data;
 
         if (server_has_running_guests())
+                return G_SOURCE_CONTINUE;
+        if (srv->busy_hook && srv->busy_hook(srv->idle_timeout, srv->busy_data))
                 return G_SOURCE_CONTINUE;
         log_info(_("no clients for %u seconds; exiting"), srv->idle_timeout);
         server_quit(srv);
@@ -528,6 +531,8 @@ void server_reload(vctld_server *srv)
         /* checks of calls already running keep the old setting */
         access_set_polkit(cfg.access_polkit);
         server_warn_open(&cfg);
+        if (srv->reload_hook)
+                srv->reload_hook(&srv->cfg, srv->reload_data);
 }
 
 void server_run(vctld_server *srv)

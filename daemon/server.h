@@ -28,6 +28,14 @@ typedef struct vctld_server {
         GSource *idle_src;
         GPtrArray *signal_srcs;
         tls_server *tls; /* the TLS listeners' credentials, or NULL */
+        /* called by server_reload with the new configuration (D-Bus) */
+        void (*reload_hook)(const vctld_config *cfg, void *data);
+        void *reload_data;
+        /* asked before the idle timeout ends the daemon: whether a client
+         * other than the sockets' (D-Bus) was served within that many
+         * seconds */
+        gboolean (*busy_hook)(guint seconds, void *data);
+        void *busy_data;
 } vctld_server;
 
 /* Takes paths. */

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include "daemon/config.h"
+#include "daemon/dbus.h"
 #include "daemon/dispatch.h"
 #include "daemon/pidfile.h"
 #include "daemon/sd.h"
@@ -116,6 +117,7 @@ static int vctld_run(vctld_options *o)
         g_autoptr(vctl_paths) paths = vctl_paths_new(system, o->root);
         g_autofree char *pid_path = NULL;
         vctld_server *srv;
+        dbus_service *dbus;
         vctld_config cfg;
         int pid_fd;
 
@@ -153,8 +155,15 @@ static int vctld_run(vctld_options *o)
         }
         log_info(_("vctld %s ready (%s mode, %s)"), PACKAGE_VERSION, system ? "system" : "session",
                  srv->paths->run_dir);
+        /* after the sockets: D-Bus is an extra, never a reason not to start */
+        dbus = dbus_service_start(&cfg, system, o->root != NULL, server_default_uri(srv));
+        srv->reload_hook = dbus_service_reload;
+        srv->reload_data = dbus;
+        srv->busy_hook = dbus_service_busy;
+        srv->busy_data = dbus;
         sd_notify_state("READY=1");
         server_run(srv);
+        dbus_service_stop(dbus);
         server_free(srv);
         /* guests keep running: the drivers only let go of their state */
         vctld_drivers_cleanup(G_N_ELEMENTS(vctld_drivers));

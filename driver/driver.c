@@ -36,10 +36,10 @@ void drv_domain_free(drv_domain *dom)
 int drv_check_flags(unsigned int flags, unsigned int supported, const char *what)
 {
         if (flags & ~supported)
-                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_DOMAIN,
-                                      /* TRANSLATORS: %s is what was asked: "starting a domain", ... */
-                                      _("unsupported flags (0x%x) in %s"), flags & ~supported,
-                                      what);
+                return vctl_error_set(
+                        VCTL_ERR_INVALID_ARG, VCTL_FROM_DOMAIN,
+                        /* TRANSLATORS: %s is what was asked: "starting a domain", ... */
+                        _("unsupported flags (0x%x) in %s"), flags & ~supported, what);
         return 0;
 }
 

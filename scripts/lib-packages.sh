@@ -13,6 +13,11 @@ vctl_packages=(
         qemu-system-x86 qemu-utils ovmf busybox-static linux-image-amd64 cpio
         dnsmasq-base nftables iproute2
 )
+# The D-Bus service's tests: a private dbus-daemon (and polkitd), python3-dbus
+# on a GLib main loop, gdbus (libglib2.0-bin) and busctl (systemd).
+vctl_packages+=(
+        dbus-daemon python3-dbus python3-gi libglib2.0-bin systemd polkitd
+)
 # polkit: a private system bus and polkitd, real users and group vctl
 # (tests/polkit-test.sh)
 vctl_packages+=(polkitd dbus-daemon dbus-bin systemd passwd util-linux)

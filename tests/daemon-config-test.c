@@ -252,6 +252,34 @@ static void test_load_file(void)
         g_rmdir(dir);
 }
 
+/* dbus and dbus_name (daemon/dbus.c) */
+static void test_dbus_keys(void)
+{
+        static const char *const bad[] = {
+                "[vctld]\ndbus = maybe\n",     "[vctld]\ndbus_name = org\n",
+                "[vctld]\ndbus_name = :1.5\n", "[vctld]\ndbus_name = org..vctl\n",
+                "[vctld]\ndbus_name = \"\"\n",
+        };
+        g_autofree char *many = g_strnfill(300, 'a');
+        g_autofree char *long_name = g_strdup_printf("[vctld]\ndbus_name = org.%s\n", many);
+        vctld_config cfg;
+
+        config_init_defaults(&cfg);
+        g_assert_true(cfg.dbus);
+        g_assert_cmpstr(cfg.dbus_name, ==, "org.vctl");
+        g_assert_cmpint(parse("[vctld]\ndbus = no\ndbus_name = \"org.example.Virt\"\n", &cfg), ==,
+                        0);
+        g_assert_false(cfg.dbus);
+        g_assert_cmpstr(cfg.dbus_name, ==, "org.example.Virt");
+        for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+                g_test_message("%s", bad[i]);
+                g_assert_cmpint(parse(bad[i], &cfg), ==, -1);
+                g_assert_nonnull(strstr(vctl_error_message(), "/etc/vctl/vctld.conf:2:"));
+        }
+        g_assert_cmpint(parse(long_name, &cfg), ==, -1);
+        g_assert_nonnull(strstr(vctl_error_message(), "dbus_name"));
+}
+
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
@@ -262,5 +290,6 @@ int main(int argc, char **argv)
         g_test_add_func("/daemon/config/tls-keys", test_tls_keys);
         g_test_add_func("/daemon/config/tls-bad-values", test_tls_bad_values);
         g_test_add_func("/daemon/config/load-file", test_load_file);
+        g_test_add_func("/daemon/config/dbus", test_dbus_keys);
         return g_test_run();
 }

@@ -163,6 +163,15 @@ tap_is "English without LANGUAGE (the control)" "error: domain 'nosuch' not foun
 # shellcheck disable=SC2086
 tap_is "libvctl's error and vctl's prefix in German" "Fehler: Domain 'nosuch' nicht gefunden" \
         "$(de "$VCTL" $T dominfo nosuch 2>&1)"
+CLIENT="$top_builddir/tests/po-client"
+if [ -x "$CLIENT" ]; then
+        tap_is "a third-party program linking libvctl gets English by default" \
+                "domain 'nosuch' not found" "$(en "$CLIENT" nosuch 2>&1)"
+        tap_is "... and German from libvctl, which binds its catalogue itself" \
+                "Domain 'nosuch' nicht gefunden" "$(de "$CLIENT" nosuch 2>&1)"
+else
+        tap_not_ok "$CLIENT was not built (make check builds it)"
+fi
 # shellcheck disable=SC2086
 tap_is "table headers and state names in German" " Id   Name   Status
 ----------------------

@@ -163,10 +163,10 @@ int qemu_store_save(const qemu_store *store, const domain_def *def)
 static int qemu_store_unlink(const char *path, const char *what, const char *name)
 {
         if (unlink(path) < 0 && errno != ENOENT)
-                return vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                            /* TRANSLATORS: %s is "definition" or "autostart link" */
-                                            _("cannot remove the %s of domain '%s' ('%s')"), what,
-                                            name, path);
+                return vctl_error_set_errno(
+                        errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
+                        /* TRANSLATORS: %s is "definition" or "autostart link" */
+                        _("cannot remove the %s of domain '%s' ('%s')"), what, name, path);
         return 0;
 }
 
