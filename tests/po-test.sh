@@ -195,7 +195,9 @@ ROOT="$TEST_TMP/root"
 SOCK="$ROOT/run/vctl/vctld-sock"
 mkdir -p "$ROOT"
 # --verbose: info messages are below the default log level
-de "$VCTLD" --verbose --system --root "$ROOT" >"$TEST_TMP/vctld.log" 2>&1 &
+# not through de(): $! must be vctld's own pid, not a subshell's
+VCTL_LOCALEDIR="$LOC" LANGUAGE=de LC_ALL=C.UTF-8 \
+        "$VCTLD" --verbose --system --root "$ROOT" >"$TEST_TMP/vctld.log" 2>&1 &
 daemon_pid=$!
 trap 'kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 for _ in $(seq 100); do
