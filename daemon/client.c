@@ -217,13 +217,13 @@ static void client_tls_handshake(vctld_client *cl)
 
         r = tls_session_handshake(cl->tls, &why);
         if (r < 0) {
-                log_warning("%s: refused: %s", client_describe(cl, desc, sizeof(desc)), why);
+                log_warning(_("%s: refused: %s"), client_describe(cl, desc, sizeof(desc)), why);
                 client_close(cl, "TLS client refused");
                 return;
         }
         if (r > 0) {
                 client_source_destroy(&cl->tls_timer);
-                log_info("%s: TLS client accepted", client_describe(cl, desc, sizeof(desc)));
+                log_info(_("%s: TLS client accepted"), client_describe(cl, desc, sizeof(desc)));
                 client_send(cl, &confirm, 1);
         }
         client_update_io(cl);
@@ -257,7 +257,7 @@ static gboolean client_tls_readable(vctld_client *cl)
                 }
                 keepalive_seen(cl);
                 if (vctl_rpc_reader_feed(cl->reader, buf, (gsize)n) < 0) {
-                        log_warning("%s: malformed message: %s; dropping the client",
+                        log_warning(_("%s: malformed message: %s; dropping the client"),
                                     client_describe(cl, desc, sizeof(desc)), vctl_error_message());
                         client_close(cl, "malformed message");
                         return G_SOURCE_REMOVE;
@@ -295,7 +295,7 @@ static gboolean client_tls_on_timeout(gpointer data)
         vctld_client *cl = data;
         char desc[256];
 
-        log_warning("%s: refused: the TLS handshake did not finish within %d seconds",
+        log_warning(_("%s: refused: the TLS handshake did not finish within %d seconds"),
                     client_describe(cl, desc, sizeof(desc)), TLS_HANDSHAKE_TIMEOUT_S);
         client_source_destroy(&cl->tls_timer);
         client_close(cl, "TLS handshake timeout");

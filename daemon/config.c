@@ -166,8 +166,8 @@ static int config_parse_access_drivers(const char *value, gboolean *ret, const c
                         polkit = TRUE;
                 else if (!g_str_equal(item, "none"))
                         return config_error(path, data, k->name,
-                                            "%s: '%s' is not an access driver vctld knows (use "
-                                            "[\"polkit\"] or [])",
+                                            _("%s: '%s' is not an access driver vctld knows (use "
+                                              "[\"polkit\"] or [])"),
                                             k->name, item);
         }
         *ret = polkit;
@@ -260,14 +260,14 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
                         *(int *)field = VCTLD_AUTH_POLKIT;
                 else
                         return config_error(path, data, k->name,
-                                            "%s: '%s' is not an authentication vctld knows (use "
-                                            "\"polkit\" or \"none\")",
+                                            _("%s: '%s' is not an authentication vctld knows (use "
+                                              "\"polkit\" or \"none\")"),
                                             k->name, value);
                 return 0;
         case KEY_GROUP:
                 if (strlen(value) >= sizeof(((vctld_config *)NULL)->unix_sock_group) ||
                     strpbrk(value, ": /\t\n"))
-                        return config_error(path, data, k->name, "%s: '%s' is not a group name",
+                        return config_error(path, data, k->name, _("%s: '%s' is not a group name"),
                                             k->name, value);
                 g_strlcpy(field, value, sizeof(((vctld_config *)NULL)->unix_sock_group));
                 return 0;
@@ -277,11 +277,11 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
         case KEY_PATH:
                 if (strlen(value) >= (gsize)k->max || strlen(value) < (gsize)k->min)
                         return config_error(path, data, k->name,
-                                            "%s: '%s' is empty or longer than %lld bytes", k->name,
-                                            value, k->max - 1);
+                                            _("%s: '%s' is empty or longer than %lld bytes"),
+                                            k->name, value, k->max - 1);
                 if (k->kind == KEY_PATH && !g_path_is_absolute(value))
-                        return config_error(path, data, k->name, "%s: '%s' is not an absolute path",
-                                            k->name, value);
+                        return config_error(path, data, k->name,
+                                            _("%s: '%s' is not an absolute path"), k->name, value);
                 g_strlcpy(field, value, (gsize)k->max);
                 return 0;
         case KEY_DNLIST: {
@@ -289,12 +289,12 @@ static int config_set_key(vctld_config *cfg, const config_key *k, const char *ra
 
                 if (config_parse_dn_list(raw, &list) < 0)
                         return config_error(path, data, k->name,
-                                            "%s: '%s' is not a list of quoted strings such as "
-                                            "[\"C=GB,O=Example,CN=*\"]",
+                                            _("%s: '%s' is not a list of quoted strings such as "
+                                              "[\"C=GB,O=Example,CN=*\"]"),
                                             k->name, raw);
                 if (strlen(list) >= (gsize)k->max)
                         return config_error(path, data, k->name,
-                                            "%s: the list is longer than %lld bytes", k->name,
+                                            _("%s: the list is longer than %lld bytes"), k->name,
                                             k->max - 1);
                 g_strlcpy(field, list, (gsize)k->max);
                 cfg->has_dn_list = TRUE;

@@ -71,7 +71,7 @@ DISPATCH_HANDLER(dispatch_auth_polkit)
                 return -1;
         }
         g_atomic_int_set(&cl->authenticated, 1);
-        log_info("%s: authorised by polkit (%s)", client_describe(cl, desc, sizeof(desc)),
+        log_info(_("%s: authorised by polkit (%s)"), client_describe(cl, desc, sizeof(desc)),
                  cl->readonly ? "org.vctl.unix.monitor" : "org.vctl.unix.manage");
         ret->complete = 1;
         return 0;

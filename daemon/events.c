@@ -229,7 +229,7 @@ static void events_on_network(const drv_network *net, int event, int detail, voi
         memcpy(msg.net.uuid, net->uuid, sizeof(msg.net.uuid));
         if (vctl_rpc_encode(frame, &hdr, (xdrproc_t)xdr_remote_network_event_lifecycle_msg, &msg,
                             sink->cl->max_message) < 0) {
-                log_warning("cannot encode a lifecycle event of network '%s': %s", net->name,
+                log_warning(_("cannot encode a lifecycle event of network '%s': %s"), net->name,
                             vctl_error_message());
                 g_byte_array_unref(frame);
                 return;

@@ -184,7 +184,7 @@ static void server_accept_one(server_listener *l, int fd)
                 tls_session *ts = tls_session_new(srv->tls, fd);
 
                 if (!ts) {
-                        log_warning("refusing a TLS connection from %s: %s", peer,
+                        log_warning(_("refusing a TLS connection from %s: %s"), peer,
                                     vctl_error_message());
                         vctl_error_clear();
                         client_close(cl, "no TLS session");
@@ -328,9 +328,9 @@ static int server_socket_group(const vctld_config *cfg, const char *path)
 static void server_warn_open(const vctld_config *cfg)
 {
         if (cfg->auth_unix_rw == VCTLD_AUTH_NONE && (cfg->unix_sock_rw_perms & 0007))
-                log_warning("the read-write socket is open to every user (unix_sock_rw_perms "
-                            "%04o) and auth_unix_rw is \"none\": every local user can control "
-                            "every guest",
+                log_warning(_("the read-write socket is open to every user (unix_sock_rw_perms "
+                              "%04o) and auth_unix_rw is \"none\": every local user can control "
+                              "every guest"),
                             cfg->unix_sock_rw_perms);
 }
 
@@ -351,7 +351,7 @@ static int server_listen_tls(vctld_server *srv)
         r = getaddrinfo(addr, port, &hints, &res);
         if (r != 0)
                 return vctl_error_set(VCTL_ERR_CONFIG_UNSUPPORTED, VCTL_FROM_RPC,
-                                      "listen_addr '%s': %s", addr ? addr : "", gai_strerror(r));
+                                      _("listen_addr '%s': %s"), addr ? addr : "", gai_strerror(r));
         for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
                 int one = 1;
                 int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -380,9 +380,9 @@ static int server_listen_tls(vctld_server *srv)
         if (bound == 0)
                 return vctl_error_set_errno(last_errno ? last_errno : EADDRNOTAVAIL,
                                             VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_RPC,
-                                            "cannot listen for TLS on %s port %s",
+                                            _("cannot listen for TLS on %s port %s"),
                                             addr ? addr : "every address", port);
-        log_info("listening for TLS on %s port %s", addr ? addr : "every address", port);
+        log_info(_("listening for TLS on %s port %s"), addr ? addr : "every address", port);
         return 0;
 }
 
@@ -436,7 +436,7 @@ int server_listen(vctld_server *srv)
         if (tls_fd >= 0) {
                 if (server_add_listener(srv, tls_fd, NULL, FALSE, TRUE) < 0)
                         return -1;
-                log_info("listening for TLS on a socket from systemd (vctld-tls.socket)");
+                log_info(_("listening for TLS on a socket from systemd (vctld-tls.socket)"));
         } else if (srv->cfg.listen_tls && server_listen_tls(srv) < 0) {
                 return -1;
         }
@@ -508,7 +508,7 @@ void server_reload(vctld_server *srv)
         log_info(_("configuration reloaded from %s: %s"), srv->config_path,
                  changes ? changes : _("nothing changed"));
         if (config_tls_differs(&srv->cfg, &cfg)) {
-                log_warning("the TLS settings in %s changed; they apply when vctld restarts",
+                log_warning(_("the TLS settings in %s changed; they apply when vctld restarts"),
                             srv->config_path);
                 config_copy_tls(&cfg, &srv->cfg);
         }

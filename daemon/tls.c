@@ -70,7 +70,7 @@ tls_server *tls_server_new(const vctld_config *cfg, const vctl_paths *paths)
                 t->dn_globs = *cfg->tls_allowed_dn_list
                                       ? g_strsplit(cfg->tls_allowed_dn_list, "\n", -1)
                                       : g_new0(char *, 1);
-        log_info("TLS: CA '%s', certificate '%s'%s%s", ca, cert,
+        log_info(_("TLS: CA '%s', certificate '%s'%s%s"), ca, cert,
                  t->verify ? "" : ", client certificates not verified (tls_no_verify_certificate)",
                  t->dn_globs ? ", tls_allowed_dn_list applies" : "");
         return t;
@@ -234,7 +234,7 @@ int tls_session_handshake(tls_session *ts, char **ret_why)
                         *ret_why = g_steal_pointer(&why);
                         return -1;
                 }
-                log_warning("TLS: %s; accepted anyway (tls_no_verify_certificate)", why);
+                log_warning(_("TLS: %s; accepted anyway (tls_no_verify_certificate)"), why);
         }
         ts->ready = TRUE;
         return 1;

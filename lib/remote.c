@@ -167,7 +167,7 @@ static int remote_send(remote_conn *rc, const GByteArray *frame)
 
                 if (remote_tls_send_all(rc->tls, frame->data, frame->len, &why) < 0)
                         r = vctl_error_set(VCTL_ERR_RPC, VCTL_FROM_REMOTE,
-                                           "connection to vctld lost: cannot send to '%s': %s",
+                                           _("connection to vctld lost: cannot send to '%s': %s"),
                                            rc->socket_path, why);
                 off = frame->len;
         }

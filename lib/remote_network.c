@@ -4,6 +4,7 @@
 
 #include "lib/remote_network.h"
 #include "lib/util/error.h"
+#include "lib/util/i18n.h"
 
 #include <string.h>
 
@@ -77,7 +78,7 @@ drv_network *remote_net_define_xml(remote_conn *rc, const char *xml, unsigned in
 
         if (flags) { /* NETWORK_DEFINE_XML_FLAGS is not part of vctl's protocol */
                 vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_REMOTE,
-                               "defining a network with flags (0x%x) is not supported", flags);
+                               _("defining a network with flags (0x%x) is not supported"), flags);
                 return NULL;
         }
         if (CALL(rc, NETWORK_DEFINE_XML, network_define_xml, &args, &r) < 0)
@@ -95,7 +96,7 @@ drv_network *remote_net_create_xml(remote_conn *rc, const char *xml, unsigned in
 
         if (flags) {
                 vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_REMOTE,
-                               "creating a network with flags (0x%x) is not supported", flags);
+                               _("creating a network with flags (0x%x) is not supported"), flags);
                 return NULL;
         }
         if (CALL(rc, NETWORK_CREATE_XML, network_create_xml, &args, &r) < 0)

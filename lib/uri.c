@@ -106,12 +106,12 @@ static int uri_parse_query(vctl_uri *uri, const char *s, const char *query)
         pki = g_hash_table_lookup(params, "pkipath");
         if (pki && !g_path_is_absolute(pki))
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
-                                      "URI '%s': pkipath '%s' is not an absolute path", s, pki);
+                                      _("URI '%s': pkipath '%s' is not an absolute path"), s, pki);
         uri->pkipath = g_strdup(pki);
         nv = g_hash_table_lookup(params, "no_verify");
         if (nv && !g_str_equal(nv, "0") && !g_str_equal(nv, "1"))
                 return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_REMOTE,
-                                      "URI '%s': no_verify must be 0 or 1, not '%s'", s, nv);
+                                      _("URI '%s': no_verify must be 0 or 1, not '%s'"), s, nv);
         uri->no_verify = nv && g_str_equal(nv, "1");
         /* mode=, ...: accepted and ignored, as by libvirt's remote driver when
          * they do not apply */

@@ -59,7 +59,7 @@ static void bridge_forward_release(network_store *s, const network_obj *except)
                 return;
         }
         unlink(mark);
-        log_info("IP forwarding turned off again (vctl had turned it on)");
+        log_info(_("IP forwarding turned off again (vctl had turned it on)"));
 }
 
 static int bridge_forward_acquire(const char *network)
@@ -73,7 +73,7 @@ static int bridge_forward_acquire(const char *network)
                 return 0;
         if (vctl_file_write_atomic(mark, "1\n", 2, 0600) < 0 || net_ip_forward_set(1) < 0)
                 return -1;
-        log_info("network '%s': IP forwarding turned on", network);
+        log_info(_("network '%s': IP forwarding turned on"), network);
         return 0;
 }
 
@@ -221,7 +221,7 @@ static int bridge_start(network_store *s, network_obj *obj)
         }
         if (bridge_status_save(obj, &st) < 0)
                 goto fail;
-        log_info("network '%s' started on bridge '%s'%s", def->name, def->bridge_name,
+        log_info(_("network '%s' started on bridge '%s'%s"), def->name, def->bridge_name,
                  pid ? "" : " (no dnsmasq: no addresses)");
         g_free(st.nft_table);
         return 0;
@@ -257,12 +257,12 @@ static void bridge_stop(network_store *s, network_obj *obj)
         bridge_status st = {0};
 
         if (!bridge_status_load(obj->def->name, &st))
-                log_warning("network '%s': no status file; removing what it would have created",
+                log_warning(_("network '%s': no status file; removing what it would have created"),
                             obj->def->name);
         bridge_teardown(obj->live, &st);
         bridge_forward_release(s, obj);
         g_free(st.nft_table);
-        log_info("network '%s' stopped", obj->def->name);
+        log_info(_("network '%s' stopped"), obj->def->name);
 }
 
 static gboolean bridge_taken(const char *name)
@@ -340,7 +340,7 @@ static void bridge_reconnect(network_store *s)
                         continue;
                 }
                 if (bridge_has_bridge(live) && !net_link_exists(live->bridge_name)) {
-                        log_warning("network '%s': its bridge '%s' is gone; cleaning up", name,
+                        log_warning(_("network '%s': its bridge '%s' is gone; cleaning up"), name,
                                     live->bridge_name);
                         st.bridge_created = FALSE;
                         bridge_teardown(live, &st);
@@ -368,8 +368,8 @@ static void bridge_reconnect(network_store *s)
                         pid_t pid = net_dnsmasq_find(pidf, conf);
 
                         if (!pid) {
-                                log_warning("network '%s': its dnsmasq is gone; starting it "
-                                            "again",
+                                log_warning(_("network '%s': its dnsmasq is gone; starting it "
+                                              "again"),
                                             name);
                                 if (bridge_start_dnsmasq(obj->live, &pid) < 0)
                                         bridge_log_error("cannot restart dnsmasq");
@@ -377,7 +377,7 @@ static void bridge_reconnect(network_store *s)
                                 bridge_status_save(obj, &st);
                         }
                 }
-                log_info("network '%s': found running on bridge '%s'", name,
+                log_info(_("network '%s': found running on bridge '%s'"), name,
                          obj->live->bridge_name);
                 g_free(st.nft_table);
         }

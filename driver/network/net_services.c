@@ -328,7 +328,7 @@ void net_dnsmasq_stop(pid_t pid)
         while (net_pid_alive(pid) && g_get_monotonic_time() < deadline)
                 g_usleep(20 * 1000);
         if (net_pid_alive(pid)) {
-                log_warning("dnsmasq (pid %d) ignored SIGTERM; killing it", (int)pid);
+                log_warning(_("dnsmasq (pid %d) ignored SIGTERM; killing it"), (int)pid);
                 kill(pid, SIGKILL);
         }
 }

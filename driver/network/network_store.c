@@ -316,13 +316,13 @@ int network_store_load(network_store *s)
                 path = g_build_filename(s->config_dir, ent, NULL);
                 if (vctl_file_read_bounded(path, NETWORK_XML_MAX, &xml, &len) < 0 ||
                     !(def = network_def_parse(xml, len, NULL))) {
-                        log_error("skipping network definition '%s': %s", path,
+                        log_error(_("skipping network definition '%s': %s"), path,
                                   vctl_error_message());
                         vctl_error_clear();
                         continue;
                 }
                 if (network_store_check_locked(s, def) < 0) {
-                        log_error("skipping network definition '%s': %s", path,
+                        log_error(_("skipping network definition '%s': %s"), path,
                                   vctl_error_message());
                         vctl_error_clear();
                         continue;
@@ -379,12 +379,12 @@ void network_store_autostart(network_store *s)
                 if (!obj->autostart || obj->active)
                         continue;
                 if (network_obj_start_locked(s, obj) < 0) {
-                        log_error("network '%s' (autostart): %s", obj->def->name,
+                        log_error(_("network '%s' (autostart): %s"), obj->def->name,
                                   vctl_error_message());
                         vctl_error_clear();
                         continue;
                 }
-                log_info("network '%s' started (autostart)", obj->def->name);
+                log_info(_("network '%s' started (autostart)"), obj->def->name);
                 network_store_emit(s, obj, DRV_NETWORK_EVENT_STARTED);
         }
         g_mutex_unlock(&s->lock);

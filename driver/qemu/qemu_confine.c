@@ -284,9 +284,10 @@ void qemu_confine_restore(const char *name, GPtrArray *owners)
                 if (lstat(o->path, &st) < 0 || st.st_uid != o->as_uid || st.st_gid != o->as_gid)
                         continue;
                 if (chown(o->path, o->uid, o->gid) < 0 || chmod(o->path, o->mode) < 0)
-                        log_warning("domain '%s': cannot give '%s' back to %u:%u (mode %04o): %s",
-                                    name, o->path, (unsigned)o->uid, (unsigned)o->gid,
-                                    (unsigned)o->mode, g_strerror(errno));
+                        log_warning(
+                                _("domain '%s': cannot give '%s' back to %u:%u (mode %04o): %s"),
+                                name, o->path, (unsigned)o->uid, (unsigned)o->gid,
+                                (unsigned)o->mode, g_strerror(errno));
                 else
                         log_debug("domain '%s': '%s' given back to %u:%u (mode %04o)", name,
                                   o->path, (unsigned)o->uid, (unsigned)o->gid, (unsigned)o->mode);

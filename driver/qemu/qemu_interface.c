@@ -59,7 +59,7 @@ void qemu_interface_release(GArray *fds, const domain_def *live)
 
                 if ((n->type == DOMAIN_NET_NETWORK || n->type == DOMAIN_NET_BRIDGE) &&
                     n->target_dev && net_link_delete(n->target_dev) < 0) {
-                        log_warning("cannot remove tap '%s': %s", n->target_dev,
+                        log_warning(_("cannot remove tap '%s': %s"), n->target_dev,
                                     vctl_error_message());
                         vctl_error_clear();
                 }

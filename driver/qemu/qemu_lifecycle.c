@@ -605,7 +605,7 @@ int qemu_lifecycle_init(qemu_state *st, const vctl_paths *paths)
         if (vctl_mkdir_p(st->run_dir, st->confine ? 0711 : 0700) < 0 ||
             (st->confine && chmod(st->run_dir, 0711) < 0 &&
              vctl_error_set_errno(errno, VCTL_ERR_SYSTEM_ERROR, VCTL_FROM_QEMU,
-                                  "cannot open '%s' to the QEMU user", st->run_dir) < 0))
+                                  _("cannot open '%s' to the QEMU user"), st->run_dir) < 0))
                 return -1;
         st->ev_ctx = g_main_context_new();
         st->ev_thread = g_thread_new("vctl-qemu-events", qemu_event_thread, st);

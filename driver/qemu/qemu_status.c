@@ -87,8 +87,8 @@ static int qemu_status_number_base(xmlNode *root, const char *attr, guint base, 
 
         if (!v || !g_ascii_string_to_unsigned(v, base, 0, max, &n, NULL))
                 return vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_QEMU,
-                                      "status file '%s': attribute '%s' of <%s> is missing "
-                                      "or not a number",
+                                      _("status file '%s': attribute '%s' of <%s> is missing "
+                                        "or not a number"),
                                       what, attr, (const char *)root->name);
         *ret = n;
         return 0;
@@ -109,7 +109,7 @@ static int qemu_status_parse_owner(xmlNode *node, GPtrArray *owners, const char 
 
         if (!path || *path != '/')
                 return vctl_error_set(VCTL_ERR_XML_ERROR, VCTL_FROM_QEMU,
-                                      "status file '%s': an <owner> has no absolute path", what);
+                                      _("status file '%s': an <owner> has no absolute path"), what);
         if (qemu_status_number(node, "uid", G_MAXUINT32 - 1, &uid, what) < 0 ||
             qemu_status_number(node, "gid", G_MAXUINT32 - 1, &gid, what) < 0 ||
             qemu_status_number_base(node, "mode", 8, 07777, &mode, what) < 0 ||
