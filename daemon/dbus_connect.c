@@ -14,13 +14,6 @@
 #define DRV(call) ((call)->co->drv)
 #define DC(call)  ((call)->co->dc)
 
-static GVariant *connect_unsupported(dbus_call *call, const char *what)
-{
-        vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
-                       _("%s is not supported by the %s driver"), what, DRV(call)->type);
-        return NULL;
-}
-
 /* (o) for a domain the caller may see; takes dom. */
 static GVariant *connect_domain_reply(dbus_call *call, drv_domain *dom)
 {
@@ -39,14 +32,12 @@ static GVariant *connect_domain_reply(dbus_call *call, drv_domain *dom)
 static GVariant *connect_list_domains(dbus_call *call)
 {
         g_autoptr(GPtrArray) doms = NULL;
-        g_autofree gboolean *visible = NULL;
         g_autofree dbus_named *named = NULL;
-        GVariantBuilder b;
         guint32 flags;
 
         g_variant_get(call->params, "(u)", &flags);
         if (!DRV(call)->list_all_domains)
-                return connect_unsupported(call, _("listing domains"));
+                return dbus_unsupported(call, _("listing domains"));
         if (dbus_access(call, "connect", "search_domains", NULL) < 0 ||
             DRV(call)->list_all_domains(DC(call), flags, &doms) < 0)
                 return NULL;
@@ -56,21 +47,8 @@ static GVariant *connect_list_domains(dbus_call *call)
 
                 named[i] = (dbus_named){dom->name, dom->uuid};
         }
-        visible = g_new0(gboolean, MAX(doms->len, 1));
-        if (dbus_access_visible(call, "domain", "domain_name", "domain_uuid", named, doms->len,
-                                visible) < 0)
-                return NULL;
-        g_variant_builder_init(&b, G_VARIANT_TYPE("ao"));
-        for (guint i = 0; i < doms->len; i++) {
-                const drv_domain *dom = g_ptr_array_index(doms, i);
-                g_autofree char *path = NULL;
-
-                if (!visible[i])
-                        continue;
-                path = dbus_object_path(call->co, DBUS_KIND_DOMAIN, dom->uuid);
-                g_variant_builder_add(&b, "o", path);
-        }
-        return g_variant_new("(ao)", &b);
+        return dbus_list_reply(call, DBUS_KIND_DOMAIN, "domain", "domain_name", "domain_uuid",
+                               named, doms->len);
 }
 
 /* The checks libvirt makes before defining or creating from XML: on the
@@ -105,7 +83,7 @@ static GVariant *connect_define_xml(dbus_call *call)
 
         g_variant_get(call->params, "(&s)", &xml);
         if (!DRV(call)->define_xml)
-                return connect_unsupported(call, _("defining a domain"));
+                return dbus_unsupported(call, _("defining a domain"));
         if (connect_access_xml(call, xml, "write", "save") < 0)
                 return NULL;
         dom = DRV(call)->define_xml(DC(call), xml, 0);
@@ -120,7 +98,7 @@ static GVariant *connect_create_xml(dbus_call *call)
 
         g_variant_get(call->params, "(&su)", &xml, &flags);
         if (!DRV(call)->create_xml)
-                return connect_unsupported(call, _("creating a transient domain"));
+                return dbus_unsupported(call, _("creating a transient domain"));
         if (connect_access_xml(call, xml, "write", "start") < 0)
                 return NULL;
         dom = DRV(call)->create_xml(DC(call), xml, flags);
@@ -133,7 +111,7 @@ static GVariant *connect_lookup_by_id(dbus_call *call)
 
         g_variant_get(call->params, "(i)", &id);
         if (!DRV(call)->lookup_by_id)
-                return connect_unsupported(call, _("looking up a domain by ID"));
+                return dbus_unsupported(call, _("looking up a domain by ID"));
         return connect_domain_reply(call, DRV(call)->lookup_by_id(DC(call), id));
 }
 
@@ -143,7 +121,7 @@ static GVariant *connect_lookup_by_name(dbus_call *call)
 
         g_variant_get(call->params, "(&s)", &name);
         if (!DRV(call)->lookup_by_name)
-                return connect_unsupported(call, _("looking up a domain by name"));
+                return dbus_unsupported(call, _("looking up a domain by name"));
         if (dbus_check_length(call, _("the domain name"), name) < 0)
                 return NULL;
         return connect_domain_reply(call, DRV(call)->lookup_by_name(DC(call), name));
@@ -156,14 +134,9 @@ static GVariant *connect_lookup_by_uuid(dbus_call *call)
 
         g_variant_get(call->params, "(&s)", &s);
         if (!DRV(call)->lookup_by_uuid)
-                return connect_unsupported(call, _("looking up a domain by UUID"));
-        if (strlen(s) >= 64 || vctl_uuid_parse(s, uuid) < 0) {
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                               _("'%.64s' is not a UUID (such as "
-                                 "'c7a5fdbd-edaf-9455-926a-d65c16db1809')"),
-                               s);
+                return dbus_unsupported(call, _("looking up a domain by UUID"));
+        if (dbus_parse_uuid_arg(s, uuid) < 0)
                 return NULL;
-        }
         return connect_domain_reply(call, DRV(call)->lookup_by_uuid(DC(call), uuid));
 }
 
@@ -191,7 +164,7 @@ static GVariant *connect_property(dbus_call *call, const char *name)
                 return g_variant_new_uint64(connect_lib_version());
         if (g_str_equal(name, "Version")) {
                 if (!DRV(call)->get_version)
-                        return connect_unsupported(call, _("getting the hypervisor version"));
+                        return dbus_unsupported(call, _("getting the hypervisor version"));
                 if (DRV(call)->get_version(DC(call), &v) < 0)
                         return NULL;
                 return g_variant_new_uint64(v);
@@ -212,45 +185,22 @@ static int connect_check_interface(const char *iface)
 static GVariant *connect_get(dbus_call *call)
 {
         const char *iface, *name;
-        GVariant *value;
 
         g_variant_get(call->params, "(&s&s)", &iface, &name);
         if (connect_check_interface(iface) < 0 || dbus_access(call, "connect", "getattr", NULL) < 0)
                 return NULL;
-        value = connect_property(call, name);
-        return value ? g_variant_new("(v)", value) : NULL;
+        return dbus_property_get(call, name, connect_property);
 }
 
 static GVariant *connect_get_all(dbus_call *call)
 {
         static const char *const names[] = {"Hostname", "LibVersion", "Version"};
-        GVariantBuilder b;
         const char *iface;
 
         g_variant_get(call->params, "(&s)", &iface);
         if (connect_check_interface(iface) < 0 || dbus_access(call, "connect", "getattr", NULL) < 0)
                 return NULL;
-        g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
-        for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
-                GVariant *value = connect_property(call, names[i]);
-
-                if (!value) {
-                        g_variant_builder_clear(&b);
-                        return NULL;
-                }
-                g_variant_builder_add(&b, "{sv}", names[i], value);
-        }
-        return g_variant_new("(a{sv})", &b);
-}
-
-static GVariant *connect_set(dbus_call *call)
-{
-        const char *iface, *name;
-
-        g_variant_get(call->params, "(&s&sv)", &iface, &name, NULL);
-        vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                       _("property '%.64s' of %.128s is read-only"), name, iface);
-        return NULL;
+        return dbus_property_get_all(call, names, G_N_ELEMENTS(names), connect_property);
 }
 
 static const dbus_method dbus_connect_methods[] = {
@@ -274,7 +224,7 @@ static const dbus_method dbus_connect_methods[] = {
         {DBUS_IFACE_CONNECT, "StorageVolLookupByPath", FALSE, dbus_connect_vol_lookup_by_path},
         {DBUS_IFACE_PROPERTIES, "Get", FALSE, connect_get},
         {DBUS_IFACE_PROPERTIES, "GetAll", FALSE, connect_get_all},
-        {DBUS_IFACE_PROPERTIES, "Set", TRUE, connect_set},
+        {DBUS_IFACE_PROPERTIES, "Set", TRUE, dbus_property_set_read_only},
         {NULL, NULL, FALSE, NULL},
 };
 
@@ -282,19 +232,11 @@ static void connect_method_call(GDBusConnection *bus, const char *sender, const 
                                 const char *iface, const char *method, GVariant *params,
                                 GDBusMethodInvocation *inv, gpointer data)
 {
-        const dbus_method *m = dbus_method_find(dbus_connect_methods, iface, method);
-
         (void)bus;
         (void)sender;
         (void)path;
         (void)params;
-        if (!m) {
-                g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR,
-                                                      G_DBUS_ERROR_UNKNOWN_METHOD,
-                                                      _("%s has no method %s"), iface, method);
-                return;
-        }
-        dbus_call_queue(data, m, inv);
+        dbus_dispatch(data, dbus_connect_methods, iface, method, inv);
 }
 
 /* get/set_property NULL: property calls come to method_call, so they run on

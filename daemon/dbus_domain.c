@@ -28,22 +28,10 @@ int dbus_domain_resolve(dbus_call *call, const char *node)
 GPtrArray *dbus_domain_list_nodes(dbus_conn_obj *co)
 {
         g_autoptr(GPtrArray) doms = NULL;
-        GPtrArray *uuids;
 
         if (!co->drv->list_all_domains || co->drv->list_all_domains(co->dc, 0, &doms) < 0)
                 return NULL;
-        uuids = g_ptr_array_new_with_free_func(g_free);
-        for (guint i = 0; i < doms->len; i++)
-                g_ptr_array_add(uuids,
-                                dbus_uuid_node(((drv_domain *)g_ptr_array_index(doms, i))->uuid));
-        return uuids;
-}
-
-static GVariant *domain_unsupported(dbus_call *call, const char *what)
-{
-        vctl_error_set(VCTL_ERR_NO_SUPPORT, VCTL_FROM_RPC,
-                       _("%s is not supported by the %s driver"), what, DRV(call)->type);
-        return NULL;
+        return dbus_uuid_nodes(doms, G_STRUCT_OFFSET(drv_domain, uuid));
 }
 
 static int domain_access(dbus_call *call, const char *perm)
@@ -64,7 +52,7 @@ static int domain_access(dbus_call *call, const char *perm)
                 if (g_variant_n_children(call->params) == 1)                                       \
                         g_variant_get(call->params, "(u)", &flags);                                \
                 if (!DRV(call)->entry)                                                             \
-                        return domain_unsupported(call, what);                                     \
+                        return dbus_unsupported(call, what);                                       \
                 if (domain_access(call, perm) < 0 || (call_expr) < 0)                              \
                         return NULL;                                                               \
                 return g_variant_new("()");                                                        \
@@ -94,7 +82,7 @@ static GVariant *domain_get_xml_desc(dbus_call *call)
 
         g_variant_get(call->params, "(u)", &flags);
         if (!DRV(call)->get_xml_desc)
-                return domain_unsupported(call, _("getting a domain's XML"));
+                return dbus_unsupported(call, _("getting a domain's XML"));
         if (domain_access(call, "read") < 0 ||
             ((flags & VCTL_DOMAIN_XML_SECURE) && domain_access(call, "read_secure") < 0))
                 return NULL;
@@ -109,7 +97,7 @@ static GVariant *domain_get_state(dbus_call *call)
 
         g_variant_get(call->params, "(u)", &flags);
         if (!DRV(call)->get_state)
-                return domain_unsupported(call, _("getting a domain's state"));
+                return dbus_unsupported(call, _("getting a domain's state"));
         if (flags) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
                                _("domain '%s': unsupported flags (0x%x) in getting its state"),
@@ -139,7 +127,7 @@ static GVariant *domain_bool(dbus_call *call, int (*fn)(drv_conn *, const drv_do
         int r;
 
         if (!fn)
-                return domain_unsupported(call, what);
+                return dbus_unsupported(call, what);
         r = fn(DC(call), call->dom);
         return r < 0 ? NULL : g_variant_new_boolean(r > 0);
 }
@@ -164,14 +152,14 @@ static GVariant *domain_property(dbus_call *call, const char *name)
                                    _("checking whether a domain is persistent"));
         if (g_str_equal(name, "Autostart")) {
                 if (!DRV(call)->get_autostart)
-                        return domain_unsupported(call, _("getting a domain's autostart"));
+                        return dbus_unsupported(call, _("getting a domain's autostart"));
                 if (DRV(call)->get_autostart(DC(call), call->dom, &v) < 0)
                         return NULL;
                 return g_variant_new_boolean(v != 0);
         }
         if (g_str_equal(name, "State")) {
                 if (!DRV(call)->get_state)
-                        return domain_unsupported(call, _("getting a domain's state"));
+                        return dbus_unsupported(call, _("getting a domain's state"));
                 if (DRV(call)->get_state(DC(call), call->dom, &v, &reason) < 0)
                         return NULL;
                 return g_variant_new_int32(v);
@@ -192,50 +180,30 @@ static int domain_check_interface(const char *iface)
 static GVariant *domain_get(dbus_call *call)
 {
         const char *iface, *name;
-        GVariant *value;
 
         g_variant_get(call->params, "(&s&s)", &iface, &name);
         if (domain_check_interface(iface) < 0 ||
             domain_access(call, domain_prop_is_attr(name) ? "getattr" : "read") < 0)
                 return NULL;
-        value = domain_property(call, name);
-        return value ? g_variant_new("(v)", value) : NULL;
+        return dbus_property_get(call, name, domain_property);
 }
 
 static GVariant *domain_get_all(dbus_call *call)
 {
-        GVariantBuilder b;
         const char *iface;
 
         g_variant_get(call->params, "(&s)", &iface);
         if (domain_check_interface(iface) < 0 || domain_access(call, "read") < 0)
                 return NULL;
-        g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
-        for (gsize i = 0; i < G_N_ELEMENTS(domain_props); i++) {
-                GVariant *value = domain_property(call, domain_props[i]);
-
-                if (!value) {
-                        g_variant_builder_clear(&b);
-                        return NULL;
-                }
-                g_variant_builder_add(&b, "{sv}", domain_props[i], value);
-        }
-        return g_variant_new("(a{sv})", &b);
-}
-
-static void domain_emit(dbus_conn_obj *co, const unsigned char uuid[VCTL_UUID_LEN],
-                        GVariantBuilder *changed)
-{
-        g_autofree char *path = dbus_object_path(co, DBUS_KIND_DOMAIN, uuid);
-
-        dbus_emit_changed(co, path, DBUS_IFACE_DOMAIN, changed);
+        return dbus_property_get_all(call, domain_props, G_N_ELEMENTS(domain_props),
+                                     domain_property);
 }
 
 static GVariant *domain_set(dbus_call *call)
 {
         g_autoptr(GVariant) value = NULL;
+        g_autofree char *path = NULL;
         const char *iface, *name;
-        GVariantBuilder changed;
 
         g_variant_get(call->params, "(&s&sv)", &iface, &name, &value);
         if (domain_check_interface(iface) < 0)
@@ -254,22 +222,21 @@ static GVariant *domain_set(dbus_call *call)
                 return NULL;
         }
         if (!DRV(call)->set_autostart)
-                return domain_unsupported(call, _("setting a domain's autostart"));
+                return dbus_unsupported(call, _("setting a domain's autostart"));
         if (domain_access(call, "write") < 0 ||
             DRV(call)->set_autostart(DC(call), call->dom, g_variant_get_boolean(value)) < 0)
                 return NULL;
         /* no driver event says so: tell the listeners here */
-        g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
-        g_variant_builder_add(&changed, "{sv}", "Autostart",
-                              g_variant_new_boolean(g_variant_get_boolean(value)));
-        domain_emit(call->co, call->dom->uuid, &changed);
-        return g_variant_new("()");
+        path = dbus_object_path(call->co, DBUS_KIND_DOMAIN, call->dom->uuid);
+        dbus_emit_autostart(call->co, path, DBUS_IFACE_DOMAIN, g_variant_get_boolean(value));
+        return dbus_void_reply();
 }
 
 void dbus_domain_emit_changed(dbus_conn_obj *co, const drv_domain *ev_dom)
 {
         const vctl_driver *drv = co->drv;
         g_autoptr(drv_domain) dom = NULL;
+        g_autofree char *path = dbus_object_path(co, DBUS_KIND_DOMAIN, ev_dom->uuid);
         GVariantBuilder changed;
         int state = VCTL_DOMAIN_SHUTOFF, reason, active = 0, persistent = 0;
 
@@ -293,7 +260,7 @@ void dbus_domain_emit_changed(dbus_conn_obj *co, const drv_domain *ev_dom)
         g_variant_builder_add(&changed, "{sv}", "Persistent",
                               g_variant_new_boolean(persistent > 0));
         g_variant_builder_add(&changed, "{sv}", "State", g_variant_new_int32(state));
-        domain_emit(co, ev_dom->uuid, &changed);
+        dbus_emit_changed(co, path, DBUS_IFACE_DOMAIN, &changed);
 }
 
 const dbus_method dbus_domain_methods[] = {

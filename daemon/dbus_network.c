@@ -38,15 +38,10 @@ int dbus_network_resolve(dbus_call *call, const char *node)
 GPtrArray *dbus_network_list_nodes(dbus_conn_obj *co)
 {
         g_autoptr(GPtrArray) nets = NULL;
-        GPtrArray *uuids;
 
         if (!co->drv->network->list_all || co->drv->network->list_all(co->dc, 0, &nets) < 0)
                 return NULL;
-        uuids = g_ptr_array_new_with_free_func(g_free);
-        for (guint i = 0; i < nets->len; i++)
-                g_ptr_array_add(uuids,
-                                dbus_uuid_node(((drv_network *)g_ptr_array_index(nets, i))->uuid));
-        return uuids;
+        return dbus_uuid_nodes(nets, G_STRUCT_OFFSET(drv_network, uuid));
 }
 
 static int network_access_named(dbus_call *call, const char *name,
@@ -82,9 +77,7 @@ static GVariant *network_reply(dbus_call *call, drv_network *net)
 GVariant *dbus_connect_list_networks(dbus_call *call)
 {
         g_autoptr(GPtrArray) nets = NULL;
-        g_autofree gboolean *visible = NULL;
         g_autofree dbus_named *named = NULL;
-        GVariantBuilder b;
         guint32 flags;
 
         g_variant_get(call->params, "(u)", &flags);
@@ -93,25 +86,13 @@ GVariant *dbus_connect_list_networks(dbus_call *call)
             NDRV(call)->list_all(DC(call), flags, &nets) < 0)
                 return NULL;
         named = g_new0(dbus_named, MAX(nets->len, 1));
-        visible = g_new0(gboolean, MAX(nets->len, 1));
         for (guint i = 0; i < nets->len; i++) {
                 const drv_network *net = g_ptr_array_index(nets, i);
 
                 named[i] = (dbus_named){net->name, net->uuid};
         }
-        if (dbus_access_visible(call, "network", "network_name", "network_uuid", named, nets->len,
-                                visible) < 0)
-                return NULL;
-        g_variant_builder_init(&b, G_VARIANT_TYPE("ao"));
-        for (guint i = 0; i < nets->len; i++) {
-                g_autofree char *path = NULL;
-
-                if (!visible[i])
-                        continue;
-                path = dbus_object_path(call->co, DBUS_KIND_NETWORK, named[i].uuid);
-                g_variant_builder_add(&b, "o", path);
-        }
-        return g_variant_new("(ao)", &b);
+        return dbus_list_reply(call, DBUS_KIND_NETWORK, "network", "network_name", "network_uuid",
+                               named, nets->len);
 }
 
 GVariant *dbus_connect_network_lookup_by_name(dbus_call *call)
@@ -132,13 +113,8 @@ GVariant *dbus_connect_network_lookup_by_uuid(dbus_call *call)
 
         g_variant_get(call->params, "(&s)", &s);
         NREQUIRE(call, lookup_by_uuid, _("looking up a network by UUID"));
-        if (strlen(s) >= 64 || vctl_uuid_parse(s, uuid) < 0) {
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                               _("'%.64s' is not a UUID (such as "
-                                 "'c7a5fdbd-edaf-9455-926a-d65c16db1809')"),
-                               s);
+        if (dbus_parse_uuid_arg(s, uuid) < 0)
                 return NULL;
-        }
         return network_reply(call, NDRV(call)->lookup_by_uuid(DC(call), uuid));
 }
 
@@ -260,7 +236,6 @@ static GVariant *network_property(dbus_call *call, const char *name)
 static GVariant *network_get(dbus_call *call)
 {
         const char *iface, *name;
-        GVariant *value;
         gboolean attr;
 
         g_variant_get(call->params, "(&s&s)", &iface, &name);
@@ -268,29 +243,18 @@ static GVariant *network_get(dbus_call *call)
         if (dbus_check_interface(iface, DBUS_IFACE_NETWORK) < 0 ||
             network_access(call, attr ? "getattr" : "read") < 0)
                 return NULL;
-        value = network_property(call, name);
-        return value ? g_variant_new("(v)", value) : NULL;
+        return dbus_property_get(call, name, network_property);
 }
 
 static GVariant *network_get_all(dbus_call *call)
 {
-        GVariantBuilder b;
         const char *iface;
 
         g_variant_get(call->params, "(&s)", &iface);
         if (dbus_check_interface(iface, DBUS_IFACE_NETWORK) < 0 || network_access(call, "read") < 0)
                 return NULL;
-        g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
-        for (gsize i = 0; i < G_N_ELEMENTS(network_props); i++) {
-                GVariant *value = network_property(call, network_props[i]);
-
-                if (!value) {
-                        g_variant_builder_clear(&b);
-                        return NULL;
-                }
-                g_variant_builder_add(&b, "{sv}", network_props[i], value);
-        }
-        return g_variant_new("(a{sv})", &b);
+        return dbus_property_get_all(call, network_props, G_N_ELEMENTS(network_props),
+                                     network_property);
 }
 
 static GVariant *network_set(dbus_call *call)
@@ -298,7 +262,6 @@ static GVariant *network_set(dbus_call *call)
         g_autoptr(GVariant) value = NULL;
         g_autofree char *path = NULL;
         const char *iface, *name;
-        GVariantBuilder changed;
 
         g_variant_get(call->params, "(&s&sv)", &iface, &name, &value);
         if (dbus_check_interface(iface, DBUS_IFACE_NETWORK) < 0)
@@ -320,11 +283,8 @@ static GVariant *network_set(dbus_call *call)
         if (network_access(call, "write") < 0 ||
             NDRV(call)->set_autostart(DC(call), call->net, g_variant_get_boolean(value)) < 0)
                 return NULL;
-        g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
-        g_variant_builder_add(&changed, "{sv}", "Autostart",
-                              g_variant_new_boolean(g_variant_get_boolean(value)));
         path = dbus_object_path(call->co, DBUS_KIND_NETWORK, call->net->uuid);
-        dbus_emit_changed(call->co, path, DBUS_IFACE_NETWORK, &changed);
+        dbus_emit_autostart(call->co, path, DBUS_IFACE_NETWORK, g_variant_get_boolean(value));
         return dbus_void_reply();
 }
 
@@ -333,7 +293,6 @@ void dbus_network_emit_changed(dbus_conn_obj *co, const drv_network *ev_net)
         const vctl_network_driver *nd = co->drv->network;
         g_autoptr(drv_network) net = nd->lookup_by_uuid(co->dc, ev_net->uuid);
         g_autofree char *path = dbus_object_path(co, DBUS_KIND_NETWORK, ev_net->uuid);
-        GVariantBuilder changed;
         int active = 0, persistent = 0;
 
         /* a network that is gone is reported as neither active nor persistent */
@@ -342,11 +301,7 @@ void dbus_network_emit_changed(dbus_conn_obj *co, const drv_network *ev_net)
                 persistent = nd->is_persistent ? nd->is_persistent(co->dc, net) : 0;
         }
         vctl_error_clear();
-        g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
-        g_variant_builder_add(&changed, "{sv}", "Active", g_variant_new_boolean(active > 0));
-        g_variant_builder_add(&changed, "{sv}", "Persistent",
-                              g_variant_new_boolean(persistent > 0));
-        dbus_emit_changed(co, path, DBUS_IFACE_NETWORK, &changed);
+        dbus_emit_state(co, path, DBUS_IFACE_NETWORK, active, persistent);
 }
 
 const dbus_method dbus_network_methods[] = {

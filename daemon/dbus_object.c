@@ -65,6 +65,119 @@ void dbus_emit_changed(dbus_conn_obj *co, const char *path, const char *iface,
                                       g_variant_new("(sa{sv}as)", iface, changed, NULL), NULL);
 }
 
+void dbus_emit_autostart(dbus_conn_obj *co, const char *path, const char *iface, gboolean autostart)
+{
+        GVariantBuilder changed;
+
+        g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
+        g_variant_builder_add(&changed, "{sv}", "Autostart", g_variant_new_boolean(autostart));
+        dbus_emit_changed(co, path, iface, &changed);
+}
+
+void dbus_emit_state(dbus_conn_obj *co, const char *path, const char *iface, int active,
+                     int persistent)
+{
+        GVariantBuilder changed;
+
+        g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
+        g_variant_builder_add(&changed, "{sv}", "Active", g_variant_new_boolean(active > 0));
+        g_variant_builder_add(&changed, "{sv}", "Persistent",
+                              g_variant_new_boolean(persistent > 0));
+        dbus_emit_changed(co, path, iface, &changed);
+}
+
+/* ---- what the object kinds share ---- */
+
+void dbus_dispatch(dbus_conn_obj *co, const dbus_method *table, const char *interface,
+                   const char *method, GDBusMethodInvocation *inv)
+{
+        const dbus_method *m = table ? dbus_method_find(table, interface, method) : NULL;
+
+        if (!m) {
+                g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR,
+                                                      G_DBUS_ERROR_UNKNOWN_METHOD,
+                                                      _("%s has no method %s"), interface, method);
+                return;
+        }
+        dbus_call_queue(co, m, inv);
+}
+
+GPtrArray *dbus_uuid_nodes(const GPtrArray *objs, gsize uuid_offset)
+{
+        GPtrArray *nodes = g_ptr_array_new_with_free_func(g_free);
+
+        for (guint i = 0; i < objs->len; i++)
+                g_ptr_array_add(nodes, dbus_uuid_node(G_STRUCT_MEMBER_P(g_ptr_array_index(objs, i),
+                                                                        uuid_offset)));
+        return nodes;
+}
+
+GVariant *dbus_list_reply(dbus_call *call, dbus_kind_id kind, const char *object,
+                          const char *name_key, const char *uuid_key, const dbus_named *named,
+                          guint n)
+{
+        g_autofree gboolean *visible = g_new0(gboolean, MAX(n, 1));
+        GVariantBuilder b;
+
+        if (dbus_access_visible(call, object, name_key, uuid_key, named, n, visible) < 0)
+                return NULL;
+        g_variant_builder_init(&b, G_VARIANT_TYPE("ao"));
+        for (guint i = 0; i < n; i++) {
+                g_autofree char *path = NULL;
+
+                if (!visible[i])
+                        continue;
+                path = dbus_object_path(call->co, kind, named[i].uuid);
+                g_variant_builder_add(&b, "o", path);
+        }
+        return g_variant_new("(ao)", &b);
+}
+
+int dbus_parse_uuid_arg(const char *s, unsigned char ret_uuid[VCTL_UUID_LEN])
+{
+        if (strlen(s) < 64 && vctl_uuid_parse(s, ret_uuid) >= 0)
+                return 0;
+        return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
+                              _("'%.64s' is not a UUID (such as "
+                                "'c7a5fdbd-edaf-9455-926a-d65c16db1809')"),
+                              s);
+}
+
+GVariant *dbus_property_get(dbus_call *call, const char *name, dbus_property_fn fn)
+{
+        GVariant *value = fn(call, name);
+
+        return value ? g_variant_new("(v)", value) : NULL;
+}
+
+GVariant *dbus_property_get_all(dbus_call *call, const char *const *names, gsize n,
+                                dbus_property_fn fn)
+{
+        GVariantBuilder b;
+
+        g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
+        for (gsize i = 0; i < n; i++) {
+                GVariant *value = fn(call, names[i]);
+
+                if (!value) {
+                        g_variant_builder_clear(&b);
+                        return NULL;
+                }
+                g_variant_builder_add(&b, "{sv}", names[i], value);
+        }
+        return g_variant_new("(a{sv})", &b);
+}
+
+GVariant *dbus_property_set_read_only(dbus_call *call)
+{
+        const char *iface, *name;
+
+        g_variant_get(call->params, "(&s&sv)", &iface, &name, NULL);
+        vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
+                       _("property '%.64s' of %.128s is read-only"), name, iface);
+        return NULL;
+}
+
 /* ---- the subtrees ---- */
 
 /* Which kind serves path: the subtree's own path (<connection>/<segment>)
@@ -88,19 +201,11 @@ static void dbus_subtree_call(GDBusConnection *bus, const char *sender, const ch
 {
         dbus_conn_obj *co = data;
         int kind = dbus_subtree_kind(co, path);
-        const dbus_method *m =
-                kind < 0 ? NULL : dbus_method_find(dbus_kinds[kind].methods, iface, method);
 
         (void)bus;
         (void)sender;
         (void)params;
-        if (!m) {
-                g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR,
-                                                      G_DBUS_ERROR_UNKNOWN_METHOD,
-                                                      _("%s has no method %s"), iface, method);
-                return;
-        }
-        dbus_call_queue(co, m, inv);
+        dbus_dispatch(co, kind < 0 ? NULL : dbus_kinds[kind].methods, iface, method, inv);
 }
 
 /* get/set_property NULL: property calls come to method_call, so they run on

@@ -148,6 +148,39 @@ int dbus_resolve_uuid(dbus_call *call, const char *node, unsigned char ret_uuid[
 /* Emits PropertiesChanged (iface, changed) on path; takes changed. */
 void dbus_emit_changed(dbus_conn_obj *co, const char *path, const char *iface,
                        GVariantBuilder *changed);
+/* Emits PropertiesChanged with Autostart. */
+void dbus_emit_autostart(dbus_conn_obj *co, const char *path, const char *iface,
+                         gboolean autostart);
+/* Emits PropertiesChanged with Active and Persistent (each TRUE when > 0). */
+void dbus_emit_state(dbus_conn_obj *co, const char *path, const char *iface, int active,
+                     int persistent);
+
+/* Queues the call of interface.method in table, or returns UnknownMethod
+ * (takes inv). */
+void dbus_dispatch(dbus_conn_obj *co, const dbus_method *table, const char *interface,
+                   const char *method, GDBusMethodInvocation *inv);
+/* For a kind's list_nodes: the node of every object in objs (structs with
+ * their UUID at uuid_offset). */
+GPtrArray *dbus_uuid_nodes(const GPtrArray *objs, gsize uuid_offset);
+/* A reply "(ao)": the paths of those of the n objects of kind the caller
+ * may getattr (object, name_key and uuid_key as for dbus_access_visible);
+ * NULL with the error set. */
+GVariant *dbus_list_reply(dbus_call *call, dbus_kind_id kind, const char *object,
+                          const char *name_key, const char *uuid_key, const dbus_named *named,
+                          guint n);
+/* The UUID in a call's string argument s, or -1 with the error set. */
+int dbus_parse_uuid_arg(const char *s, unsigned char ret_uuid[VCTL_UUID_LEN]);
+
+/* A property's value (floating), or NULL with the error set. */
+typedef GVariant *(*dbus_property_fn)(dbus_call *call, const char *name);
+/* A reply "(v)" with fn's value of name, or NULL with the error set. */
+GVariant *dbus_property_get(dbus_call *call, const char *name, dbus_property_fn fn);
+/* A reply "(a{sv})" with fn's value of each of the n names, or NULL with
+ * the error set. */
+GVariant *dbus_property_get_all(dbus_call *call, const char *const *names, gsize n,
+                                dbus_property_fn fn);
+/* Set on an interface without writable properties: NULL with the error. */
+GVariant *dbus_property_set_read_only(dbus_call *call);
 
 /* dbus_connect.c */
 extern const GDBusInterfaceVTable dbus_connect_vtable;

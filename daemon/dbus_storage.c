@@ -39,16 +39,11 @@ int dbus_pool_resolve(dbus_call *call, const char *node)
 GPtrArray *dbus_pool_list_nodes(dbus_conn_obj *co)
 {
         g_autoptr(GPtrArray) pools = NULL;
-        GPtrArray *uuids;
 
         if (!co->drv->storage->list_all_pools ||
             co->drv->storage->list_all_pools(co->dc, 0, &pools) < 0)
                 return NULL;
-        uuids = g_ptr_array_new_with_free_func(g_free);
-        for (guint i = 0; i < pools->len; i++)
-                g_ptr_array_add(uuids,
-                                dbus_uuid_node(((drv_pool *)g_ptr_array_index(pools, i))->uuid));
-        return uuids;
+        return dbus_uuid_nodes(pools, G_STRUCT_OFFSET(drv_pool, uuid));
 }
 
 static int pool_access_named(dbus_call *call, const char *name,
@@ -89,7 +84,6 @@ static char *pool_path(dbus_call *call)
 static void pool_emit_state(dbus_call *call)
 {
         g_autofree char *path = pool_path(call);
-        GVariantBuilder changed;
         int active = 0, persistent = 0;
 
         if (SDRV(call)->pool_is_active)
@@ -97,11 +91,7 @@ static void pool_emit_state(dbus_call *call)
         if (SDRV(call)->pool_is_persistent)
                 persistent = SDRV(call)->pool_is_persistent(DC(call), call->pool);
         vctl_error_clear();
-        g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
-        g_variant_builder_add(&changed, "{sv}", "Active", g_variant_new_boolean(active > 0));
-        g_variant_builder_add(&changed, "{sv}", "Persistent",
-                              g_variant_new_boolean(persistent > 0));
-        dbus_emit_changed(call->co, path, DBUS_IFACE_POOL, &changed);
+        dbus_emit_state(call->co, path, DBUS_IFACE_POOL, active, persistent);
 }
 
 /* ---- org.vctl.Connect ---- */
@@ -109,9 +99,7 @@ static void pool_emit_state(dbus_call *call)
 GVariant *dbus_connect_list_storage_pools(dbus_call *call)
 {
         g_autoptr(GPtrArray) pools = NULL;
-        g_autofree gboolean *visible = NULL;
         g_autofree dbus_named *named = NULL;
-        GVariantBuilder b;
         guint32 flags;
 
         g_variant_get(call->params, "(u)", &flags);
@@ -120,25 +108,13 @@ GVariant *dbus_connect_list_storage_pools(dbus_call *call)
             SDRV(call)->list_all_pools(DC(call), flags, &pools) < 0)
                 return NULL;
         named = g_new0(dbus_named, MAX(pools->len, 1));
-        visible = g_new0(gboolean, MAX(pools->len, 1));
         for (guint i = 0; i < pools->len; i++) {
                 const drv_pool *pool = g_ptr_array_index(pools, i);
 
                 named[i] = (dbus_named){pool->name, pool->uuid};
         }
-        if (dbus_access_visible(call, "storage_pool", "pool_name", "pool_uuid", named, pools->len,
-                                visible) < 0)
-                return NULL;
-        g_variant_builder_init(&b, G_VARIANT_TYPE("ao"));
-        for (guint i = 0; i < pools->len; i++) {
-                g_autofree char *path = NULL;
-
-                if (!visible[i])
-                        continue;
-                path = dbus_object_path(call->co, DBUS_KIND_POOL, named[i].uuid);
-                g_variant_builder_add(&b, "o", path);
-        }
-        return g_variant_new("(ao)", &b);
+        return dbus_list_reply(call, DBUS_KIND_POOL, "storage_pool", "pool_name", "pool_uuid",
+                               named, pools->len);
 }
 
 GVariant *dbus_connect_pool_lookup_by_name(dbus_call *call)
@@ -159,13 +135,8 @@ GVariant *dbus_connect_pool_lookup_by_uuid(dbus_call *call)
 
         g_variant_get(call->params, "(&s)", &s);
         SREQUIRE(call, pool_lookup_by_uuid, _("looking up a storage pool by UUID"));
-        if (strlen(s) >= 64 || vctl_uuid_parse(s, uuid) < 0) {
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                               _("'%.64s' is not a UUID (such as "
-                                 "'c7a5fdbd-edaf-9455-926a-d65c16db1809')"),
-                               s);
+        if (dbus_parse_uuid_arg(s, uuid) < 0)
                 return NULL;
-        }
         return pool_reply(call, SDRV(call)->pool_lookup_by_uuid(DC(call), uuid));
 }
 
@@ -308,7 +279,6 @@ static GVariant *pool_property(dbus_call *call, const char *name)
 static GVariant *pool_get(dbus_call *call)
 {
         const char *iface, *name;
-        GVariant *value;
         gboolean attr;
 
         g_variant_get(call->params, "(&s&s)", &iface, &name);
@@ -317,29 +287,17 @@ static GVariant *pool_get(dbus_call *call)
         if (dbus_check_interface(iface, DBUS_IFACE_POOL) < 0 ||
             pool_access(call, attr ? "getattr" : "read") < 0)
                 return NULL;
-        value = pool_property(call, name);
-        return value ? g_variant_new("(v)", value) : NULL;
+        return dbus_property_get(call, name, pool_property);
 }
 
 static GVariant *pool_get_all(dbus_call *call)
 {
-        GVariantBuilder b;
         const char *iface;
 
         g_variant_get(call->params, "(&s)", &iface);
         if (dbus_check_interface(iface, DBUS_IFACE_POOL) < 0 || pool_access(call, "read") < 0)
                 return NULL;
-        g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
-        for (gsize i = 0; i < G_N_ELEMENTS(pool_props); i++) {
-                GVariant *value = pool_property(call, pool_props[i]);
-
-                if (!value) {
-                        g_variant_builder_clear(&b);
-                        return NULL;
-                }
-                g_variant_builder_add(&b, "{sv}", pool_props[i], value);
-        }
-        return g_variant_new("(a{sv})", &b);
+        return dbus_property_get_all(call, pool_props, G_N_ELEMENTS(pool_props), pool_property);
 }
 
 static GVariant *pool_set(dbus_call *call)
@@ -347,7 +305,6 @@ static GVariant *pool_set(dbus_call *call)
         g_autoptr(GVariant) value = NULL;
         g_autofree char *path = NULL;
         const char *iface, *name;
-        GVariantBuilder changed;
 
         g_variant_get(call->params, "(&s&sv)", &iface, &name, &value);
         if (dbus_check_interface(iface, DBUS_IFACE_POOL) < 0)
@@ -369,11 +326,8 @@ static GVariant *pool_set(dbus_call *call)
         if (pool_access(call, "write") < 0 ||
             SDRV(call)->pool_set_autostart(DC(call), call->pool, g_variant_get_boolean(value)) < 0)
                 return NULL;
-        g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
-        g_variant_builder_add(&changed, "{sv}", "Autostart",
-                              g_variant_new_boolean(g_variant_get_boolean(value)));
         path = pool_path(call);
-        dbus_emit_changed(call->co, path, DBUS_IFACE_POOL, &changed);
+        dbus_emit_autostart(call->co, path, DBUS_IFACE_POOL, g_variant_get_boolean(value));
         return dbus_void_reply();
 }
 

@@ -305,46 +305,23 @@ static GVariant *vol_property(dbus_call *call, const char *name)
 static GVariant *vol_get(dbus_call *call)
 {
         const char *iface, *name;
-        GVariant *value;
 
         g_variant_get(call->params, "(&s&s)", &iface, &name);
         if (dbus_check_interface(iface, DBUS_IFACE_VOL) < 0 ||
             vol_access(call, g_str_equal(name, "Path") ? "read" : "getattr") < 0)
                 return NULL;
-        value = vol_property(call, name);
-        return value ? g_variant_new("(v)", value) : NULL;
+        return dbus_property_get(call, name, vol_property);
 }
 
 static GVariant *vol_get_all(dbus_call *call)
 {
         static const char *const names[] = {"Key", "Name", "Path"};
-        GVariantBuilder b;
         const char *iface;
 
         g_variant_get(call->params, "(&s)", &iface);
         if (dbus_check_interface(iface, DBUS_IFACE_VOL) < 0 || vol_access(call, "read") < 0)
                 return NULL;
-        g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
-        for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
-                GVariant *value = vol_property(call, names[i]);
-
-                if (!value) {
-                        g_variant_builder_clear(&b);
-                        return NULL;
-                }
-                g_variant_builder_add(&b, "{sv}", names[i], value);
-        }
-        return g_variant_new("(a{sv})", &b);
-}
-
-static GVariant *vol_set(dbus_call *call)
-{
-        const char *iface, *name;
-
-        g_variant_get(call->params, "(&s&sv)", &iface, &name, NULL);
-        vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
-                       _("property '%.64s' of %.128s is read-only"), name, iface);
-        return NULL;
+        return dbus_property_get_all(call, names, G_N_ELEMENTS(names), vol_property);
 }
 
 const dbus_method dbus_vol_methods[] = {
@@ -355,6 +332,6 @@ const dbus_method dbus_vol_methods[] = {
         {DBUS_IFACE_VOL, "GetXMLDesc", FALSE, vol_get_xml_desc},
         {DBUS_IFACE_PROPERTIES, "Get", FALSE, vol_get},
         {DBUS_IFACE_PROPERTIES, "GetAll", FALSE, vol_get_all},
-        {DBUS_IFACE_PROPERTIES, "Set", TRUE, vol_set},
+        {DBUS_IFACE_PROPERTIES, "Set", TRUE, dbus_property_set_read_only},
         {NULL, NULL, FALSE, NULL},
 };
