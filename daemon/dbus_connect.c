@@ -36,8 +36,7 @@ static GVariant *connect_list_domains(dbus_call *call)
         guint32 flags;
 
         g_variant_get(call->params, "(u)", &flags);
-        if (!DRV(call)->list_all_domains)
-                return dbus_unsupported(call, _("listing domains"));
+        DBUS_REQUIRE(call, DRV(call), list_all_domains, _("listing domains"));
         if (dbus_access(call, "connect", "search_domains", NULL) < 0 ||
             DRV(call)->list_all_domains(DC(call), flags, &doms) < 0)
                 return NULL;
@@ -82,8 +81,7 @@ static GVariant *connect_define_xml(dbus_call *call)
         drv_domain *dom;
 
         g_variant_get(call->params, "(&s)", &xml);
-        if (!DRV(call)->define_xml)
-                return dbus_unsupported(call, _("defining a domain"));
+        DBUS_REQUIRE(call, DRV(call), define_xml, _("defining a domain"));
         if (connect_access_xml(call, xml, "write", "save") < 0)
                 return NULL;
         dom = DRV(call)->define_xml(DC(call), xml, 0);
@@ -97,8 +95,7 @@ static GVariant *connect_create_xml(dbus_call *call)
         drv_domain *dom;
 
         g_variant_get(call->params, "(&su)", &xml, &flags);
-        if (!DRV(call)->create_xml)
-                return dbus_unsupported(call, _("creating a transient domain"));
+        DBUS_REQUIRE(call, DRV(call), create_xml, _("creating a transient domain"));
         if (connect_access_xml(call, xml, "write", "start") < 0)
                 return NULL;
         dom = DRV(call)->create_xml(DC(call), xml, flags);
@@ -110,8 +107,7 @@ static GVariant *connect_lookup_by_id(dbus_call *call)
         gint32 id;
 
         g_variant_get(call->params, "(i)", &id);
-        if (!DRV(call)->lookup_by_id)
-                return dbus_unsupported(call, _("looking up a domain by ID"));
+        DBUS_REQUIRE(call, DRV(call), lookup_by_id, _("looking up a domain by ID"));
         return connect_domain_reply(call, DRV(call)->lookup_by_id(DC(call), id));
 }
 
@@ -120,8 +116,7 @@ static GVariant *connect_lookup_by_name(dbus_call *call)
         const char *name;
 
         g_variant_get(call->params, "(&s)", &name);
-        if (!DRV(call)->lookup_by_name)
-                return dbus_unsupported(call, _("looking up a domain by name"));
+        DBUS_REQUIRE(call, DRV(call), lookup_by_name, _("looking up a domain by name"));
         if (dbus_check_length(call, _("the domain name"), name) < 0)
                 return NULL;
         return connect_domain_reply(call, DRV(call)->lookup_by_name(DC(call), name));
@@ -133,8 +128,7 @@ static GVariant *connect_lookup_by_uuid(dbus_call *call)
         const char *s;
 
         g_variant_get(call->params, "(&s)", &s);
-        if (!DRV(call)->lookup_by_uuid)
-                return dbus_unsupported(call, _("looking up a domain by UUID"));
+        DBUS_REQUIRE(call, DRV(call), lookup_by_uuid, _("looking up a domain by UUID"));
         if (dbus_parse_uuid_arg(s, uuid) < 0)
                 return NULL;
         return connect_domain_reply(call, DRV(call)->lookup_by_uuid(DC(call), uuid));
@@ -163,8 +157,7 @@ static GVariant *connect_property(dbus_call *call, const char *name)
         if (g_str_equal(name, "LibVersion"))
                 return g_variant_new_uint64(connect_lib_version());
         if (g_str_equal(name, "Version")) {
-                if (!DRV(call)->get_version)
-                        return dbus_unsupported(call, _("getting the hypervisor version"));
+                DBUS_REQUIRE(call, DRV(call), get_version, _("getting the hypervisor version"));
                 if (DRV(call)->get_version(DC(call), &v) < 0)
                         return NULL;
                 return g_variant_new_uint64(v);

@@ -51,8 +51,7 @@ static int domain_access(dbus_call *call, const char *perm)
                                                                                                    \
                 if (g_variant_n_children(call->params) == 1)                                       \
                         g_variant_get(call->params, "(u)", &flags);                                \
-                if (!DRV(call)->entry)                                                             \
-                        return dbus_unsupported(call, what);                                       \
+                DBUS_REQUIRE(call, DRV(call), entry, what);                                        \
                 if (domain_access(call, perm) < 0 || (call_expr) < 0)                              \
                         return NULL;                                                               \
                 return g_variant_new("()");                                                        \
@@ -81,8 +80,7 @@ static GVariant *domain_get_xml_desc(dbus_call *call)
         guint32 flags;
 
         g_variant_get(call->params, "(u)", &flags);
-        if (!DRV(call)->get_xml_desc)
-                return dbus_unsupported(call, _("getting a domain's XML"));
+        DBUS_REQUIRE(call, DRV(call), get_xml_desc, _("getting a domain's XML"));
         if (domain_access(call, "read") < 0 ||
             ((flags & VCTL_DOMAIN_XML_SECURE) && domain_access(call, "read_secure") < 0))
                 return NULL;
@@ -96,8 +94,7 @@ static GVariant *domain_get_state(dbus_call *call)
         int state, reason;
 
         g_variant_get(call->params, "(u)", &flags);
-        if (!DRV(call)->get_state)
-                return dbus_unsupported(call, _("getting a domain's state"));
+        DBUS_REQUIRE(call, DRV(call), get_state, _("getting a domain's state"));
         if (flags) {
                 vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_RPC,
                                _("domain '%s': unsupported flags (0x%x) in getting its state"),
@@ -151,15 +148,13 @@ static GVariant *domain_property(dbus_call *call, const char *name)
                 return domain_bool(call, DRV(call)->is_persistent,
                                    _("checking whether a domain is persistent"));
         if (g_str_equal(name, "Autostart")) {
-                if (!DRV(call)->get_autostart)
-                        return dbus_unsupported(call, _("getting a domain's autostart"));
+                DBUS_REQUIRE(call, DRV(call), get_autostart, _("getting a domain's autostart"));
                 if (DRV(call)->get_autostart(DC(call), call->dom, &v) < 0)
                         return NULL;
                 return g_variant_new_boolean(v != 0);
         }
         if (g_str_equal(name, "State")) {
-                if (!DRV(call)->get_state)
-                        return dbus_unsupported(call, _("getting a domain's state"));
+                DBUS_REQUIRE(call, DRV(call), get_state, _("getting a domain's state"));
                 if (DRV(call)->get_state(DC(call), call->dom, &v, &reason) < 0)
                         return NULL;
                 return g_variant_new_int32(v);
@@ -221,8 +216,7 @@ static GVariant *domain_set(dbus_call *call)
                                call->dom->name, g_variant_get_type_string(value));
                 return NULL;
         }
-        if (!DRV(call)->set_autostart)
-                return dbus_unsupported(call, _("setting a domain's autostart"));
+        DBUS_REQUIRE(call, DRV(call), set_autostart, _("setting a domain's autostart"));
         if (domain_access(call, "write") < 0 ||
             DRV(call)->set_autostart(DC(call), call->dom, g_variant_get_boolean(value)) < 0)
                 return NULL;

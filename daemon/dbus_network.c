@@ -14,11 +14,7 @@
 #define NDRV(call) ((call)->co->drv->network)
 #define DC(call)   ((call)->co->dc)
 /* the driver entry, or a NO_SUPPORT error naming the operation */
-#define NREQUIRE(call, entry, what)                                                                \
-        do {                                                                                       \
-                if (!NDRV(call) || !NDRV(call)->entry)                                             \
-                        return dbus_unsupported(call, what);                                       \
-        } while (0)
+#define NREQUIRE(call, entry, what) DBUS_REQUIRE(call, NDRV(call), entry, what)
 
 gboolean dbus_network_available(const dbus_conn_obj *co)
 {

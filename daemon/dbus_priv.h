@@ -126,6 +126,13 @@ GVariant *dbus_vol_reply(dbus_call *call, const char *key);
 /* A reply "(o)" for the object of kind with uuid. */
 GVariant *dbus_object_reply(dbus_call *call, dbus_kind_id kind,
                             const unsigned char uuid[VCTL_UUID_LEN]);
+/* In a call's fn: unless the driver table drv (may be NULL) has entry,
+ * returns a NO_SUPPORT error naming what (NULL). */
+#define DBUS_REQUIRE(call, drv, entry, what)                                                       \
+        do {                                                                                       \
+                if (!(drv) || !(drv)->entry)                                                       \
+                        return dbus_unsupported(call, what);                                       \
+        } while (0)
 /* A reply "()". */
 GVariant *dbus_void_reply(void);
 /* Sets a NO_SUPPORT error naming what and the driver; NULL. */
@@ -221,6 +228,8 @@ GVariant *dbus_connect_pool_lookup_by_name(dbus_call *call);
 GVariant *dbus_connect_pool_lookup_by_uuid(dbus_call *call);
 GVariant *dbus_connect_pool_define_xml(dbus_call *call);
 GVariant *dbus_connect_pool_create_xml(dbus_call *call);
+/* perm on the call's pool (storage_pool, pool_name and pool_uuid); 0 or -1 */
+int dbus_pool_access(dbus_call *call, const char *perm);
 /* dbus_volume.c: org.vctl.StorageVol */
 extern const dbus_method dbus_vol_methods[];
 gboolean dbus_vol_available(const dbus_conn_obj *co);

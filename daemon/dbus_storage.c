@@ -15,11 +15,7 @@
 #define SDRV(call) ((call)->co->drv->storage)
 #define DC(call)   ((call)->co->dc)
 /* the driver entry, or a NO_SUPPORT error naming the operation */
-#define SREQUIRE(call, entry, what)                                                                \
-        do {                                                                                       \
-                if (!SDRV(call) || !SDRV(call)->entry)                                             \
-                        return dbus_unsupported(call, what);                                       \
-        } while (0)
+#define SREQUIRE(call, entry, what) DBUS_REQUIRE(call, SDRV(call), entry, what)
 
 gboolean dbus_pool_available(const dbus_conn_obj *co)
 {
@@ -59,7 +55,7 @@ static int pool_access_named(dbus_call *call, const char *name,
         return dbus_access(call, "storage_pool", perm, details);
 }
 
-static int pool_access(dbus_call *call, const char *perm)
+int dbus_pool_access(dbus_call *call, const char *perm)
 {
         return pool_access_named(call, call->pool->name, call->pool->uuid, perm);
 }
@@ -192,7 +188,7 @@ GVariant *dbus_connect_pool_create_xml(dbus_call *call)
                 if (g_variant_n_children(call->params) == 1)                                       \
                         g_variant_get(call->params, "(u)", &flags);                                \
                 SREQUIRE(call, entry, what);                                                       \
-                if (pool_access(call, perm) < 0 || (call_expr) < 0)                                \
+                if (dbus_pool_access(call, perm) < 0 || (call_expr) < 0)                           \
                         return NULL;                                                               \
                 pool_emit_state(call);                                                             \
                 return dbus_void_reply();                                                          \
@@ -218,7 +214,7 @@ static GVariant *pool_get_xml_desc(dbus_call *call)
 
         g_variant_get(call->params, "(u)", &flags);
         SREQUIRE(call, pool_get_xml_desc, _("getting a storage pool's XML"));
-        if (pool_access(call, "read") < 0)
+        if (dbus_pool_access(call, "read") < 0)
                 return NULL;
         xml = SDRV(call)->pool_get_xml_desc(DC(call), call->pool, flags);
         return xml ? g_variant_new("(s)", xml) : NULL;
@@ -229,7 +225,7 @@ static GVariant *pool_get_info(dbus_call *call)
         vctl_storage_pool_info info = {0};
 
         SREQUIRE(call, pool_get_info, _("getting a storage pool's information"));
-        if (pool_access(call, "read") < 0 ||
+        if (dbus_pool_access(call, "read") < 0 ||
             SDRV(call)->pool_get_info(DC(call), call->pool, &info) < 0)
                 return NULL;
         return g_variant_new("((ittt))", info.state, (guint64)info.capacity,
@@ -285,7 +281,7 @@ static GVariant *pool_get(dbus_call *call)
         /* as the socket: Active and Persistent need getattr, Autostart read */
         attr = !g_str_equal(name, "Autostart");
         if (dbus_check_interface(iface, DBUS_IFACE_POOL) < 0 ||
-            pool_access(call, attr ? "getattr" : "read") < 0)
+            dbus_pool_access(call, attr ? "getattr" : "read") < 0)
                 return NULL;
         return dbus_property_get(call, name, pool_property);
 }
@@ -295,7 +291,7 @@ static GVariant *pool_get_all(dbus_call *call)
         const char *iface;
 
         g_variant_get(call->params, "(&s)", &iface);
-        if (dbus_check_interface(iface, DBUS_IFACE_POOL) < 0 || pool_access(call, "read") < 0)
+        if (dbus_check_interface(iface, DBUS_IFACE_POOL) < 0 || dbus_pool_access(call, "read") < 0)
                 return NULL;
         return dbus_property_get_all(call, pool_props, G_N_ELEMENTS(pool_props), pool_property);
 }
@@ -323,7 +319,7 @@ static GVariant *pool_set(dbus_call *call)
                 return NULL;
         }
         SREQUIRE(call, pool_set_autostart, _("setting a storage pool's autostart"));
-        if (pool_access(call, "write") < 0 ||
+        if (dbus_pool_access(call, "write") < 0 ||
             SDRV(call)->pool_set_autostart(DC(call), call->pool, g_variant_get_boolean(value)) < 0)
                 return NULL;
         path = pool_path(call);

@@ -14,11 +14,7 @@
 #define SDRV(call) ((call)->co->drv->storage)
 #define DC(call)   ((call)->co->dc)
 /* the driver entry, or a NO_SUPPORT error naming the operation */
-#define SREQUIRE(call, entry, what)                                                                \
-        do {                                                                                       \
-                if (!SDRV(call) || !SDRV(call)->entry)                                             \
-                        return dbus_unsupported(call, what);                                       \
-        } while (0)
+#define SREQUIRE(call, entry, what) DBUS_REQUIRE(call, SDRV(call), entry, what)
 /* a volume's key is a path: bounded like one */
 #define VOL_KEY_MAX 4096
 
@@ -86,18 +82,6 @@ static int vol_access_of(dbus_call *call, const drv_vol *vol, const char *perm)
         return dbus_access(call, "storage_vol", perm, details);
 }
 
-static int pool_access(dbus_call *call, const char *perm)
-{
-        char buf[VCTL_UUID_STRING_LEN];
-        access_detail details[] = {
-                {"pool_name", call->pool->name},
-                {"pool_uuid", vctl_uuid_format(call->pool->uuid, buf)},
-                {NULL, NULL},
-        };
-
-        return dbus_access(call, "storage_pool", perm, details);
-}
-
 /* (o) for a volume the caller may see; takes vol. */
 static GVariant *vol_reply(dbus_call *call, drv_vol *vol)
 {
@@ -154,7 +138,7 @@ GVariant *dbus_pool_list_volumes(dbus_call *call)
 
         g_variant_get(call->params, "(u)", &flags);
         SREQUIRE(call, pool_list_all_volumes, _("listing storage volumes"));
-        if (pool_access(call, "search_storage_vols") < 0 ||
+        if (dbus_pool_access(call, "search_storage_vols") < 0 ||
             SDRV(call)->pool_list_all_volumes(DC(call), call->pool, flags, &vols) < 0)
                 return NULL;
         visible = g_new0(gboolean, MAX(vols->len, 1));
