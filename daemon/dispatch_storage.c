@@ -149,6 +149,20 @@ static int check_max(int max)
         return 0;
 }
 
+/* The names of the first max objects of a list (drv_pool or drv_vol: the
+ * name is the member at name_off). */
+static void names_out(GPtrArray *list, gsize name_off, int max, remote_nonnull_string **val,
+                      u_int *len)
+{
+        guint n = MIN(list->len, (guint)max);
+
+        *len = n;
+        *val = n ? g_new0(remote_nonnull_string, n) : NULL;
+        for (guint i = 0; i < n; i++)
+                (*val)[i] = g_strdup(
+                        G_STRUCT_MEMBER(const char *, g_ptr_array_index(list, i), name_off));
+}
+
 DISPATCH_HANDLER(dispatch_connect_list_all_storage_pools)
 {
         remote_connect_list_all_storage_pools_args *args = args_;
@@ -184,15 +198,10 @@ static int names_pools(dispatch_ctx *ctx, unsigned int flags, int max, remote_no
                        u_int *len)
 {
         g_autoptr(GPtrArray) pools = NULL;
-        guint n;
 
         if (check_max(max) < 0 || list_pools(ctx, flags, &pools) < 0)
                 return -1;
-        n = MIN(pools->len, (guint)max);
-        *len = n;
-        *val = n ? g_new0(remote_nonnull_string, n) : NULL;
-        for (guint i = 0; i < n; i++)
-                (*val)[i] = g_strdup(((drv_pool *)g_ptr_array_index(pools, i))->name);
+        names_out(pools, G_STRUCT_OFFSET(drv_pool, name), max, val, len);
         return 0;
 }
 
@@ -448,15 +457,11 @@ DISPATCH_HANDLER(dispatch_storage_pool_list_volumes)
         remote_storage_pool_list_volumes_args *args = args_;
         remote_storage_pool_list_volumes_ret *ret = ret_;
         g_autoptr(GPtrArray) vols = NULL;
-        guint n;
 
         if (check_max(args->maxnames) < 0 || list_vols(ctx, &args->pool, &vols) < 0)
                 return -1;
-        n = MIN(vols->len, (guint)args->maxnames);
-        ret->names.names_len = n;
-        ret->names.names_val = n ? g_new0(remote_nonnull_string, n) : NULL;
-        for (guint i = 0; i < n; i++)
-                ret->names.names_val[i] = g_strdup(((drv_vol *)g_ptr_array_index(vols, i))->name);
+        names_out(vols, G_STRUCT_OFFSET(drv_vol, name), args->maxnames, &ret->names.names_val,
+                  &ret->names.names_len);
         return 0;
 }
 
