@@ -17,6 +17,21 @@
                         return dispatch_unsupported(ctx, what);                                    \
         } while (0)
 
+/* The prologue of a procedure on one pool or volume: the driver has the
+ * entry, and the client has perm on the object. */
+#define POOL_BEGIN(ctx, p, entry, what, perm)                                                      \
+        do {                                                                                       \
+                SREQUIRE(ctx, entry, what);                                                        \
+                if (pool_access(ctx, (p)->name, (p)->uuid, perm) < 0)                              \
+                        return -1;                                                                 \
+        } while (0)
+#define VOL_BEGIN(ctx, v, entry, what, perm)                                                       \
+        do {                                                                                       \
+                SREQUIRE(ctx, entry, what);                                                        \
+                if (vol_access(ctx, v, perm) < 0)                                                  \
+                        return -1;                                                                 \
+        } while (0)
+
 static drv_pool pool_in(const remote_nonnull_storage_pool *w)
 {
         drv_pool p = {.name = w->name};
@@ -134,6 +149,20 @@ static int check_max(int max)
         return 0;
 }
 
+/* The names of the first max objects of a list (drv_pool or drv_vol: the
+ * name is the member at name_off). */
+static void names_out(GPtrArray *list, gsize name_off, int max, remote_nonnull_string **val,
+                      u_int *len)
+{
+        guint n = MIN(list->len, (guint)max);
+
+        *len = n;
+        *val = n ? g_new0(remote_nonnull_string, n) : NULL;
+        for (guint i = 0; i < n; i++)
+                (*val)[i] = g_strdup(
+                        G_STRUCT_MEMBER(const char *, g_ptr_array_index(list, i), name_off));
+}
+
 DISPATCH_HANDLER(dispatch_connect_list_all_storage_pools)
 {
         remote_connect_list_all_storage_pools_args *args = args_;
@@ -169,15 +198,10 @@ static int names_pools(dispatch_ctx *ctx, unsigned int flags, int max, remote_no
                        u_int *len)
 {
         g_autoptr(GPtrArray) pools = NULL;
-        guint n;
 
         if (check_max(max) < 0 || list_pools(ctx, flags, &pools) < 0)
                 return -1;
-        n = MIN(pools->len, (guint)max);
-        *len = n;
-        *val = n ? g_new0(remote_nonnull_string, n) : NULL;
-        for (guint i = 0; i < n; i++)
-                (*val)[i] = g_strdup(((drv_pool *)g_ptr_array_index(pools, i))->name);
+        names_out(pools, G_STRUCT_OFFSET(drv_pool, name), max, val, len);
         return 0;
 }
 
@@ -286,9 +310,7 @@ DISPATCH_HANDLER(dispatch_storage_pool_create_xml)
                 argtype *args = args_;                                                             \
                 drv_pool p = pool_in(&args->pool);                                                 \
                                                                                                    \
-                SREQUIRE(ctx, entry, what);                                                        \
-                if (pool_access(ctx, p.name, p.uuid, perm) < 0)                                    \
-                        return -1;                                                                 \
+                POOL_BEGIN(ctx, &p, entry, what, perm);                                            \
                 return SDRV(ctx)->call < 0 ? -1 : 0;                                               \
         }
 
@@ -314,9 +336,7 @@ DISPATCH_HANDLER(dispatch_storage_pool_get_xml_desc)
         remote_storage_pool_get_xml_desc_ret *ret = ret_;
         drv_pool p = pool_in(&args->pool);
 
-        SREQUIRE(ctx, pool_get_xml_desc, _("getting a storage pool's XML"));
-        if (pool_access(ctx, p.name, p.uuid, "read") < 0)
-                return -1;
+        POOL_BEGIN(ctx, &p, pool_get_xml_desc, _("getting a storage pool's XML"), "read");
         ret->xml = SDRV(ctx)->pool_get_xml_desc(DC(ctx), &p, args->flags);
         return ret->xml ? 0 : -1;
 }
@@ -328,9 +348,8 @@ DISPATCH_HANDLER(dispatch_storage_pool_get_info)
         drv_pool p = pool_in(&args->pool);
         vctl_storage_pool_info info = {0};
 
-        SREQUIRE(ctx, pool_get_info, _("getting a storage pool's information"));
-        if (pool_access(ctx, p.name, p.uuid, "read") < 0 ||
-            SDRV(ctx)->pool_get_info(DC(ctx), &p, &info) < 0)
+        POOL_BEGIN(ctx, &p, pool_get_info, _("getting a storage pool's information"), "read");
+        if (SDRV(ctx)->pool_get_info(DC(ctx), &p, &info) < 0)
                 return -1;
         ret->state = (u_char)info.state;
         ret->capacity = info.capacity;
@@ -345,37 +364,27 @@ DISPATCH_HANDLER(dispatch_storage_pool_get_autostart)
         remote_storage_pool_get_autostart_ret *ret = ret_;
         drv_pool p = pool_in(&args->pool);
 
-        SREQUIRE(ctx, pool_get_autostart, _("getting a storage pool's autostart"));
-        if (pool_access(ctx, p.name, p.uuid, "read") < 0)
-                return -1;
+        POOL_BEGIN(ctx, &p, pool_get_autostart, _("getting a storage pool's autostart"), "read");
         return SDRV(ctx)->pool_get_autostart(DC(ctx), &p, &ret->autostart) < 0 ? -1 : 0;
 }
 
-DISPATCH_HANDLER(dispatch_storage_pool_is_active)
-{
-        remote_storage_pool_is_active_args *args = args_;
-        remote_storage_pool_is_active_ret *ret = ret_;
-        drv_pool p = pool_in(&args->pool);
+/* "is the pool ..." procedures: the driver's entry answers into ret->field */
+#define POOL_IS(handler, name, entry, what, field)                                                 \
+        DISPATCH_HANDLER(handler)                                                                  \
+        {                                                                                          \
+                remote_##name##_args *args = args_;                                                \
+                remote_##name##_ret *ret = ret_;                                                   \
+                drv_pool p = pool_in(&args->pool);                                                 \
+                                                                                                   \
+                POOL_BEGIN(ctx, &p, entry, what, "getattr");                                       \
+                ret->field = SDRV(ctx)->entry(DC(ctx), &p);                                        \
+                return ret->field < 0 ? -1 : 0;                                                    \
+        }
 
-        SREQUIRE(ctx, pool_is_active, _("checking whether a storage pool is active"));
-        if (pool_access(ctx, p.name, p.uuid, "getattr") < 0)
-                return -1;
-        ret->active = SDRV(ctx)->pool_is_active(DC(ctx), &p);
-        return ret->active < 0 ? -1 : 0;
-}
-
-DISPATCH_HANDLER(dispatch_storage_pool_is_persistent)
-{
-        remote_storage_pool_is_persistent_args *args = args_;
-        remote_storage_pool_is_persistent_ret *ret = ret_;
-        drv_pool p = pool_in(&args->pool);
-
-        SREQUIRE(ctx, pool_is_persistent, _("checking whether a storage pool is persistent"));
-        if (pool_access(ctx, p.name, p.uuid, "getattr") < 0)
-                return -1;
-        ret->persistent = SDRV(ctx)->pool_is_persistent(DC(ctx), &p);
-        return ret->persistent < 0 ? -1 : 0;
-}
+POOL_IS(dispatch_storage_pool_is_active, storage_pool_is_active, pool_is_active,
+        _("checking whether a storage pool is active"), active)
+POOL_IS(dispatch_storage_pool_is_persistent, storage_pool_is_persistent, pool_is_persistent,
+        _("checking whether a storage pool is persistent"), persistent)
 
 /* ---- volume lists ---- */
 
@@ -448,15 +457,11 @@ DISPATCH_HANDLER(dispatch_storage_pool_list_volumes)
         remote_storage_pool_list_volumes_args *args = args_;
         remote_storage_pool_list_volumes_ret *ret = ret_;
         g_autoptr(GPtrArray) vols = NULL;
-        guint n;
 
         if (check_max(args->maxnames) < 0 || list_vols(ctx, &args->pool, &vols) < 0)
                 return -1;
-        n = MIN(vols->len, (guint)args->maxnames);
-        ret->names.names_len = n;
-        ret->names.names_val = n ? g_new0(remote_nonnull_string, n) : NULL;
-        for (guint i = 0; i < n; i++)
-                ret->names.names_val[i] = g_strdup(((drv_vol *)g_ptr_array_index(vols, i))->name);
+        names_out(vols, G_STRUCT_OFFSET(drv_vol, name), args->maxnames, &ret->names.names_val,
+                  &ret->names.names_len);
         return 0;
 }
 
@@ -539,9 +544,7 @@ DISPATCH_HANDLER(dispatch_storage_vol_create_xml_from)
                 argtype *args = args_;                                                             \
                 drv_vol v = vol_in(&args->vol);                                                    \
                                                                                                    \
-                SREQUIRE(ctx, entry, what);                                                        \
-                if (vol_access(ctx, &v, perm) < 0)                                                 \
-                        return -1;                                                                 \
+                VOL_BEGIN(ctx, &v, entry, what, perm);                                             \
                 return SDRV(ctx)->call < 0 ? -1 : 0;                                               \
         }
 
@@ -560,8 +563,8 @@ DISPATCH_HANDLER(dispatch_storage_vol_get_info)
         drv_vol v = vol_in(&args->vol);
         vctl_storage_vol_info info = {0};
 
-        SREQUIRE(ctx, vol_get_info, _("getting a storage volume's information"));
-        if (vol_access(ctx, &v, "read") < 0 || SDRV(ctx)->vol_get_info(DC(ctx), &v, &info) < 0)
+        VOL_BEGIN(ctx, &v, vol_get_info, _("getting a storage volume's information"), "read");
+        if (SDRV(ctx)->vol_get_info(DC(ctx), &v, &info) < 0)
                 return -1;
         ret->type = (char)info.type;
         ret->capacity = info.capacity;
@@ -575,9 +578,7 @@ DISPATCH_HANDLER(dispatch_storage_vol_get_xml_desc)
         remote_storage_vol_get_xml_desc_ret *ret = ret_;
         drv_vol v = vol_in(&args->vol);
 
-        SREQUIRE(ctx, vol_get_xml_desc, _("getting a storage volume's XML"));
-        if (vol_access(ctx, &v, "read") < 0)
-                return -1;
+        VOL_BEGIN(ctx, &v, vol_get_xml_desc, _("getting a storage volume's XML"), "read");
         ret->xml = SDRV(ctx)->vol_get_xml_desc(DC(ctx), &v, args->flags);
         return ret->xml ? 0 : -1;
 }
@@ -588,9 +589,7 @@ DISPATCH_HANDLER(dispatch_storage_vol_get_path)
         remote_storage_vol_get_path_ret *ret = ret_;
         drv_vol v = vol_in(&args->vol);
 
-        SREQUIRE(ctx, vol_get_path, _("getting a storage volume's path"));
-        if (vol_access(ctx, &v, "read") < 0)
-                return -1;
+        VOL_BEGIN(ctx, &v, vol_get_path, _("getting a storage volume's path"), "read");
         ret->name = SDRV(ctx)->vol_get_path(DC(ctx), &v);
         return ret->name ? 0 : -1;
 }

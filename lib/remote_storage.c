@@ -15,6 +15,23 @@
                     0)
 #define FREE_RET(name, ret) xdr_free((xdrproc_t)xdr_remote_##name##_ret, (char *)(ret))
 
+/* In a function of remote_conn *rc: makes the call and returns NULL if it
+ * fails, else conv (an expression of the reply r, taken before r is freed). */
+#define RETURN_CONV(name, proc, args, type, conv)                                                  \
+        do {                                                                                       \
+                remote_##name##_ret r;                                                             \
+                type out;                                                                          \
+                                                                                                   \
+                if (CALL(rc, proc, name, args, &r) < 0)                                            \
+                        return NULL;                                                               \
+                out = conv;                                                                        \
+                FREE_RET(name, &r);                                                                \
+                return out;                                                                        \
+        } while (0)
+#define POOL_RET(name, proc, args)       RETURN_CONV(name, proc, args, drv_pool *, pool_from(&r.pool))
+#define VOL_RET(name, proc, args)        RETURN_CONV(name, proc, args, drv_vol *, vol_from(&r.vol))
+#define STR_RET(name, proc, args, field) RETURN_CONV(name, proc, args, char *, g_strdup(r.field))
+
 static remote_nonnull_storage_pool pool_wire(const drv_pool *p)
 {
         remote_nonnull_storage_pool w = {.name = p->name};
@@ -56,16 +73,10 @@ int remote_storage_list_all_pools(remote_conn *rc, unsigned int flags, GPtrArray
         drv_pool *fn(remote_conn *rc, type key)                                                    \
         {                                                                                          \
                 remote_##name##_args args;                                                         \
-                remote_##name##_ret r;                                                             \
-                drv_pool *p;                                                                       \
                                                                                                    \
                 memset(&args, 0, sizeof(args));                                                    \
                 field;                                                                             \
-                if (CALL(rc, proc, name, &args, &r) < 0)                                           \
-                        return NULL;                                                               \
-                p = pool_from(&r.pool);                                                            \
-                FREE_RET(name, &r);                                                                \
-                return p;                                                                          \
+                POOL_RET(name, proc, &args);                                                       \
         }
 
 POOL_LOOKUP(remote_storage_pool_lookup_by_name, STORAGE_POOL_LOOKUP_BY_NAME,
@@ -76,31 +87,15 @@ POOL_LOOKUP(remote_storage_pool_lookup_by_uuid, STORAGE_POOL_LOOKUP_BY_UUID,
 POOL_LOOKUP(remote_storage_pool_lookup_by_volume, STORAGE_POOL_LOOKUP_BY_VOLUME,
             storage_pool_lookup_by_volume, const drv_vol *, args.vol = vol_wire(key))
 
-drv_pool *remote_storage_pool_define_xml(remote_conn *rc, const char *xml, unsigned int flags)
-{
-        remote_storage_pool_define_xml_args args = {.xml = (char *)xml, .flags = flags};
-        remote_storage_pool_define_xml_ret r;
-        drv_pool *p;
+#define POOL_FROM_XML(fn, proc, name)                                                              \
+        drv_pool *fn(remote_conn *rc, const char *xml, unsigned int flags)                         \
+        {                                                                                          \
+                remote_##name##_args args = {.xml = (char *)xml, .flags = flags};                  \
+                POOL_RET(name, proc, &args);                                                       \
+        }
 
-        if (CALL(rc, STORAGE_POOL_DEFINE_XML, storage_pool_define_xml, &args, &r) < 0)
-                return NULL;
-        p = pool_from(&r.pool);
-        FREE_RET(storage_pool_define_xml, &r);
-        return p;
-}
-
-drv_pool *remote_storage_pool_create_xml(remote_conn *rc, const char *xml, unsigned int flags)
-{
-        remote_storage_pool_create_xml_args args = {.xml = (char *)xml, .flags = flags};
-        remote_storage_pool_create_xml_ret r;
-        drv_pool *p;
-
-        if (CALL(rc, STORAGE_POOL_CREATE_XML, storage_pool_create_xml, &args, &r) < 0)
-                return NULL;
-        p = pool_from(&r.pool);
-        FREE_RET(storage_pool_create_xml, &r);
-        return p;
-}
+POOL_FROM_XML(remote_storage_pool_define_xml, STORAGE_POOL_DEFINE_XML, storage_pool_define_xml)
+POOL_FROM_XML(remote_storage_pool_create_xml, STORAGE_POOL_CREATE_XML, storage_pool_create_xml)
 
 #define POOL_FLAGS_OP(fn, proc, name)                                                              \
         int fn(remote_conn *rc, const drv_pool *pool, unsigned int flags)                          \
@@ -125,14 +120,8 @@ POOL_OP(remote_storage_pool_undefine, STORAGE_POOL_UNDEFINE, storage_pool_undefi
 char *remote_storage_pool_get_xml_desc(remote_conn *rc, const drv_pool *pool, unsigned int flags)
 {
         remote_storage_pool_get_xml_desc_args args = {.pool = pool_wire(pool), .flags = flags};
-        remote_storage_pool_get_xml_desc_ret r;
-        char *s;
 
-        if (CALL(rc, STORAGE_POOL_GET_XML_DESC, storage_pool_get_xml_desc, &args, &r) < 0)
-                return NULL;
-        s = g_strdup(r.xml);
-        FREE_RET(storage_pool_get_xml_desc, &r);
-        return s;
+        STR_RET(storage_pool_get_xml_desc, STORAGE_POOL_GET_XML_DESC, &args, xml);
 }
 
 int remote_storage_pool_get_info(remote_conn *rc, const drv_pool *pool, vctl_storage_pool_info *ret)
@@ -168,25 +157,20 @@ int remote_storage_pool_set_autostart(remote_conn *rc, const drv_pool *pool, int
         return CALL_NORET(rc, STORAGE_POOL_SET_AUTOSTART, storage_pool_set_autostart, &args);
 }
 
-int remote_storage_pool_is_active(remote_conn *rc, const drv_pool *pool)
-{
-        remote_storage_pool_is_active_args args = {.pool = pool_wire(pool)};
-        remote_storage_pool_is_active_ret r;
+#define POOL_IS(fn, proc, name, field)                                                             \
+        int fn(remote_conn *rc, const drv_pool *pool)                                              \
+        {                                                                                          \
+                remote_##name##_args args = {.pool = pool_wire(pool)};                             \
+                remote_##name##_ret r;                                                             \
+                                                                                                   \
+                if (CALL(rc, proc, name, &args, &r) < 0)                                           \
+                        return -1;                                                                 \
+                return r.field ? 1 : 0;                                                            \
+        }
 
-        if (CALL(rc, STORAGE_POOL_IS_ACTIVE, storage_pool_is_active, &args, &r) < 0)
-                return -1;
-        return r.active ? 1 : 0;
-}
-
-int remote_storage_pool_is_persistent(remote_conn *rc, const drv_pool *pool)
-{
-        remote_storage_pool_is_persistent_args args = {.pool = pool_wire(pool)};
-        remote_storage_pool_is_persistent_ret r;
-
-        if (CALL(rc, STORAGE_POOL_IS_PERSISTENT, storage_pool_is_persistent, &args, &r) < 0)
-                return -1;
-        return r.persistent ? 1 : 0;
-}
+POOL_IS(remote_storage_pool_is_active, STORAGE_POOL_IS_ACTIVE, storage_pool_is_active, active)
+POOL_IS(remote_storage_pool_is_persistent, STORAGE_POOL_IS_PERSISTENT, storage_pool_is_persistent,
+        persistent)
 
 int remote_storage_pool_list_all_volumes(remote_conn *rc, const drv_pool *pool, unsigned int flags,
                                          GPtrArray **ret)
@@ -203,18 +187,6 @@ int remote_storage_pool_list_all_volumes(remote_conn *rc, const drv_pool *pool, 
         FREE_RET(storage_pool_list_all_volumes, &r);
         return (int)(*ret)->len;
 }
-
-#define VOL_RET(name, proc, args)                                                                  \
-        do {                                                                                       \
-                remote_##name##_ret r;                                                             \
-                drv_vol *v;                                                                        \
-                                                                                                   \
-                if (CALL(rc, proc, name, args, &r) < 0)                                            \
-                        return NULL;                                                               \
-                v = vol_from(&r.vol);                                                              \
-                FREE_RET(name, &r);                                                                \
-                return v;                                                                          \
-        } while (0)
 
 drv_vol *remote_storage_vol_lookup_by_name(remote_conn *rc, const drv_pool *pool, const char *name)
 {
@@ -288,27 +260,15 @@ int remote_storage_vol_get_info(remote_conn *rc, const drv_vol *vol, vctl_storag
 char *remote_storage_vol_get_xml_desc(remote_conn *rc, const drv_vol *vol, unsigned int flags)
 {
         remote_storage_vol_get_xml_desc_args args = {.vol = vol_wire(vol), .flags = flags};
-        remote_storage_vol_get_xml_desc_ret r;
-        char *s;
 
-        if (CALL(rc, STORAGE_VOL_GET_XML_DESC, storage_vol_get_xml_desc, &args, &r) < 0)
-                return NULL;
-        s = g_strdup(r.xml);
-        FREE_RET(storage_vol_get_xml_desc, &r);
-        return s;
+        STR_RET(storage_vol_get_xml_desc, STORAGE_VOL_GET_XML_DESC, &args, xml);
 }
 
 char *remote_storage_vol_get_path(remote_conn *rc, const drv_vol *vol)
 {
         remote_storage_vol_get_path_args args = {.vol = vol_wire(vol)};
-        remote_storage_vol_get_path_ret r;
-        char *s;
 
-        if (CALL(rc, STORAGE_VOL_GET_PATH, storage_vol_get_path, &args, &r) < 0)
-                return NULL;
-        s = g_strdup(r.name);
-        FREE_RET(storage_vol_get_path, &r);
-        return s;
+        STR_RET(storage_vol_get_path, STORAGE_VOL_GET_PATH, &args, name);
 }
 
 int remote_storage_vol_resize(remote_conn *rc, const drv_vol *vol, unsigned long long capacity,

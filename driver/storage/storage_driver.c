@@ -197,13 +197,20 @@ static drv_pool *storage_pool_lookup(storage_state *st, const char *name, const 
         return ret;
 }
 
-static pool_def *storage_pool_parse(const char *xml)
+/* The XML of a pool to define or create; the test driver's pools are
+ * 100 GiB unless the XML gives a capacity. */
+static pool_def *storage_pool_parse(storage_state *st, const char *xml)
 {
+        pool_def *def;
+
         if (!xml) {
                 STORAGE_ERR(VCTL_ERR_INVALID_ARG, _("no storage pool XML given"));
                 return NULL;
         }
-        return pool_def_parse(xml, strlen(xml), NULL);
+        def = pool_def_parse(xml, strlen(xml), NULL);
+        if (def && st->mem && !def->capacity)
+                def->capacity = 100ull << 30;
+        return def;
 }
 
 static drv_pool *storage_pool_define(storage_state *st, const char *xml, unsigned int flags)
@@ -218,11 +225,9 @@ static drv_pool *storage_pool_define(storage_state *st, const char *xml, unsigne
                             _("unsupported flags (0x%x) in defining a storage pool"), flags);
                 return NULL;
         }
-        def = storage_pool_parse(xml);
+        def = storage_pool_parse(st, xml);
         if (!def)
                 return NULL;
-        if (st->mem && !def->capacity)
-                def->capacity = 100ull << 30;
         g_mutex_lock(&st->lock);
         obj = storage_pool_find_name_locked(st, def->name);
         if (obj && !obj->persistent) {
@@ -273,11 +278,9 @@ static drv_pool *storage_pool_create_transient(storage_state *st, const char *xm
                             _("unsupported flags (0x%x) in creating a storage pool"), flags);
                 return NULL;
         }
-        def = storage_pool_parse(xml);
+        def = storage_pool_parse(st, xml);
         if (!def)
                 return NULL;
-        if (st->mem && !def->capacity)
-                def->capacity = 100ull << 30;
         g_mutex_lock(&st->lock);
         if (storage_pool_find_name_locked(st, def->name)) {
                 STORAGE_ERR(VCTL_ERR_OPERATION_INVALID, _("storage pool '%s' already exists"),
@@ -603,166 +606,90 @@ int storage_vol_resolve(const char *pool, const char *vol, storage_vol_source *r
 #define ST_HOST(conn) storage_host_state()
 #define ST_MEM(conn)  storage_mem_state()
 
-#define STORAGE_TABLE(prefix, STATE)                                                               \
-        static int prefix##_list_all_pools(drv_conn *c, unsigned int f, GPtrArray **r)             \
+/* One entry: (drv_conn *c, params...) gets the state the table works on,
+ * then makes the shared core's call on it (or fails when there is none). */
+#define ST_PARAMS(...) __VA_ARGS__
+#define ST_FN(prefix, STATE, type, fail, entry, params, call)                                      \
+        static type prefix##_##entry(drv_conn *c, ST_PARAMS params)                                \
         {                                                                                          \
                 storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_list(st, f, r) : -1;                                      \
-        }                                                                                          \
-        static drv_pool *prefix##_pool_lookup_by_name(drv_conn *c, const char *n)                  \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_lookup(st, n, NULL) : NULL;                               \
-        }                                                                                          \
-        static drv_pool *prefix##_pool_lookup_by_uuid(drv_conn *c, const unsigned char *u)         \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_lookup(st, NULL, u) : NULL;                               \
-        }                                                                                          \
-        static drv_pool *prefix##_pool_lookup_by_volume(drv_conn *c, const drv_vol *v)             \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_by_volume(st, v) : NULL;                                  \
-        }                                                                                          \
-        static drv_pool *prefix##_pool_define_xml(drv_conn *c, const char *x, unsigned int f)      \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_define(st, x, f) : NULL;                                  \
-        }                                                                                          \
-        static drv_pool *prefix##_pool_create_xml(drv_conn *c, const char *x, unsigned int f)      \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_create_transient(st, x, f) : NULL;                        \
-        }                                                                                          \
-        static int prefix##_pool_build(drv_conn *c, const drv_pool *p, unsigned int f)             \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_build(st, p, f) : -1;                                     \
-        }                                                                                          \
-        static int prefix##_pool_create(drv_conn *c, const drv_pool *p, unsigned int f)            \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_start(st, p, f) : -1;                                     \
-        }                                                                                          \
-        static int prefix##_pool_destroy(drv_conn *c, const drv_pool *p)                           \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_destroy(st, p) : -1;                                      \
-        }                                                                                          \
-        static int prefix##_pool_delete(drv_conn *c, const drv_pool *p, unsigned int f)            \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_delete(st, p, f) : -1;                                    \
-        }                                                                                          \
-        static int prefix##_pool_undefine(drv_conn *c, const drv_pool *p)                          \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_undefine(st, p) : -1;                                     \
-        }                                                                                          \
-        static int prefix##_pool_refresh(drv_conn *c, const drv_pool *p, unsigned int f)           \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_refresh(st, p, f) : -1;                                   \
-        }                                                                                          \
-        static char *prefix##_pool_get_xml_desc(drv_conn *c, const drv_pool *p, unsigned int f)    \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_xml(st, p, f) : NULL;                                     \
-        }                                                                                          \
-        static int prefix##_pool_get_info(drv_conn *c, const drv_pool *p,                          \
-                                          vctl_storage_pool_info *r)                               \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_info(st, p, r) : -1;                                      \
-        }                                                                                          \
-        static int prefix##_pool_get_autostart(drv_conn *c, const drv_pool *p, int *r)             \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                int v = st ? storage_pool_get_flag(st, p, 0) : -1;                                 \
-                if (v < 0)                                                                         \
-                        return -1;                                                                 \
-                *r = v;                                                                            \
-                return 0;                                                                          \
-        }                                                                                          \
-        static int prefix##_pool_set_autostart(drv_conn *c, const drv_pool *p, int a)              \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_set_autostart(st, p, a) : -1;                             \
-        }                                                                                          \
-        static int prefix##_pool_is_active(drv_conn *c, const drv_pool *p)                         \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_get_flag(st, p, 1) : -1;                                  \
-        }                                                                                          \
-        static int prefix##_pool_is_persistent(drv_conn *c, const drv_pool *p)                     \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_pool_get_flag(st, p, 2) : -1;                                  \
-        }                                                                                          \
-        static int prefix##_pool_list_all_volumes(drv_conn *c, const drv_pool *p, unsigned int f,  \
-                                                  GPtrArray **r)                                   \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_list(st, p, f, r) : -1;                                    \
-        }                                                                                          \
-        static drv_vol *prefix##_vol_lookup_by_name(drv_conn *c, const drv_pool *p, const char *n) \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_lookup_name(st, p, n) : NULL;                              \
-        }                                                                                          \
-        static drv_vol *prefix##_vol_lookup_by_key(drv_conn *c, const char *k)                     \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_lookup_path(st, k, TRUE) : NULL;                           \
-        }                                                                                          \
-        static drv_vol *prefix##_vol_lookup_by_path(drv_conn *c, const char *k)                    \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_lookup_path(st, k, FALSE) : NULL;                          \
-        }                                                                                          \
-        static drv_vol *prefix##_vol_create_xml(drv_conn *c, const drv_pool *p, const char *x,     \
-                                                unsigned int f)                                    \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_create(st, p, x, NULL, f) : NULL;                          \
-        }                                                                                          \
-        static drv_vol *prefix##_vol_create_xml_from(                                              \
-                drv_conn *c, const drv_pool *p, const char *x, const drv_vol *s, unsigned int f)   \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_create(st, p, x, s, f) : NULL;                             \
-        }                                                                                          \
-        static int prefix##_vol_delete(drv_conn *c, const drv_vol *v, unsigned int f)              \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_delete(st, v, f) : -1;                                     \
-        }                                                                                          \
-        static int prefix##_vol_wipe(drv_conn *c, const drv_vol *v, unsigned int f)                \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_wipe(st, v, f) : -1;                                       \
-        }                                                                                          \
-        static int prefix##_vol_get_info(drv_conn *c, const drv_vol *v, vctl_storage_vol_info *r)  \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_info(st, v, r) : -1;                                       \
-        }                                                                                          \
-        static char *prefix##_vol_get_xml_desc(drv_conn *c, const drv_vol *v, unsigned int f)      \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_xml(st, v, f) : NULL;                                      \
-        }                                                                                          \
-        static char *prefix##_vol_get_path(drv_conn *c, const drv_vol *v)                          \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_path(st, v) : NULL;                                        \
-        }                                                                                          \
-        static int prefix##_vol_resize(drv_conn *c, const drv_vol *v, unsigned long long cap,      \
-                                       unsigned int f)                                             \
-        {                                                                                          \
-                storage_state *st = STATE(c);                                                      \
-                return st ? storage_vol_resize(st, v, cap, f) : -1;                                \
+                return st ? call : fail;                                                           \
         }
+
+static int storage_pool_get_autostart(storage_state *st, const drv_pool *pool, int *ret)
+{
+        int v = storage_pool_get_flag(st, pool, 0);
+
+        if (v < 0)
+                return -1;
+        *ret = v;
+        return 0;
+}
+
+#define STORAGE_TABLE(prefix, STATE)                                                               \
+        ST_FN(prefix, STATE, int, -1, list_all_pools, (unsigned int f, GPtrArray **r),             \
+              storage_pool_list(st, f, r))                                                         \
+        ST_FN(prefix, STATE, drv_pool *, NULL, pool_lookup_by_name, (const char *n),               \
+              storage_pool_lookup(st, n, NULL))                                                    \
+        ST_FN(prefix, STATE, drv_pool *, NULL, pool_lookup_by_uuid, (const unsigned char *u),      \
+              storage_pool_lookup(st, NULL, u))                                                    \
+        ST_FN(prefix, STATE, drv_pool *, NULL, pool_lookup_by_volume, (const drv_vol *v),          \
+              storage_pool_by_volume(st, v))                                                       \
+        ST_FN(prefix, STATE, drv_pool *, NULL, pool_define_xml, (const char *x, unsigned int f),   \
+              storage_pool_define(st, x, f))                                                       \
+        ST_FN(prefix, STATE, drv_pool *, NULL, pool_create_xml, (const char *x, unsigned int f),   \
+              storage_pool_create_transient(st, x, f))                                             \
+        ST_FN(prefix, STATE, int, -1, pool_build, (const drv_pool *p, unsigned int f),             \
+              storage_pool_build(st, p, f))                                                        \
+        ST_FN(prefix, STATE, int, -1, pool_create, (const drv_pool *p, unsigned int f),            \
+              storage_pool_start(st, p, f))                                                        \
+        ST_FN(prefix, STATE, int, -1, pool_destroy, (const drv_pool *p),                           \
+              storage_pool_destroy(st, p))                                                         \
+        ST_FN(prefix, STATE, int, -1, pool_delete, (const drv_pool *p, unsigned int f),            \
+              storage_pool_delete(st, p, f))                                                       \
+        ST_FN(prefix, STATE, int, -1, pool_undefine, (const drv_pool *p),                          \
+              storage_pool_undefine(st, p))                                                        \
+        ST_FN(prefix, STATE, int, -1, pool_refresh, (const drv_pool *p, unsigned int f),           \
+              storage_pool_refresh(st, p, f))                                                      \
+        ST_FN(prefix, STATE, char *, NULL, pool_get_xml_desc, (const drv_pool *p, unsigned int f), \
+              storage_pool_xml(st, p, f))                                                          \
+        ST_FN(prefix, STATE, int, -1, pool_get_info,                                               \
+              (const drv_pool *p, vctl_storage_pool_info *r), storage_pool_info(st, p, r))         \
+        ST_FN(prefix, STATE, int, -1, pool_get_autostart, (const drv_pool *p, int *r),             \
+              storage_pool_get_autostart(st, p, r))                                                \
+        ST_FN(prefix, STATE, int, -1, pool_set_autostart, (const drv_pool *p, int a),              \
+              storage_pool_set_autostart(st, p, a))                                                \
+        ST_FN(prefix, STATE, int, -1, pool_is_active, (const drv_pool *p),                         \
+              storage_pool_get_flag(st, p, 1))                                                     \
+        ST_FN(prefix, STATE, int, -1, pool_is_persistent, (const drv_pool *p),                     \
+              storage_pool_get_flag(st, p, 2))                                                     \
+        ST_FN(prefix, STATE, int, -1, pool_list_all_volumes,                                       \
+              (const drv_pool *p, unsigned int f, GPtrArray **r), storage_vol_list(st, p, f, r))   \
+        ST_FN(prefix, STATE, drv_vol *, NULL, vol_lookup_by_name,                                  \
+              (const drv_pool *p, const char *n), storage_vol_lookup_name(st, p, n))               \
+        ST_FN(prefix, STATE, drv_vol *, NULL, vol_lookup_by_key, (const char *k),                  \
+              storage_vol_lookup_path(st, k, TRUE))                                                \
+        ST_FN(prefix, STATE, drv_vol *, NULL, vol_lookup_by_path, (const char *k),                 \
+              storage_vol_lookup_path(st, k, FALSE))                                               \
+        ST_FN(prefix, STATE, drv_vol *, NULL, vol_create_xml,                                      \
+              (const drv_pool *p, const char *x, unsigned int f),                                  \
+              storage_vol_create(st, p, x, NULL, f))                                               \
+        ST_FN(prefix, STATE, drv_vol *, NULL, vol_create_xml_from,                                 \
+              (const drv_pool *p, const char *x, const drv_vol *s, unsigned int f),                \
+              storage_vol_create(st, p, x, s, f))                                                  \
+        ST_FN(prefix, STATE, int, -1, vol_delete, (const drv_vol *v, unsigned int f),              \
+              storage_vol_delete(st, v, f))                                                        \
+        ST_FN(prefix, STATE, int, -1, vol_wipe, (const drv_vol *v, unsigned int f),                \
+              storage_vol_wipe(st, v, f))                                                          \
+        ST_FN(prefix, STATE, int, -1, vol_get_info, (const drv_vol *v, vctl_storage_vol_info *r),  \
+              storage_vol_info(st, v, r))                                                          \
+        ST_FN(prefix, STATE, char *, NULL, vol_get_xml_desc, (const drv_vol *v, unsigned int f),   \
+              storage_vol_xml(st, v, f))                                                           \
+        ST_FN(prefix, STATE, char *, NULL, vol_get_path, (const drv_vol *v),                       \
+              storage_vol_path(st, v))                                                             \
+        ST_FN(prefix, STATE, int, -1, vol_resize,                                                  \
+              (const drv_vol *v, unsigned long long cap, unsigned int f),                          \
+              storage_vol_resize(st, v, cap, f))
 
 #define STORAGE_ENTRIES(prefix)                                                                    \
         .list_all_pools = prefix##_list_all_pools,                                                 \
