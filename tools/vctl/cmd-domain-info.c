@@ -8,14 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PARSE_ARGS(cmd, lo, hi)                                                                    \
-        g_auto(vctl_args) args = {0};                                                              \
-        do {                                                                                       \
-                int parse_r = vctl_args_parse(&(cmd), argc, argv, lo, hi, &args);                  \
-                if (parse_r)                                                                       \
-                        return parse_r == 2 ? 0 : 1;                                               \
-        } while (0)
-
 /* The domain named by the first argument, on the connection; NULL after an error. */
 static vctl_domain *info_domain(const vctl_args *args)
 {
@@ -70,7 +62,7 @@ static void list_json_add(JsonBuilder *b, vctl_domain *dom)
 
 static int list_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_list, 0, 0);
+        VCTL_PARSE_ARGS(vctl_cmd_list, 0, 0);
         vctl_domain **doms = NULL;
         unsigned int flags = VCTL_LIST_DOMAINS_ACTIVE;
         gboolean names = vctl_arg_flag(&args, "--name"), uuids = vctl_arg_flag(&args, "--uuid");
@@ -131,7 +123,7 @@ static int list_run(int argc, char **argv)
 
 static int dumpxml_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_dumpxml, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_dumpxml, 1, 1);
         g_autofree char *xml = NULL;
         unsigned int flags = 0;
         vctl_domain *dom;
@@ -209,7 +201,7 @@ static void dominfo_json(vctl_domain *dom, const char *uuid, const char *os,
 
 static int dominfo_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_dominfo, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_dominfo, 1, 1);
         char uuid[VCTL_UUID_STRING_BUFLEN];
         g_autofree char *xml = NULL, *os = NULL;
         vctl_domain_info info;
@@ -258,7 +250,7 @@ out:
 
 static int domstate_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_domstate, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_domstate, 1, 1);
         int state, reason, r = 0;
         vctl_domain *dom;
 
@@ -280,13 +272,10 @@ typedef enum { SHOW_ID, SHOW_UUID, SHOW_NAME } show_what;
 
 static int show_one(const vctl_cmd *cmd, int argc, char **argv, show_what what)
 {
-        g_auto(vctl_args) args = {0};
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         char uuid[VCTL_UUID_STRING_BUFLEN];
         vctl_domain *dom;
-        int r;
 
-        if ((r = vctl_args_parse(cmd, argc, argv, 1, 1, &args)))
-                return r == 2 ? 0 : 1;
         if (!(dom = info_domain(&args)))
                 return 1;
         if (what == SHOW_ID && vctl_domain_get_id(dom) >= 0)
@@ -320,7 +309,7 @@ static int domname_run(int argc, char **argv)
 
 static int autostart_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_autostart, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_autostart, 1, 1);
         gboolean off = vctl_arg_flag(&args, "--disable");
         vctl_domain *dom;
         int r = 0;

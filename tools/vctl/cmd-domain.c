@@ -11,16 +11,12 @@
 
 static int domain_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean create)
 {
-        g_auto(vctl_args) args = {0};
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autofree char *xml = NULL;
         vctl_domain *dom;
         vctl_conn *conn;
-        const char *file;
-        int r;
+        const char *file = vctl_arg_pos(&args, 0);
 
-        if ((r = vctl_args_parse(cmd, argc, argv, 1, 1, &args)))
-                return r == 2 ? 0 : 1;
-        file = vctl_arg_pos(&args, 0);
         if (!(xml = vctl_read_file(file)) || !(conn = vctl_connect()))
                 return 1;
         if (create)
@@ -148,14 +144,12 @@ static int action_do(domain_action act, vctl_domain *dom, const vctl_args *args)
 
 static int domain_action_run(const vctl_cmd *cmd, domain_action act, int argc, char **argv)
 {
-        g_auto(vctl_args) args = {0};
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autofree char *name = NULL;
         vctl_domain *dom;
         vctl_conn *conn;
         int r;
 
-        if ((r = vctl_args_parse(cmd, argc, argv, 1, 1, &args)))
-                return r == 2 ? 0 : 1;
         if (!(conn = vctl_connect()) || !(dom = vctl_domain_arg(conn, vctl_arg_pos(&args, 0))))
                 return 1;
         name = g_strdup(vctl_domain_get_name(dom));

@@ -12,14 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#define PARSE_ARGS(cmd, lo, hi)                                                                    \
-        g_auto(vctl_args) args = {0};                                                              \
-        do {                                                                                       \
-                int parse_r = vctl_args_parse(&(cmd), argc, argv, lo, hi, &args);                  \
-                if (parse_r)                                                                       \
-                        return parse_r == 2 ? 0 : 1;                                               \
-        } while (0)
-
 static void net_freep(vctl_network **p)
 {
         vctl_network_free(*p);
@@ -69,7 +61,7 @@ const vctl_cmd vctl_cmd_net_list = {
 
 static int net_list_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_net_list, 0, 0);
+        VCTL_PARSE_ARGS(vctl_cmd_net_list, 0, 0);
         unsigned int flags = VCTL_LIST_NETWORKS_ACTIVE;
         vctl_network **nets = NULL;
         vctl_conn *conn;
@@ -149,7 +141,7 @@ static int net_list_run(int argc, char **argv)
 
 static int net_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean create)
 {
-        PARSE_ARGS(*cmd, 1, 1);
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autofree char *xml = NULL;
         g_autonet vctl_network *net = NULL;
         const char *file = vctl_arg_pos(&args, 0);
@@ -202,7 +194,7 @@ typedef enum { NET_START, NET_DESTROY, NET_UNDEFINE } net_action;
 
 static int net_action_run(const vctl_cmd *cmd, net_action act, int argc, char **argv)
 {
-        PARSE_ARGS(*cmd, 1, 1);
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autonet vctl_network *net = net_arg(vctl_arg_pos(&args, 0));
         int r;
 
@@ -289,7 +281,7 @@ const vctl_cmd vctl_cmd_net_dumpxml = {
 
 static int net_dumpxml_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_net_dumpxml, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_net_dumpxml, 1, 1);
         g_autonet vctl_network *net = net_arg(vctl_arg_pos(&args, 0));
         g_autofree char *xml = NULL;
 
@@ -316,7 +308,7 @@ const vctl_cmd vctl_cmd_net_info = {
 
 static int net_info_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_net_info, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_net_info, 1, 1);
         g_autonet vctl_network *net = net_arg(vctl_arg_pos(&args, 0));
         g_autofree char *bridge = NULL;
         char uuid[VCTL_UUID_STRING_BUFLEN];
@@ -377,7 +369,7 @@ const vctl_cmd vctl_cmd_net_autostart = {
 
 static int net_autostart_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_net_autostart, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_net_autostart, 1, 1);
         g_autonet vctl_network *net = net_arg(vctl_arg_pos(&args, 0));
         gboolean off = vctl_arg_flag(&args, "--disable");
 
@@ -407,7 +399,7 @@ const vctl_cmd vctl_cmd_net_dhcp_leases = {
 
 static int net_leases_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_net_dhcp_leases, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_net_dhcp_leases, 1, 1);
         g_autonet vctl_network *net = net_arg(vctl_arg_pos(&args, 0));
         vctl_network_lease **leases = NULL;
         int n;
@@ -508,7 +500,7 @@ const vctl_cmd vctl_cmd_domiflist = {
 
 static int domiflist_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_domiflist, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_domiflist, 1, 1);
         g_autoptr(domain_def) def = NULL;
         g_autoptr(vctl_table) t = NULL;
         g_autoptr(JsonBuilder) b = NULL;
@@ -580,7 +572,7 @@ const vctl_cmd vctl_cmd_domifaddr = {
 
 static int domifaddr_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_domifaddr, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_domifaddr, 1, 1);
         const char *source = vctl_arg_value(&args, "--source");
         vctl_domain_iface **ifaces = NULL;
         vctl_domain *dom;

@@ -11,14 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PARSE_ARGS(cmd, lo, hi)                                                                    \
-        g_auto(vctl_args) args = {0};                                                              \
-        do {                                                                                       \
-                int parse_r = vctl_args_parse(&(cmd), argc, argv, lo, hi, &args);                  \
-                if (parse_r)                                                                       \
-                        return parse_r == 2 ? 0 : 1;                                               \
-        } while (0)
-
 char *vctl_pretty_size(unsigned long long bytes)
 {
         static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -76,7 +68,7 @@ static void pool_json_add(JsonBuilder *b, vctl_storage_pool *pool)
 
 static int pool_list_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_pool_list, 0, 0);
+        VCTL_PARSE_ARGS(vctl_cmd_pool_list, 0, 0);
         gboolean details = vctl_arg_flag(&args, "--details");
         unsigned int flags = VCTL_LIST_STORAGE_POOLS_ACTIVE;
         vctl_storage_pool **pools = NULL;
@@ -159,7 +151,7 @@ static int pool_list_run(int argc, char **argv)
 
 static int pool_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean create)
 {
-        PARSE_ARGS(*cmd, 1, 1);
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autofree char *xml = NULL;
         const char *file = vctl_arg_pos(&args, 0);
         vctl_storage_pool *pool;
@@ -198,7 +190,7 @@ static int pool_create_run(int argc, char **argv)
 static int pool_define_as_run(int argc, char **argv)
 {
         /* virsh: name type [source-host] [source-path] [source-dev] [source-name] [target] */
-        PARSE_ARGS(vctl_cmd_pool_define_as, 2, 7);
+        VCTL_PARSE_ARGS(vctl_cmd_pool_define_as, 2, 7);
         const char *name = vctl_arg_pos(&args, 0), *type = vctl_arg_pos(&args, 1);
         const char *target = vctl_arg_value(&args, "--target");
         g_autoptr(GString) xml = g_string_new(NULL);
@@ -258,7 +250,7 @@ static int pool_action_run(const vctl_cmd *cmd, pool_action act, int argc, char 
                                             "undefine", "delete", "refresh"};
         static const char *const done[] = {"built",   "started",  "destroyed", "has been undefined",
                                            "deleted", "refreshed"};
-        PARSE_ARGS(*cmd, 1, 1);
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         vctl_storage_pool *pool;
         vctl_conn *conn;
         unsigned int flags = 0;
@@ -330,7 +322,7 @@ static int pool_refresh_run(int argc, char **argv)
 
 static int pool_info_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_pool_info, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_pool_info, 1, 1);
         char uuid[VCTL_UUID_STRING_BUFLEN];
         vctl_storage_pool_info info = {0};
         vctl_storage_pool *pool;
@@ -379,7 +371,7 @@ static int pool_info_run(int argc, char **argv)
 
 static int pool_dumpxml_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_pool_dumpxml, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_pool_dumpxml, 1, 1);
         g_autofree char *xml = NULL;
         vctl_storage_pool *pool;
         vctl_conn *conn;
@@ -397,7 +389,7 @@ static int pool_dumpxml_run(int argc, char **argv)
 
 static int pool_autostart_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_pool_autostart, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_pool_autostart, 1, 1);
         gboolean disable = vctl_arg_flag(&args, "--disable");
         g_autofree char *name = NULL;
         vctl_storage_pool *pool;

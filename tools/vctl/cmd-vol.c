@@ -11,14 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PARSE_ARGS(cmd, lo, hi)                                                                    \
-        g_auto(vctl_args) args = {0};                                                              \
-        do {                                                                                       \
-                int parse_r = vctl_args_parse(&(cmd), argc, argv, lo, hi, &args);                  \
-                if (parse_r)                                                                       \
-                        return parse_r == 2 ? 0 : 1;                                               \
-        } while (0)
-
 /* virsh's vshCommandOptVol: by name in --pool, else by key, else by path */
 static vctl_storage_vol *vol_arg(vctl_conn *conn, const char *arg, const char *pool_name)
 {
@@ -52,7 +44,7 @@ static vctl_storage_vol *vol_from_args(const vctl_args *args)
 
 static int vol_list_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_list, 0, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_list, 0, 1);
         const char *pool_name =
                 vctl_arg_pos(&args, 0) ? vctl_arg_pos(&args, 0) : vctl_arg_value(&args, "--pool");
         gboolean details = vctl_arg_flag(&args, "--details");
@@ -126,7 +118,7 @@ static int vol_list_run(int argc, char **argv)
 
 static int vol_create_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_create, 2, 2);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_create, 2, 2);
         const char *file = vctl_arg_pos(&args, 1);
         g_autofree char *xml = NULL;
         vctl_storage_pool *pool;
@@ -154,7 +146,7 @@ static int size_arg(const char *s, const char *what, unsigned long long *ret)
 
 static int vol_create_as_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_create_as, 3, 3);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_create_as, 3, 3);
         const char *name = vctl_arg_pos(&args, 1);
         const char *format = vctl_arg_value(&args, "--format");
         const char *backing = vctl_arg_value(&args, "--backing-vol");
@@ -226,7 +218,7 @@ static int vol_create_as_run(int argc, char **argv)
 
 static int vol_clone_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_clone, 2, 2);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_clone, 2, 2);
         const char *newname = vctl_arg_pos(&args, 1);
         g_autofree char *ename = g_markup_escape_text(newname, -1);
         g_autofree char *srcxml = NULL;
@@ -274,7 +266,7 @@ static int vol_clone_run(int argc, char **argv)
 
 static int vol_delete_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_delete, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_delete, 1, 1);
         vctl_storage_vol *vol;
         g_autofree char *name = NULL;
         int r;
@@ -293,7 +285,7 @@ static int vol_delete_run(int argc, char **argv)
 
 static int vol_wipe_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_wipe, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_wipe, 1, 1);
         vctl_storage_vol *vol;
         g_autofree char *name = NULL;
         const char *alg = vctl_arg_value(&args, "--algorithm");
@@ -315,7 +307,7 @@ static int vol_wipe_run(int argc, char **argv)
 
 static int vol_resize_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_resize, 2, 2);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_resize, 2, 2);
         const char *cap_s = vctl_arg_pos(&args, 1);
         unsigned int flags = 0;
         unsigned long long cap;
@@ -353,7 +345,7 @@ static int vol_resize_run(int argc, char **argv)
 
 static int vol_info_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_info, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_info, 1, 1);
         vctl_storage_vol_info info = {0};
         gboolean bytes = vctl_arg_flag(&args, "--bytes");
         g_autofree char *cap = NULL, *alloc = NULL;
@@ -402,7 +394,7 @@ static int vol_info_run(int argc, char **argv)
 
 static int vol_dumpxml_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_dumpxml, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_dumpxml, 1, 1);
         g_autofree char *xml = NULL;
         vctl_storage_vol *vol;
 
@@ -418,7 +410,7 @@ static int vol_dumpxml_run(int argc, char **argv)
 
 static int vol_path_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_path, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_path, 1, 1);
         g_autofree char *path = NULL;
         vctl_storage_vol *vol;
 

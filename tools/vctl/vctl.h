@@ -43,6 +43,16 @@ int vctl_args_parse(const vctl_cmd *cmd, int argc, char **argv, guint min_pos, g
                     vctl_args *args);
 void vctl_args_clear(vctl_args *args);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vctl_args, vctl_args_clear)
+/* Declares 'g_auto(vctl_args) args' and parses a run function's argc/argv into
+ * it for cmd (a vctl_cmd, not a pointer), wanting lo..hi positional arguments;
+ * returns from the run function on --help (0) or a bad argument (1). */
+#define VCTL_PARSE_ARGS(cmd, lo, hi)                                                               \
+        g_auto(vctl_args) args = {0};                                                              \
+        do {                                                                                       \
+                int parse_r = vctl_args_parse(&(cmd), argc, argv, lo, hi, &args);                  \
+                if (parse_r)                                                                       \
+                        return parse_r == 2 ? 0 : 1;                                               \
+        } while (0)
 gboolean vctl_arg_flag(const vctl_args *args, const char *name);
 const char *vctl_arg_value(const vctl_args *args, const char *name);
 const char *vctl_arg_pos(const vctl_args *args, guint i);
