@@ -270,7 +270,7 @@ static int domstate_run(int argc, char **argv)
 
 typedef enum { SHOW_ID, SHOW_UUID, SHOW_NAME } show_what;
 
-static int show_one(const vctl_cmd *cmd, int argc, char **argv, show_what what)
+static int show_one(const vctl_cmd *cmd, show_what what, int argc, char **argv)
 {
         VCTL_PARSE_ARGS(*cmd, 1, 1);
         char uuid[VCTL_UUID_STRING_BUFLEN];
@@ -288,21 +288,6 @@ static int show_one(const vctl_cmd *cmd, int argc, char **argv, show_what what)
                 printf("%s\n\n", vctl_domain_get_name(dom));
         vctl_domain_free(dom);
         return 0;
-}
-
-static int domid_run(int argc, char **argv)
-{
-        return show_one(&vctl_cmd_domid, argc, argv, SHOW_ID);
-}
-
-static int domuuid_run(int argc, char **argv)
-{
-        return show_one(&vctl_cmd_domuuid, argc, argv, SHOW_UUID);
-}
-
-static int domname_run(int argc, char **argv)
-{
-        return show_one(&vctl_cmd_domname, argc, argv, SHOW_NAME);
 }
 
 /* ---- autostart ---- */
@@ -376,29 +361,15 @@ const vctl_cmd vctl_cmd_domstate = {
         .options = domstate_options,
 };
 
-const vctl_cmd vctl_cmd_domid = {
-        .name = "domid",
-        .synopsis = "DOMAIN",
-        .summary = N_("show a domain's id ('-' when not running)"),
-        .run = domid_run,
-        .options = no_options,
-};
+VCTL_CMD_CALLING(domid, show_one, SHOW_ID, .name = "domid", .synopsis = "DOMAIN",
+                 .summary = N_("show a domain's id ('-' when not running)"), .options = no_options);
 
-const vctl_cmd vctl_cmd_domuuid = {
-        .name = "domuuid",
-        .synopsis = "DOMAIN",
-        .summary = N_("show a domain's UUID"),
-        .run = domuuid_run,
-        .options = no_options,
-};
+VCTL_CMD_CALLING(domuuid, show_one, SHOW_UUID, .name = "domuuid", .synopsis = "DOMAIN",
+                 .summary = N_("show a domain's UUID"), .options = no_options);
 
-const vctl_cmd vctl_cmd_domname = {
-        .name = "domname",
-        .synopsis = "DOMAIN",
-        .summary = N_("show a domain's name (from its id or UUID)"),
-        .run = domname_run,
-        .options = no_options,
-};
+VCTL_CMD_CALLING(domname, show_one, SHOW_NAME, .name = "domname", .synopsis = "DOMAIN",
+                 .summary = N_("show a domain's name (from its id or UUID)"),
+                 .options = no_options);
 
 const vctl_cmd vctl_cmd_autostart = {
         .name = "autostart",

@@ -139,7 +139,7 @@ static int net_list_run(int argc, char **argv)
 
 /* ---- net-define / net-create ---- */
 
-static int net_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean create)
+static int net_from_file(const vctl_cmd *cmd, gboolean create, int argc, char **argv)
 {
         VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autofree char *xml = NULL;
@@ -160,33 +160,13 @@ static int net_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean cr
         return 0;
 }
 
-static int net_define_run(int argc, char **argv);
-static int net_create_run(int argc, char **argv);
 static const char *const no_options[] = {NULL};
-const vctl_cmd vctl_cmd_net_define = {
-        .name = "net-define",
-        .synopsis = "FILE",
-        .summary = "define (but do not start) a network from an XML file",
-        .run = net_define_run,
-        .options = no_options,
-};
-const vctl_cmd vctl_cmd_net_create = {
-        .name = "net-create",
-        .synopsis = "FILE",
-        .summary = "create and start a transient network from an XML file",
-        .run = net_create_run,
-        .options = no_options,
-};
-
-static int net_define_run(int argc, char **argv)
-{
-        return net_from_file(&vctl_cmd_net_define, argc, argv, FALSE);
-}
-
-static int net_create_run(int argc, char **argv)
-{
-        return net_from_file(&vctl_cmd_net_create, argc, argv, TRUE);
-}
+VCTL_CMD_CALLING(net_define, net_from_file, FALSE, .name = "net-define", .synopsis = "FILE",
+                 .summary = "define (but do not start) a network from an XML file",
+                 .options = no_options);
+VCTL_CMD_CALLING(net_create, net_from_file, TRUE, .name = "net-create", .synopsis = "FILE",
+                 .summary = "create and start a transient network from an XML file",
+                 .options = no_options);
 
 /* ---- one action on one network ---- */
 
@@ -226,45 +206,16 @@ static int net_action_run(const vctl_cmd *cmd, net_action act, int argc, char **
         return 0;
 }
 
-static int net_start_run(int argc, char **argv);
-static int net_destroy_run(int argc, char **argv);
-static int net_undefine_run(int argc, char **argv);
-const vctl_cmd vctl_cmd_net_start = {
-        .name = "net-start",
-        .synopsis = "NETWORK",
-        .summary = "start a defined network (bridge, firewall, DHCP/DNS)",
-        .run = net_start_run,
-        .options = no_options,
-};
-const vctl_cmd vctl_cmd_net_destroy = {
-        .name = "net-destroy",
-        .synopsis = "NETWORK",
-        .summary = "stop a network, removing what starting it created",
-        .run = net_destroy_run,
-        .options = no_options,
-};
-const vctl_cmd vctl_cmd_net_undefine = {
-        .name = "net-undefine",
-        .synopsis = "NETWORK",
-        .summary = "remove a network's definition",
-        .run = net_undefine_run,
-        .options = no_options,
-};
-
-static int net_start_run(int argc, char **argv)
-{
-        return net_action_run(&vctl_cmd_net_start, NET_START, argc, argv);
-}
-
-static int net_destroy_run(int argc, char **argv)
-{
-        return net_action_run(&vctl_cmd_net_destroy, NET_DESTROY, argc, argv);
-}
-
-static int net_undefine_run(int argc, char **argv)
-{
-        return net_action_run(&vctl_cmd_net_undefine, NET_UNDEFINE, argc, argv);
-}
+VCTL_CMD_CALLING(net_start, net_action_run, NET_START, .name = "net-start", .synopsis = "NETWORK",
+                 .summary = "start a defined network (bridge, firewall, DHCP/DNS)",
+                 .options = no_options);
+VCTL_CMD_CALLING(net_destroy, net_action_run, NET_DESTROY, .name = "net-destroy",
+                 .synopsis = "NETWORK",
+                 .summary = "stop a network, removing what starting it created",
+                 .options = no_options);
+VCTL_CMD_CALLING(net_undefine, net_action_run, NET_UNDEFINE, .name = "net-undefine",
+                 .synopsis = "NETWORK", .summary = "remove a network's definition",
+                 .options = no_options);
 
 /* ---- net-dumpxml, net-info, net-autostart ---- */
 

@@ -149,7 +149,7 @@ static int pool_list_run(int argc, char **argv)
 
 /* ---- define, create ---- */
 
-static int pool_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean create)
+static int pool_from_file(const vctl_cmd *cmd, gboolean create, int argc, char **argv)
 {
         VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autofree char *xml = NULL;
@@ -175,16 +175,6 @@ static int pool_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean c
                create ? "created" : "defined", file);
         vctl_storage_pool_free(pool);
         return 0;
-}
-
-static int pool_define_run(int argc, char **argv)
-{
-        return pool_from_file(&vctl_cmd_pool_define, argc, argv, FALSE);
-}
-
-static int pool_create_run(int argc, char **argv)
-{
-        return pool_from_file(&vctl_cmd_pool_create, argc, argv, TRUE);
 }
 
 static int pool_define_as_run(int argc, char **argv)
@@ -291,31 +281,6 @@ static int pool_action_run(const vctl_cmd *cmd, pool_action act, int argc, char 
                 return vctl_fail_api(_("failed to %s pool %s"), verbs[act], name);
         printf(_("Pool %s %s\n\n"), name, done[act]);
         return 0;
-}
-
-static int pool_build_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_build, P_BUILD, argc, argv);
-}
-static int pool_start_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_start, P_START, argc, argv);
-}
-static int pool_destroy_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_destroy, P_DESTROY, argc, argv);
-}
-static int pool_undefine_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_undefine, P_UNDEFINE, argc, argv);
-}
-static int pool_delete_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_delete, P_DELETE, argc, argv);
-}
-static int pool_refresh_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_refresh, P_REFRESH, argc, argv);
 }
 
 /* ---- info, dumpxml, autostart ---- */
@@ -429,9 +394,8 @@ const vctl_cmd vctl_cmd_pool_list = {
         "             capacity, allocation, available}",
         pool_list_run,
         list_opts};
-const vctl_cmd vctl_cmd_pool_define = {
-        "pool-define", "FILE",          "define a storage pool from an XML file",
-        NULL,          pool_define_run, no_opts};
+VCTL_CMD_CALLING(pool_define, pool_from_file, FALSE, .name = "pool-define", .synopsis = "FILE",
+                 .summary = "define a storage pool from an XML file", .options = no_opts);
 const vctl_cmd vctl_cmd_pool_define_as = {
         "pool-define-as",
         "NAME dir [- - - -] [TARGET] [--target PATH] [--mode M] [--owner U] "
@@ -440,28 +404,23 @@ const vctl_cmd vctl_cmd_pool_define_as = {
         NULL,
         pool_define_as_run,
         define_as_opts};
-const vctl_cmd vctl_cmd_pool_create = {"pool-create",
-                                       "FILE [--build] [--overwrite | "
-                                       "--no-overwrite]",
-                                       "create and start a transient pool from an XML file",
-                                       NULL,
-                                       pool_create_run,
-                                       create_opts};
-const vctl_cmd vctl_cmd_pool_build = {"pool-build",
-                                      "POOL [--overwrite | --no-overwrite]",
-                                      "create the pool's directory (owner and mode from its XML)",
-                                      NULL,
-                                      pool_build_run,
-                                      build_opts};
-const vctl_cmd vctl_cmd_pool_start = {"pool-start", "POOL [--build]", "start an inactive pool",
-                                      NULL,         pool_start_run,   start_opts};
-const vctl_cmd vctl_cmd_pool_destroy = {
-        "pool-destroy", "POOL", "stop a pool (its files stay)", NULL, pool_destroy_run, no_opts};
-const vctl_cmd vctl_cmd_pool_undefine = {"pool-undefine",   "POOL", "undefine a pool", NULL,
-                                         pool_undefine_run, no_opts};
-const vctl_cmd vctl_cmd_pool_delete = {
-        "pool-delete", "POOL",          "remove an inactive pool's (empty) directory",
-        NULL,          pool_delete_run, no_opts};
+VCTL_CMD_CALLING(pool_create, pool_from_file, TRUE, .name = "pool-create",
+                 .synopsis = "FILE [--build] [--overwrite | --no-overwrite]",
+                 .summary = "create and start a transient pool from an XML file",
+                 .options = create_opts);
+VCTL_CMD_CALLING(pool_build, pool_action_run, P_BUILD, .name = "pool-build",
+                 .synopsis = "POOL [--overwrite | --no-overwrite]",
+                 .summary = "create the pool's directory (owner and mode from its XML)",
+                 .options = build_opts);
+VCTL_CMD_CALLING(pool_start, pool_action_run, P_START, .name = "pool-start",
+                 .synopsis = "POOL [--build]", .summary = "start an inactive pool",
+                 .options = start_opts);
+VCTL_CMD_CALLING(pool_destroy, pool_action_run, P_DESTROY, .name = "pool-destroy",
+                 .synopsis = "POOL", .summary = "stop a pool (its files stay)", .options = no_opts);
+VCTL_CMD_CALLING(pool_undefine, pool_action_run, P_UNDEFINE, .name = "pool-undefine",
+                 .synopsis = "POOL", .summary = "undefine a pool", .options = no_opts);
+VCTL_CMD_CALLING(pool_delete, pool_action_run, P_DELETE, .name = "pool-delete", .synopsis = "POOL",
+                 .summary = "remove an inactive pool's (empty) directory", .options = no_opts);
 const vctl_cmd vctl_cmd_pool_info = {"pool-info",
                                      "POOL [--bytes] [--json]",
                                      "show a pool's state and sizes",
@@ -473,5 +432,6 @@ const vctl_cmd vctl_cmd_pool_dumpxml = {"pool-dumpxml", "POOL [--inactive]", "pr
 const vctl_cmd vctl_cmd_pool_autostart = {
         "pool-autostart",   "POOL [--disable]", "start the pool with vctld (or not)", NULL,
         pool_autostart_run, autostart_opts};
-const vctl_cmd vctl_cmd_pool_refresh = {
-        "pool-refresh", "POOL", "read the pool's directory again", NULL, pool_refresh_run, no_opts};
+VCTL_CMD_CALLING(pool_refresh, pool_action_run, P_REFRESH, .name = "pool-refresh",
+                 .synopsis = "POOL", .summary = "read the pool's directory again",
+                 .options = no_opts);

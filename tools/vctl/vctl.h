@@ -22,6 +22,16 @@ int vctl_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* vctl_fail("WHAT: <libvctl's last error>") */
 int vctl_fail_api(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
+/* Defines the command vctl_cmd_VAR (declared extern) whose run function
+ * calls FN(&vctl_cmd_VAR, ARG, argc, argv), so that one FN serves several
+ * commands; the rest are its fields: .name = "...", .synopsis = "...", ... */
+#define VCTL_CMD_CALLING(var, fn, arg, ...)                                                        \
+        static int var##_run(int argc, char **argv)                                                \
+        {                                                                                          \
+                return fn(&vctl_cmd_##var, arg, argc, argv);                                       \
+        }                                                                                          \
+        const vctl_cmd vctl_cmd_##var = {.run = var##_run, __VA_ARGS__}
+
 /* Prints the help of one command to stdout. */
 void vctl_cmd_usage(const vctl_cmd *cmd);
 
