@@ -42,6 +42,31 @@ static vctl_storage_vol *vol_from_args(const vctl_args *args)
 
 /* ---- vol-list ---- */
 
+/* {name, [pool,] path, type, capacity, allocation}: a volume in vol-list and
+ * vol-info --json */
+static void vol_json_add(JsonBuilder *b, vctl_storage_vol *vol, const vctl_storage_vol_info *info,
+                         gboolean with_pool)
+{
+        g_autofree char *path = vctl_storage_vol_get_path(vol);
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "name");
+        json_builder_add_string_value(b, vctl_storage_vol_get_name(vol));
+        if (with_pool) {
+                json_builder_set_member_name(b, "pool");
+                json_builder_add_string_value(b, vctl_storage_vol_get_pool_name(vol));
+        }
+        json_builder_set_member_name(b, "path");
+        json_builder_add_string_value(b, path);
+        json_builder_set_member_name(b, "type");
+        json_builder_add_string_value(b, vctl_storage_vol_type_name(info->type));
+        json_builder_set_member_name(b, "capacity");
+        json_builder_add_int_value(b, (gint64)info->capacity);
+        json_builder_set_member_name(b, "allocation");
+        json_builder_add_int_value(b, (gint64)info->allocation);
+        json_builder_end_object(b);
+}
+
 static int vol_list_run(int argc, char **argv)
 {
         VCTL_PARSE_ARGS(vctl_cmd_vol_list, 0, 1);
@@ -66,22 +91,10 @@ static int vol_list_run(int argc, char **argv)
 
                 json_builder_begin_array(b);
                 for (int i = 0; i < n; i++) {
-                        g_autofree char *path = vctl_storage_vol_get_path(vols[i]);
                         vctl_storage_vol_info info = {0};
 
                         vctl_storage_vol_get_info(vols[i], &info);
-                        json_builder_begin_object(b);
-                        json_builder_set_member_name(b, "name");
-                        json_builder_add_string_value(b, vctl_storage_vol_get_name(vols[i]));
-                        json_builder_set_member_name(b, "path");
-                        json_builder_add_string_value(b, path);
-                        json_builder_set_member_name(b, "type");
-                        json_builder_add_string_value(b, vctl_storage_vol_type_name(info.type));
-                        json_builder_set_member_name(b, "capacity");
-                        json_builder_add_int_value(b, (gint64)info.capacity);
-                        json_builder_set_member_name(b, "allocation");
-                        json_builder_add_int_value(b, (gint64)info.allocation);
-                        json_builder_end_object(b);
+                        vol_json_add(b, vols[i], &info, FALSE);
                 }
                 json_builder_end_array(b);
                 vctl_print_json(b);
@@ -359,22 +372,8 @@ static int vol_info_run(int argc, char **argv)
         }
         if (vctl_arg_flag(&args, "--json")) {
                 g_autoptr(JsonBuilder) b = json_builder_new();
-                g_autofree char *path = vctl_storage_vol_get_path(vol);
 
-                json_builder_begin_object(b);
-                json_builder_set_member_name(b, "name");
-                json_builder_add_string_value(b, vctl_storage_vol_get_name(vol));
-                json_builder_set_member_name(b, "pool");
-                json_builder_add_string_value(b, vctl_storage_vol_get_pool_name(vol));
-                json_builder_set_member_name(b, "path");
-                json_builder_add_string_value(b, path);
-                json_builder_set_member_name(b, "type");
-                json_builder_add_string_value(b, vctl_storage_vol_type_name(info.type));
-                json_builder_set_member_name(b, "capacity");
-                json_builder_add_int_value(b, (gint64)info.capacity);
-                json_builder_set_member_name(b, "allocation");
-                json_builder_add_int_value(b, (gint64)info.allocation);
-                json_builder_end_object(b);
+                vol_json_add(b, vol, &info, TRUE);
                 vctl_print_json(b);
                 vctl_storage_vol_free(vol);
                 return 0;
