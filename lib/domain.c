@@ -9,35 +9,8 @@
 
 #include <string.h>
 
-vctl_domain *domain_wrap(vctl_conn *conn, drv_domain *d)
-{
-        vctl_domain *dom;
-
-        if (!d)
-                return NULL;
-        dom = g_new0(vctl_domain, 1);
-        dom->conn = conn_ref(conn);
-        dom->d = d;
-        return dom;
-}
-
-void vctl_domain_free(vctl_domain *dom)
-{
-        if (!dom)
-                return;
-        drv_domain_free(dom->d);
-        conn_unref(dom->conn);
-        g_free(dom);
-}
-
-void vctl_domain_list_free(vctl_domain **domains)
-{
-        if (!domains)
-                return;
-        for (vctl_domain **p = domains; *p; p++)
-                vctl_domain_free(*p);
-        g_free(domains);
-}
+HANDLE_FUNCS(, vctl_domain, drv_domain, d, drv_domain_free, domain_wrap, vctl_domain_free,
+             vctl_domain_list_free)
 
 /* Checks dom and its connection; clears the last error. */
 static int dom_check(vctl_domain *dom)
@@ -65,24 +38,25 @@ static int dom_check_writable(vctl_domain *dom, const char *what)
 
 /* ---- lists and lookups ---- */
 
+int handle_uuid_parse(const char *uuid, unsigned char raw[VCTL_UUID_LEN])
+{
+        if (!uuid || vctl_uuid_parse(uuid, raw) < 0)
+                return vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
+                                      _("'%s' is not a UUID (32 hexadecimal digits, as in "
+                                        "6695eb01-f6a4-8304-79aa-97f2502e193f)"),
+                                      uuid ? uuid : "");
+        return 0;
+}
+
 int vctl_conn_list_all_domains(vctl_conn *conn, vctl_domain ***ret_domains, unsigned int flags)
 {
         g_autoptr(GPtrArray) list = NULL;
-        vctl_domain **doms;
 
         if (conn_check(conn) < 0)
                 return -1;
         if (CONN_OP(conn, list_all_domains, flags, &list) < 0)
                 return -1;
-        if (!ret_domains)
-                return (int)list->len;
-        doms = g_new0(vctl_domain *, list->len + 1);
-        for (guint i = 0; i < list->len; i++)
-                doms[i] = domain_wrap(conn, g_ptr_array_index(list, i));
-        /* the handles own the elements now */
-        g_ptr_array_set_free_func(list, NULL);
-        *ret_domains = doms;
-        return (int)list->len;
+        return domain_wrap_list(conn, list, ret_domains);
 }
 
 vctl_domain *vctl_domain_lookup_by_name(vctl_conn *conn, const char *name)
@@ -102,13 +76,8 @@ vctl_domain *vctl_domain_lookup_by_uuid_string(vctl_conn *conn, const char *uuid
 
         if (conn_check(conn) < 0)
                 return NULL;
-        if (!uuid || vctl_uuid_parse(uuid, raw) < 0) {
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                               _("'%s' is not a UUID (32 hexadecimal digits, as in "
-                                 "6695eb01-f6a4-8304-79aa-97f2502e193f)"),
-                               uuid ? uuid : "");
+        if (handle_uuid_parse(uuid, raw) < 0)
                 return NULL;
-        }
         return domain_wrap(conn, CONN_OP(conn, lookup_by_uuid, raw));
 }
 

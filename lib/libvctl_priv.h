@@ -8,6 +8,7 @@
 #include "lib/local.h"
 #include "lib/remote.h"
 #include "lib/uri.h"
+#include "lib/util/uuid.h"
 #include "lib/vctl.h"
 
 struct vctl_conn {
@@ -65,3 +66,63 @@ void event_remote_lost(int reason, void *opaque);
 void event_push_local(conn_callback *cb, const drv_domain *dom, int event, int detail);
 conn_callback *event_callback_ref(conn_callback *cb);
 void event_callback_unref(conn_callback *cb);
+
+/* ---- object handles ----
+ * vctl_domain, vctl_network, vctl_storage_pool and vctl_storage_vol are each a
+ * reference on their connection and the driver's object they own:
+ * struct T { vctl_conn *conn; DRV *FIELD; }. HANDLE_FUNCS(SCOPE, T, DRV, FIELD,
+ * DRV_FREE, WRAP, FREE, LIST_FREE) defines their common functions once:
+ *   SCOPE T *WRAP(vctl_conn *conn, DRV *obj): a handle taking obj (NULL for NULL);
+ *   static int WRAP##_list(conn, GPtrArray *list, T ***ret): the list's objects
+ *     (taken) as a NULL-terminated array of handles in *ret (ret NULL: none);
+ *     the list's length;
+ *   void FREE(T *h), void LIST_FREE(T **list): the public free functions. */
+#define HANDLE_FUNCS(SCOPE, T, DRV, FIELD, DRV_FREE, WRAP, FREE, LIST_FREE)                        \
+        SCOPE T *WRAP(vctl_conn *conn, DRV *obj)                                                   \
+        {                                                                                          \
+                T *h;                                                                              \
+                                                                                                   \
+                if (!obj)                                                                          \
+                        return NULL;                                                               \
+                h = g_new0(T, 1);                                                                  \
+                h->conn = conn_ref(conn);                                                          \
+                h->FIELD = obj;                                                                    \
+                return h;                                                                          \
+        }                                                                                          \
+                                                                                                   \
+        static int WRAP##_list(vctl_conn *conn, GPtrArray *list, T ***ret)                         \
+        {                                                                                          \
+                T **handles;                                                                       \
+                                                                                                   \
+                if (!ret)                                                                          \
+                        return (int)list->len;                                                     \
+                handles = g_new0(T *, list->len + 1);                                              \
+                for (guint i = 0; i < list->len; i++)                                              \
+                        handles[i] = WRAP(conn, g_ptr_array_index(list, i));                       \
+                /* the handles own the elements now */                                             \
+                g_ptr_array_set_free_func(list, NULL);                                             \
+                *ret = handles;                                                                    \
+                return (int)list->len;                                                             \
+        }                                                                                          \
+                                                                                                   \
+        void FREE(T *h)                                                                            \
+        {                                                                                          \
+                if (!h)                                                                            \
+                        return;                                                                    \
+                DRV_FREE(h->FIELD);                                                                \
+                conn_unref(h->conn);                                                               \
+                g_free(h);                                                                         \
+        }                                                                                          \
+                                                                                                   \
+        void LIST_FREE(T **list)                                                                   \
+        {                                                                                          \
+                if (!list)                                                                         \
+                        return;                                                                    \
+                for (T **p = list; *p; p++)                                                        \
+                        FREE(*p);                                                                  \
+                g_free(list);                                                                      \
+        }
+
+/* Parses a UUID argument of a lookup into raw; fails with VCTL_ERR_INVALID_ARG
+ * naming it (domain.c). */
+int handle_uuid_parse(const char *uuid, unsigned char raw[VCTL_UUID_LEN]);

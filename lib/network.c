@@ -31,35 +31,8 @@ static int net_backend_check(vctl_conn *conn)
         ((conn)->remote ? remote_net_##op((conn)->remote, __VA_ARGS__)                             \
                         : (conn)->driver->network->op((conn)->drv, __VA_ARGS__))
 
-static vctl_network *net_wrap(vctl_conn *conn, drv_network *n)
-{
-        vctl_network *net;
-
-        if (!n)
-                return NULL;
-        net = g_new0(vctl_network, 1);
-        net->conn = conn_ref(conn);
-        net->n = n;
-        return net;
-}
-
-void vctl_network_free(vctl_network *net)
-{
-        if (!net)
-                return;
-        drv_network_free(net->n);
-        conn_unref(net->conn);
-        g_free(net);
-}
-
-void vctl_network_list_free(vctl_network **networks)
-{
-        if (!networks)
-                return;
-        for (vctl_network **p = networks; *p; p++)
-                vctl_network_free(*p);
-        g_free(networks);
-}
+HANDLE_FUNCS(static, vctl_network, drv_network, n, drv_network_free, net_wrap, vctl_network_free,
+             vctl_network_list_free)
 
 static int net_check(vctl_network *net)
 {
@@ -94,17 +67,10 @@ static int net_conn_check(vctl_conn *conn)
 int vctl_conn_list_all_networks(vctl_conn *conn, vctl_network ***ret_networks, unsigned int flags)
 {
         g_autoptr(GPtrArray) list = NULL;
-        vctl_network **nets;
 
         if (net_conn_check(conn) < 0 || NET_OP(conn, list_all, flags, &list) < 0)
                 return -1;
-        if (!ret_networks)
-                return (int)list->len;
-        nets = g_new0(vctl_network *, list->len + 1);
-        for (guint i = 0; i < list->len; i++)
-                nets[i] = net_wrap(conn, g_steal_pointer(&list->pdata[i]));
-        *ret_networks = nets;
-        return (int)list->len;
+        return net_wrap_list(conn, list, ret_networks);
 }
 
 vctl_network *vctl_network_lookup_by_name(vctl_conn *conn, const char *name)
@@ -124,13 +90,8 @@ vctl_network *vctl_network_lookup_by_uuid_string(vctl_conn *conn, const char *uu
 
         if (net_conn_check(conn) < 0)
                 return NULL;
-        if (!uuid || vctl_uuid_parse(uuid, raw) < 0) {
-                vctl_error_set(VCTL_ERR_INVALID_ARG, VCTL_FROM_NONE,
-                               _("'%s' is not a UUID (32 hexadecimal digits, as in "
-                                 "6695eb01-f6a4-8304-79aa-97f2502e193f)"),
-                               uuid ? uuid : "");
+        if (handle_uuid_parse(uuid, raw) < 0)
                 return NULL;
-        }
         return net_wrap(conn, NET_OP(conn, lookup_by_uuid, raw));
 }
 

@@ -43,29 +43,10 @@ static int storage_check_rw(vctl_conn *conn, const char *what)
         return conn_check_writable(conn, what);
 }
 
-static vctl_storage_pool *pool_wrap(vctl_conn *conn, drv_pool *p)
-{
-        vctl_storage_pool *pool;
-
-        if (!p)
-                return NULL;
-        pool = g_new0(vctl_storage_pool, 1);
-        pool->conn = conn_ref(conn);
-        pool->p = p;
-        return pool;
-}
-
-static vctl_storage_vol *vol_wrap(vctl_conn *conn, drv_vol *v)
-{
-        vctl_storage_vol *vol;
-
-        if (!v)
-                return NULL;
-        vol = g_new0(vctl_storage_vol, 1);
-        vol->conn = conn_ref(conn);
-        vol->v = v;
-        return vol;
-}
+HANDLE_FUNCS(static, vctl_storage_pool, drv_pool, p, drv_pool_free, pool_wrap,
+             vctl_storage_pool_free, vctl_storage_pool_list_free)
+HANDLE_FUNCS(static, vctl_storage_vol, drv_vol, v, drv_vol_free, vol_wrap, vctl_storage_vol_free,
+             vctl_storage_vol_list_free)
 
 static int pool_check(vctl_storage_pool *pool)
 {
@@ -107,27 +88,10 @@ int vctl_conn_list_all_storage_pools(vctl_conn *conn, vctl_storage_pool ***ret_p
                                      unsigned int flags)
 {
         g_autoptr(GPtrArray) list = NULL;
-        vctl_storage_pool **pools;
 
         if (storage_check(conn) < 0 || STORAGE_OP(conn, list_all_pools, flags, &list) < 0)
                 return -1;
-        if (!ret_pools)
-                return (int)list->len;
-        pools = g_new0(vctl_storage_pool *, list->len + 1);
-        for (guint i = 0; i < list->len; i++)
-                pools[i] = pool_wrap(conn, g_ptr_array_index(list, i));
-        g_ptr_array_set_free_func(list, NULL);
-        *ret_pools = pools;
-        return (int)list->len;
-}
-
-void vctl_storage_pool_list_free(vctl_storage_pool **pools)
-{
-        if (!pools)
-                return;
-        for (vctl_storage_pool **p = pools; *p; p++)
-                vctl_storage_pool_free(*p);
-        g_free(pools);
+        return pool_wrap_list(conn, list, ret_pools);
 }
 
 vctl_storage_pool *vctl_storage_pool_lookup_by_name(vctl_conn *conn, const char *name)
@@ -177,15 +141,6 @@ vctl_storage_pool *vctl_storage_pool_create_xml(vctl_conn *conn, const char *xml
         if (storage_check_rw(conn, _("create a storage pool")) < 0)
                 return NULL;
         return pool_wrap(conn, STORAGE_OP(conn, pool_create_xml, xml, flags));
-}
-
-void vctl_storage_pool_free(vctl_storage_pool *pool)
-{
-        if (!pool)
-                return;
-        drv_pool_free(pool->p);
-        conn_unref(pool->conn);
-        g_free(pool);
 }
 
 const char *vctl_storage_pool_get_name(const vctl_storage_pool *pool)
@@ -274,28 +229,11 @@ int vctl_storage_pool_list_all_volumes(vctl_storage_pool *pool, vctl_storage_vol
                                        unsigned int flags)
 {
         g_autoptr(GPtrArray) list = NULL;
-        vctl_storage_vol **vols;
 
         if (pool_check(pool) < 0 ||
             STORAGE_OP(pool->conn, pool_list_all_volumes, pool->p, flags, &list) < 0)
                 return -1;
-        if (!ret_vols)
-                return (int)list->len;
-        vols = g_new0(vctl_storage_vol *, list->len + 1);
-        for (guint i = 0; i < list->len; i++)
-                vols[i] = vol_wrap(pool->conn, g_ptr_array_index(list, i));
-        g_ptr_array_set_free_func(list, NULL);
-        *ret_vols = vols;
-        return (int)list->len;
-}
-
-void vctl_storage_vol_list_free(vctl_storage_vol **vols)
-{
-        if (!vols)
-                return;
-        for (vctl_storage_vol **v = vols; *v; v++)
-                vctl_storage_vol_free(*v);
-        g_free(vols);
+        return vol_wrap_list(pool->conn, list, ret_vols);
 }
 
 vctl_storage_vol *vctl_storage_vol_lookup_by_name(vctl_storage_pool *pool, const char *name)
@@ -347,15 +285,6 @@ vctl_storage_vol *vctl_storage_vol_create_xml_from(vctl_storage_pool *pool, cons
                 return NULL;
         return vol_wrap(pool->conn,
                         STORAGE_OP(pool->conn, vol_create_xml_from, pool->p, xml, src->v, flags));
-}
-
-void vctl_storage_vol_free(vctl_storage_vol *vol)
-{
-        if (!vol)
-                return;
-        drv_vol_free(vol->v);
-        conn_unref(vol->conn);
-        g_free(vol);
 }
 
 const char *vctl_storage_vol_get_name(const vctl_storage_vol *vol)

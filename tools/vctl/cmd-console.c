@@ -162,13 +162,11 @@ int vctl_console_attach(vctl_domain *dom, const char *dev_name, unsigned int fla
 
 static int console_run(int argc, char **argv)
 {
-        g_auto(vctl_args) args = {0};
+        VCTL_PARSE_ARGS(vctl_cmd_console, 1, 1);
         vctl_domain *dom;
         vctl_conn *conn;
         int r;
 
-        if ((r = vctl_args_parse(&vctl_cmd_console, argc, argv, 1, 1, &args)))
-                return r == 2 ? 0 : 1;
         if (!(conn = vctl_connect()) || !(dom = vctl_domain_arg(conn, vctl_arg_pos(&args, 0))))
                 return 1;
         r = vctl_console_attach(dom, vctl_arg_value(&args, "--devname"),

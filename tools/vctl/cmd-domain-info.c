@@ -8,14 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PARSE_ARGS(cmd, lo, hi)                                                                    \
-        g_auto(vctl_args) args = {0};                                                              \
-        do {                                                                                       \
-                int parse_r = vctl_args_parse(&(cmd), argc, argv, lo, hi, &args);                  \
-                if (parse_r)                                                                       \
-                        return parse_r == 2 ? 0 : 1;                                               \
-        } while (0)
-
 /* The domain named by the first argument, on the connection; NULL after an error. */
 static vctl_domain *info_domain(const vctl_args *args)
 {
@@ -70,7 +62,7 @@ static void list_json_add(JsonBuilder *b, vctl_domain *dom)
 
 static int list_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_list, 0, 0);
+        VCTL_PARSE_ARGS(vctl_cmd_list, 0, 0);
         vctl_domain **doms = NULL;
         unsigned int flags = VCTL_LIST_DOMAINS_ACTIVE;
         gboolean names = vctl_arg_flag(&args, "--name"), uuids = vctl_arg_flag(&args, "--uuid");
@@ -131,7 +123,7 @@ static int list_run(int argc, char **argv)
 
 static int dumpxml_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_dumpxml, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_dumpxml, 1, 1);
         g_autofree char *xml = NULL;
         unsigned int flags = 0;
         vctl_domain *dom;
@@ -209,7 +201,7 @@ static void dominfo_json(vctl_domain *dom, const char *uuid, const char *os,
 
 static int dominfo_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_dominfo, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_dominfo, 1, 1);
         char uuid[VCTL_UUID_STRING_BUFLEN];
         g_autofree char *xml = NULL, *os = NULL;
         vctl_domain_info info;
@@ -258,7 +250,7 @@ out:
 
 static int domstate_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_domstate, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_domstate, 1, 1);
         int state, reason, r = 0;
         vctl_domain *dom;
 
@@ -278,15 +270,12 @@ static int domstate_run(int argc, char **argv)
 
 typedef enum { SHOW_ID, SHOW_UUID, SHOW_NAME } show_what;
 
-static int show_one(const vctl_cmd *cmd, int argc, char **argv, show_what what)
+static int show_one(const vctl_cmd *cmd, show_what what, int argc, char **argv)
 {
-        g_auto(vctl_args) args = {0};
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         char uuid[VCTL_UUID_STRING_BUFLEN];
         vctl_domain *dom;
-        int r;
 
-        if ((r = vctl_args_parse(cmd, argc, argv, 1, 1, &args)))
-                return r == 2 ? 0 : 1;
         if (!(dom = info_domain(&args)))
                 return 1;
         if (what == SHOW_ID && vctl_domain_get_id(dom) >= 0)
@@ -301,26 +290,11 @@ static int show_one(const vctl_cmd *cmd, int argc, char **argv, show_what what)
         return 0;
 }
 
-static int domid_run(int argc, char **argv)
-{
-        return show_one(&vctl_cmd_domid, argc, argv, SHOW_ID);
-}
-
-static int domuuid_run(int argc, char **argv)
-{
-        return show_one(&vctl_cmd_domuuid, argc, argv, SHOW_UUID);
-}
-
-static int domname_run(int argc, char **argv)
-{
-        return show_one(&vctl_cmd_domname, argc, argv, SHOW_NAME);
-}
-
 /* ---- autostart ---- */
 
 static int autostart_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_autostart, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_autostart, 1, 1);
         gboolean off = vctl_arg_flag(&args, "--disable");
         vctl_domain *dom;
         int r = 0;
@@ -387,29 +361,15 @@ const vctl_cmd vctl_cmd_domstate = {
         .options = domstate_options,
 };
 
-const vctl_cmd vctl_cmd_domid = {
-        .name = "domid",
-        .synopsis = "DOMAIN",
-        .summary = N_("show a domain's id ('-' when not running)"),
-        .run = domid_run,
-        .options = no_options,
-};
+VCTL_CMD_CALLING(domid, show_one, SHOW_ID, .name = "domid", .synopsis = "DOMAIN",
+                 .summary = N_("show a domain's id ('-' when not running)"), .options = no_options);
 
-const vctl_cmd vctl_cmd_domuuid = {
-        .name = "domuuid",
-        .synopsis = "DOMAIN",
-        .summary = N_("show a domain's UUID"),
-        .run = domuuid_run,
-        .options = no_options,
-};
+VCTL_CMD_CALLING(domuuid, show_one, SHOW_UUID, .name = "domuuid", .synopsis = "DOMAIN",
+                 .summary = N_("show a domain's UUID"), .options = no_options);
 
-const vctl_cmd vctl_cmd_domname = {
-        .name = "domname",
-        .synopsis = "DOMAIN",
-        .summary = N_("show a domain's name (from its id or UUID)"),
-        .run = domname_run,
-        .options = no_options,
-};
+VCTL_CMD_CALLING(domname, show_one, SHOW_NAME, .name = "domname", .synopsis = "DOMAIN",
+                 .summary = N_("show a domain's name (from its id or UUID)"),
+                 .options = no_options);
 
 const vctl_cmd vctl_cmd_autostart = {
         .name = "autostart",

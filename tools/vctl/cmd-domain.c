@@ -9,18 +9,14 @@
 
 /* ---- define / create from a file ---- */
 
-static int domain_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean create)
+static int domain_from_file(const vctl_cmd *cmd, gboolean create, int argc, char **argv)
 {
-        g_auto(vctl_args) args = {0};
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autofree char *xml = NULL;
         vctl_domain *dom;
         vctl_conn *conn;
-        const char *file;
-        int r;
+        const char *file = vctl_arg_pos(&args, 0);
 
-        if ((r = vctl_args_parse(cmd, argc, argv, 1, 1, &args)))
-                return r == 2 ? 0 : 1;
-        file = vctl_arg_pos(&args, 0);
         if (!(xml = vctl_read_file(file)) || !(conn = vctl_connect()))
                 return 1;
         if (create)
@@ -41,16 +37,6 @@ static int domain_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean
         printf("\n\n");
         vctl_domain_free(dom);
         return 0;
-}
-
-static int define_run(int argc, char **argv)
-{
-        return domain_from_file(&vctl_cmd_define, argc, argv, FALSE);
-}
-
-static int create_run(int argc, char **argv)
-{
-        return domain_from_file(&vctl_cmd_create, argc, argv, TRUE);
 }
 
 /* ---- one action on one domain ---- */
@@ -148,14 +134,12 @@ static int action_do(domain_action act, vctl_domain *dom, const vctl_args *args)
 
 static int domain_action_run(const vctl_cmd *cmd, domain_action act, int argc, char **argv)
 {
-        g_auto(vctl_args) args = {0};
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autofree char *name = NULL;
         vctl_domain *dom;
         vctl_conn *conn;
         int r;
 
-        if ((r = vctl_args_parse(cmd, argc, argv, 1, 1, &args)))
-                return r == 2 ? 0 : 1;
         if (!(conn = vctl_connect()) || !(dom = vctl_domain_arg(conn, vctl_arg_pos(&args, 0))))
                 return 1;
         name = g_strdup(vctl_domain_get_name(dom));
@@ -173,18 +157,9 @@ static int domain_action_run(const vctl_cmd *cmd, domain_action act, int argc, c
 }
 
 #define ACTION_CMD(var, cmdname, act, syn, sum, opts)                                              \
-        static int var##_run(int argc, char **argv)                                                \
-        {                                                                                          \
-                return domain_action_run(&vctl_cmd_##var, act, argc, argv);                        \
-        }                                                                                          \
-        const vctl_cmd vctl_cmd_##var = {                                                          \
-                .name = cmdname,                                                                   \
-                .synopsis = syn,                                                                   \
-                .summary = sum,                                                                    \
-                .help = N_("  DOMAIN is a name, an id or a UUID."),                                \
-                .run = var##_run,                                                                  \
-                .options = opts,                                                                   \
-        };
+        VCTL_CMD_CALLING(var, domain_action_run, act, .name = cmdname, .synopsis = syn,            \
+                         .summary = sum, .help = N_("  DOMAIN is a name, an id or a UUID."),       \
+                         .options = opts);
 
 static const char *const no_options[] = {NULL};
 static const char *const start_options[] = {"--console", "--paused", NULL};
@@ -207,22 +182,15 @@ ACTION_CMD(resume, "resume", ACT_RESUME, "DOMAIN", N_("resume a paused domain"),
 static const char *const define_options[] = {"--validate", NULL};
 static const char *const create_options[] = {"--paused", NULL};
 
-const vctl_cmd vctl_cmd_define = {
-        .name = "define",
-        .synopsis = "FILE [--validate]",
+VCTL_CMD_CALLING(
+        define, domain_from_file, FALSE, .name = "define", .synopsis = "FILE [--validate]",
         .summary = N_("define (but do not start) a domain from an XML file"),
         .help = N_("  FILE is a libvirt domain definition ('-' for standard input); defining\n"
                    "  an existing name or UUID updates its definition."),
-        .run = define_run,
-        .options = define_options,
-};
+        .options = define_options);
 
-const vctl_cmd vctl_cmd_create = {
-        .name = "create",
-        .synopsis = "FILE [--paused]",
-        .summary = N_("create and start a transient domain from an XML file"),
-        .help = N_("  FILE is a libvirt domain definition ('-' for standard input). The\n"
-                   "  domain is gone once it stops; use 'define' and 'start' to keep it."),
-        .run = create_run,
-        .options = create_options,
-};
+VCTL_CMD_CALLING(create, domain_from_file, TRUE, .name = "create", .synopsis = "FILE [--paused]",
+                 .summary = N_("create and start a transient domain from an XML file"),
+                 .help = N_("  FILE is a libvirt domain definition ('-' for standard input). The\n"
+                            "  domain is gone once it stops; use 'define' and 'start' to keep it."),
+                 .options = create_options);

@@ -12,14 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#define PARSE_ARGS(cmd, lo, hi)                                                                    \
-        g_auto(vctl_args) args = {0};                                                              \
-        do {                                                                                       \
-                int parse_r = vctl_args_parse(&(cmd), argc, argv, lo, hi, &args);                  \
-                if (parse_r)                                                                       \
-                        return parse_r == 2 ? 0 : 1;                                               \
-        } while (0)
-
 static void net_freep(vctl_network **p)
 {
         vctl_network_free(*p);
@@ -69,7 +61,7 @@ const vctl_cmd vctl_cmd_net_list = {
 
 static int net_list_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_net_list, 0, 0);
+        VCTL_PARSE_ARGS(vctl_cmd_net_list, 0, 0);
         unsigned int flags = VCTL_LIST_NETWORKS_ACTIVE;
         vctl_network **nets = NULL;
         vctl_conn *conn;
@@ -147,9 +139,9 @@ static int net_list_run(int argc, char **argv)
 
 /* ---- net-define / net-create ---- */
 
-static int net_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean create)
+static int net_from_file(const vctl_cmd *cmd, gboolean create, int argc, char **argv)
 {
-        PARSE_ARGS(*cmd, 1, 1);
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autofree char *xml = NULL;
         g_autonet vctl_network *net = NULL;
         const char *file = vctl_arg_pos(&args, 0);
@@ -168,33 +160,13 @@ static int net_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean cr
         return 0;
 }
 
-static int net_define_run(int argc, char **argv);
-static int net_create_run(int argc, char **argv);
 static const char *const no_options[] = {NULL};
-const vctl_cmd vctl_cmd_net_define = {
-        .name = "net-define",
-        .synopsis = "FILE",
-        .summary = "define (but do not start) a network from an XML file",
-        .run = net_define_run,
-        .options = no_options,
-};
-const vctl_cmd vctl_cmd_net_create = {
-        .name = "net-create",
-        .synopsis = "FILE",
-        .summary = "create and start a transient network from an XML file",
-        .run = net_create_run,
-        .options = no_options,
-};
-
-static int net_define_run(int argc, char **argv)
-{
-        return net_from_file(&vctl_cmd_net_define, argc, argv, FALSE);
-}
-
-static int net_create_run(int argc, char **argv)
-{
-        return net_from_file(&vctl_cmd_net_create, argc, argv, TRUE);
-}
+VCTL_CMD_CALLING(net_define, net_from_file, FALSE, .name = "net-define", .synopsis = "FILE",
+                 .summary = "define (but do not start) a network from an XML file",
+                 .options = no_options);
+VCTL_CMD_CALLING(net_create, net_from_file, TRUE, .name = "net-create", .synopsis = "FILE",
+                 .summary = "create and start a transient network from an XML file",
+                 .options = no_options);
 
 /* ---- one action on one network ---- */
 
@@ -202,7 +174,7 @@ typedef enum { NET_START, NET_DESTROY, NET_UNDEFINE } net_action;
 
 static int net_action_run(const vctl_cmd *cmd, net_action act, int argc, char **argv)
 {
-        PARSE_ARGS(*cmd, 1, 1);
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autonet vctl_network *net = net_arg(vctl_arg_pos(&args, 0));
         int r;
 
@@ -234,45 +206,16 @@ static int net_action_run(const vctl_cmd *cmd, net_action act, int argc, char **
         return 0;
 }
 
-static int net_start_run(int argc, char **argv);
-static int net_destroy_run(int argc, char **argv);
-static int net_undefine_run(int argc, char **argv);
-const vctl_cmd vctl_cmd_net_start = {
-        .name = "net-start",
-        .synopsis = "NETWORK",
-        .summary = "start a defined network (bridge, firewall, DHCP/DNS)",
-        .run = net_start_run,
-        .options = no_options,
-};
-const vctl_cmd vctl_cmd_net_destroy = {
-        .name = "net-destroy",
-        .synopsis = "NETWORK",
-        .summary = "stop a network, removing what starting it created",
-        .run = net_destroy_run,
-        .options = no_options,
-};
-const vctl_cmd vctl_cmd_net_undefine = {
-        .name = "net-undefine",
-        .synopsis = "NETWORK",
-        .summary = "remove a network's definition",
-        .run = net_undefine_run,
-        .options = no_options,
-};
-
-static int net_start_run(int argc, char **argv)
-{
-        return net_action_run(&vctl_cmd_net_start, NET_START, argc, argv);
-}
-
-static int net_destroy_run(int argc, char **argv)
-{
-        return net_action_run(&vctl_cmd_net_destroy, NET_DESTROY, argc, argv);
-}
-
-static int net_undefine_run(int argc, char **argv)
-{
-        return net_action_run(&vctl_cmd_net_undefine, NET_UNDEFINE, argc, argv);
-}
+VCTL_CMD_CALLING(net_start, net_action_run, NET_START, .name = "net-start", .synopsis = "NETWORK",
+                 .summary = "start a defined network (bridge, firewall, DHCP/DNS)",
+                 .options = no_options);
+VCTL_CMD_CALLING(net_destroy, net_action_run, NET_DESTROY, .name = "net-destroy",
+                 .synopsis = "NETWORK",
+                 .summary = "stop a network, removing what starting it created",
+                 .options = no_options);
+VCTL_CMD_CALLING(net_undefine, net_action_run, NET_UNDEFINE, .name = "net-undefine",
+                 .synopsis = "NETWORK", .summary = "remove a network's definition",
+                 .options = no_options);
 
 /* ---- net-dumpxml, net-info, net-autostart ---- */
 
@@ -289,7 +232,7 @@ const vctl_cmd vctl_cmd_net_dumpxml = {
 
 static int net_dumpxml_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_net_dumpxml, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_net_dumpxml, 1, 1);
         g_autonet vctl_network *net = net_arg(vctl_arg_pos(&args, 0));
         g_autofree char *xml = NULL;
 
@@ -316,7 +259,7 @@ const vctl_cmd vctl_cmd_net_info = {
 
 static int net_info_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_net_info, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_net_info, 1, 1);
         g_autonet vctl_network *net = net_arg(vctl_arg_pos(&args, 0));
         g_autofree char *bridge = NULL;
         char uuid[VCTL_UUID_STRING_BUFLEN];
@@ -377,7 +320,7 @@ const vctl_cmd vctl_cmd_net_autostart = {
 
 static int net_autostart_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_net_autostart, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_net_autostart, 1, 1);
         g_autonet vctl_network *net = net_arg(vctl_arg_pos(&args, 0));
         gboolean off = vctl_arg_flag(&args, "--disable");
 
@@ -407,7 +350,7 @@ const vctl_cmd vctl_cmd_net_dhcp_leases = {
 
 static int net_leases_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_net_dhcp_leases, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_net_dhcp_leases, 1, 1);
         g_autonet vctl_network *net = net_arg(vctl_arg_pos(&args, 0));
         vctl_network_lease **leases = NULL;
         int n;
@@ -508,7 +451,7 @@ const vctl_cmd vctl_cmd_domiflist = {
 
 static int domiflist_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_domiflist, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_domiflist, 1, 1);
         g_autoptr(domain_def) def = NULL;
         g_autoptr(vctl_table) t = NULL;
         g_autoptr(JsonBuilder) b = NULL;
@@ -580,7 +523,7 @@ const vctl_cmd vctl_cmd_domifaddr = {
 
 static int domifaddr_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_domifaddr, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_domifaddr, 1, 1);
         const char *source = vctl_arg_value(&args, "--source");
         vctl_domain_iface **ifaces = NULL;
         vctl_domain *dom;

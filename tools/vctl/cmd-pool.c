@@ -11,14 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PARSE_ARGS(cmd, lo, hi)                                                                    \
-        g_auto(vctl_args) args = {0};                                                              \
-        do {                                                                                       \
-                int parse_r = vctl_args_parse(&(cmd), argc, argv, lo, hi, &args);                  \
-                if (parse_r)                                                                       \
-                        return parse_r == 2 ? 0 : 1;                                               \
-        } while (0)
-
 char *vctl_pretty_size(unsigned long long bytes)
 {
         static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -76,7 +68,7 @@ static void pool_json_add(JsonBuilder *b, vctl_storage_pool *pool)
 
 static int pool_list_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_pool_list, 0, 0);
+        VCTL_PARSE_ARGS(vctl_cmd_pool_list, 0, 0);
         gboolean details = vctl_arg_flag(&args, "--details");
         unsigned int flags = VCTL_LIST_STORAGE_POOLS_ACTIVE;
         vctl_storage_pool **pools = NULL;
@@ -157,9 +149,9 @@ static int pool_list_run(int argc, char **argv)
 
 /* ---- define, create ---- */
 
-static int pool_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean create)
+static int pool_from_file(const vctl_cmd *cmd, gboolean create, int argc, char **argv)
 {
-        PARSE_ARGS(*cmd, 1, 1);
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         g_autofree char *xml = NULL;
         const char *file = vctl_arg_pos(&args, 0);
         vctl_storage_pool *pool;
@@ -185,20 +177,10 @@ static int pool_from_file(const vctl_cmd *cmd, int argc, char **argv, gboolean c
         return 0;
 }
 
-static int pool_define_run(int argc, char **argv)
-{
-        return pool_from_file(&vctl_cmd_pool_define, argc, argv, FALSE);
-}
-
-static int pool_create_run(int argc, char **argv)
-{
-        return pool_from_file(&vctl_cmd_pool_create, argc, argv, TRUE);
-}
-
 static int pool_define_as_run(int argc, char **argv)
 {
         /* virsh: name type [source-host] [source-path] [source-dev] [source-name] [target] */
-        PARSE_ARGS(vctl_cmd_pool_define_as, 2, 7);
+        VCTL_PARSE_ARGS(vctl_cmd_pool_define_as, 2, 7);
         const char *name = vctl_arg_pos(&args, 0), *type = vctl_arg_pos(&args, 1);
         const char *target = vctl_arg_value(&args, "--target");
         g_autoptr(GString) xml = g_string_new(NULL);
@@ -258,7 +240,7 @@ static int pool_action_run(const vctl_cmd *cmd, pool_action act, int argc, char 
                                             "undefine", "delete", "refresh"};
         static const char *const done[] = {"built",   "started",  "destroyed", "has been undefined",
                                            "deleted", "refreshed"};
-        PARSE_ARGS(*cmd, 1, 1);
+        VCTL_PARSE_ARGS(*cmd, 1, 1);
         vctl_storage_pool *pool;
         vctl_conn *conn;
         unsigned int flags = 0;
@@ -301,36 +283,11 @@ static int pool_action_run(const vctl_cmd *cmd, pool_action act, int argc, char 
         return 0;
 }
 
-static int pool_build_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_build, P_BUILD, argc, argv);
-}
-static int pool_start_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_start, P_START, argc, argv);
-}
-static int pool_destroy_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_destroy, P_DESTROY, argc, argv);
-}
-static int pool_undefine_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_undefine, P_UNDEFINE, argc, argv);
-}
-static int pool_delete_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_delete, P_DELETE, argc, argv);
-}
-static int pool_refresh_run(int argc, char **argv)
-{
-        return pool_action_run(&vctl_cmd_pool_refresh, P_REFRESH, argc, argv);
-}
-
 /* ---- info, dumpxml, autostart ---- */
 
 static int pool_info_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_pool_info, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_pool_info, 1, 1);
         char uuid[VCTL_UUID_STRING_BUFLEN];
         vctl_storage_pool_info info = {0};
         vctl_storage_pool *pool;
@@ -379,7 +336,7 @@ static int pool_info_run(int argc, char **argv)
 
 static int pool_dumpxml_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_pool_dumpxml, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_pool_dumpxml, 1, 1);
         g_autofree char *xml = NULL;
         vctl_storage_pool *pool;
         vctl_conn *conn;
@@ -397,7 +354,7 @@ static int pool_dumpxml_run(int argc, char **argv)
 
 static int pool_autostart_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_pool_autostart, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_pool_autostart, 1, 1);
         gboolean disable = vctl_arg_flag(&args, "--disable");
         g_autofree char *name = NULL;
         vctl_storage_pool *pool;
@@ -437,9 +394,8 @@ const vctl_cmd vctl_cmd_pool_list = {
         "             capacity, allocation, available}",
         pool_list_run,
         list_opts};
-const vctl_cmd vctl_cmd_pool_define = {
-        "pool-define", "FILE",          "define a storage pool from an XML file",
-        NULL,          pool_define_run, no_opts};
+VCTL_CMD_CALLING(pool_define, pool_from_file, FALSE, .name = "pool-define", .synopsis = "FILE",
+                 .summary = "define a storage pool from an XML file", .options = no_opts);
 const vctl_cmd vctl_cmd_pool_define_as = {
         "pool-define-as",
         "NAME dir [- - - -] [TARGET] [--target PATH] [--mode M] [--owner U] "
@@ -448,28 +404,23 @@ const vctl_cmd vctl_cmd_pool_define_as = {
         NULL,
         pool_define_as_run,
         define_as_opts};
-const vctl_cmd vctl_cmd_pool_create = {"pool-create",
-                                       "FILE [--build] [--overwrite | "
-                                       "--no-overwrite]",
-                                       "create and start a transient pool from an XML file",
-                                       NULL,
-                                       pool_create_run,
-                                       create_opts};
-const vctl_cmd vctl_cmd_pool_build = {"pool-build",
-                                      "POOL [--overwrite | --no-overwrite]",
-                                      "create the pool's directory (owner and mode from its XML)",
-                                      NULL,
-                                      pool_build_run,
-                                      build_opts};
-const vctl_cmd vctl_cmd_pool_start = {"pool-start", "POOL [--build]", "start an inactive pool",
-                                      NULL,         pool_start_run,   start_opts};
-const vctl_cmd vctl_cmd_pool_destroy = {
-        "pool-destroy", "POOL", "stop a pool (its files stay)", NULL, pool_destroy_run, no_opts};
-const vctl_cmd vctl_cmd_pool_undefine = {"pool-undefine",   "POOL", "undefine a pool", NULL,
-                                         pool_undefine_run, no_opts};
-const vctl_cmd vctl_cmd_pool_delete = {
-        "pool-delete", "POOL",          "remove an inactive pool's (empty) directory",
-        NULL,          pool_delete_run, no_opts};
+VCTL_CMD_CALLING(pool_create, pool_from_file, TRUE, .name = "pool-create",
+                 .synopsis = "FILE [--build] [--overwrite | --no-overwrite]",
+                 .summary = "create and start a transient pool from an XML file",
+                 .options = create_opts);
+VCTL_CMD_CALLING(pool_build, pool_action_run, P_BUILD, .name = "pool-build",
+                 .synopsis = "POOL [--overwrite | --no-overwrite]",
+                 .summary = "create the pool's directory (owner and mode from its XML)",
+                 .options = build_opts);
+VCTL_CMD_CALLING(pool_start, pool_action_run, P_START, .name = "pool-start",
+                 .synopsis = "POOL [--build]", .summary = "start an inactive pool",
+                 .options = start_opts);
+VCTL_CMD_CALLING(pool_destroy, pool_action_run, P_DESTROY, .name = "pool-destroy",
+                 .synopsis = "POOL", .summary = "stop a pool (its files stay)", .options = no_opts);
+VCTL_CMD_CALLING(pool_undefine, pool_action_run, P_UNDEFINE, .name = "pool-undefine",
+                 .synopsis = "POOL", .summary = "undefine a pool", .options = no_opts);
+VCTL_CMD_CALLING(pool_delete, pool_action_run, P_DELETE, .name = "pool-delete", .synopsis = "POOL",
+                 .summary = "remove an inactive pool's (empty) directory", .options = no_opts);
 const vctl_cmd vctl_cmd_pool_info = {"pool-info",
                                      "POOL [--bytes] [--json]",
                                      "show a pool's state and sizes",
@@ -481,5 +432,6 @@ const vctl_cmd vctl_cmd_pool_dumpxml = {"pool-dumpxml", "POOL [--inactive]", "pr
 const vctl_cmd vctl_cmd_pool_autostart = {
         "pool-autostart",   "POOL [--disable]", "start the pool with vctld (or not)", NULL,
         pool_autostart_run, autostart_opts};
-const vctl_cmd vctl_cmd_pool_refresh = {
-        "pool-refresh", "POOL", "read the pool's directory again", NULL, pool_refresh_run, no_opts};
+VCTL_CMD_CALLING(pool_refresh, pool_action_run, P_REFRESH, .name = "pool-refresh",
+                 .synopsis = "POOL", .summary = "read the pool's directory again",
+                 .options = no_opts);

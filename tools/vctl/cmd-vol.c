@@ -11,14 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PARSE_ARGS(cmd, lo, hi)                                                                    \
-        g_auto(vctl_args) args = {0};                                                              \
-        do {                                                                                       \
-                int parse_r = vctl_args_parse(&(cmd), argc, argv, lo, hi, &args);                  \
-                if (parse_r)                                                                       \
-                        return parse_r == 2 ? 0 : 1;                                               \
-        } while (0)
-
 /* virsh's vshCommandOptVol: by name in --pool, else by key, else by path */
 static vctl_storage_vol *vol_arg(vctl_conn *conn, const char *arg, const char *pool_name)
 {
@@ -50,9 +42,34 @@ static vctl_storage_vol *vol_from_args(const vctl_args *args)
 
 /* ---- vol-list ---- */
 
+/* {name, [pool,] path, type, capacity, allocation}: a volume in vol-list and
+ * vol-info --json */
+static void vol_json_add(JsonBuilder *b, vctl_storage_vol *vol, const vctl_storage_vol_info *info,
+                         gboolean with_pool)
+{
+        g_autofree char *path = vctl_storage_vol_get_path(vol);
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "name");
+        json_builder_add_string_value(b, vctl_storage_vol_get_name(vol));
+        if (with_pool) {
+                json_builder_set_member_name(b, "pool");
+                json_builder_add_string_value(b, vctl_storage_vol_get_pool_name(vol));
+        }
+        json_builder_set_member_name(b, "path");
+        json_builder_add_string_value(b, path);
+        json_builder_set_member_name(b, "type");
+        json_builder_add_string_value(b, vctl_storage_vol_type_name(info->type));
+        json_builder_set_member_name(b, "capacity");
+        json_builder_add_int_value(b, (gint64)info->capacity);
+        json_builder_set_member_name(b, "allocation");
+        json_builder_add_int_value(b, (gint64)info->allocation);
+        json_builder_end_object(b);
+}
+
 static int vol_list_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_list, 0, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_list, 0, 1);
         const char *pool_name =
                 vctl_arg_pos(&args, 0) ? vctl_arg_pos(&args, 0) : vctl_arg_value(&args, "--pool");
         gboolean details = vctl_arg_flag(&args, "--details");
@@ -74,22 +91,10 @@ static int vol_list_run(int argc, char **argv)
 
                 json_builder_begin_array(b);
                 for (int i = 0; i < n; i++) {
-                        g_autofree char *path = vctl_storage_vol_get_path(vols[i]);
                         vctl_storage_vol_info info = {0};
 
                         vctl_storage_vol_get_info(vols[i], &info);
-                        json_builder_begin_object(b);
-                        json_builder_set_member_name(b, "name");
-                        json_builder_add_string_value(b, vctl_storage_vol_get_name(vols[i]));
-                        json_builder_set_member_name(b, "path");
-                        json_builder_add_string_value(b, path);
-                        json_builder_set_member_name(b, "type");
-                        json_builder_add_string_value(b, vctl_storage_vol_type_name(info.type));
-                        json_builder_set_member_name(b, "capacity");
-                        json_builder_add_int_value(b, (gint64)info.capacity);
-                        json_builder_set_member_name(b, "allocation");
-                        json_builder_add_int_value(b, (gint64)info.allocation);
-                        json_builder_end_object(b);
+                        vol_json_add(b, vols[i], &info, FALSE);
                 }
                 json_builder_end_array(b);
                 vctl_print_json(b);
@@ -126,7 +131,7 @@ static int vol_list_run(int argc, char **argv)
 
 static int vol_create_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_create, 2, 2);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_create, 2, 2);
         const char *file = vctl_arg_pos(&args, 1);
         g_autofree char *xml = NULL;
         vctl_storage_pool *pool;
@@ -154,7 +159,7 @@ static int size_arg(const char *s, const char *what, unsigned long long *ret)
 
 static int vol_create_as_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_create_as, 3, 3);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_create_as, 3, 3);
         const char *name = vctl_arg_pos(&args, 1);
         const char *format = vctl_arg_value(&args, "--format");
         const char *backing = vctl_arg_value(&args, "--backing-vol");
@@ -226,7 +231,7 @@ static int vol_create_as_run(int argc, char **argv)
 
 static int vol_clone_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_clone, 2, 2);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_clone, 2, 2);
         const char *newname = vctl_arg_pos(&args, 1);
         g_autofree char *ename = g_markup_escape_text(newname, -1);
         g_autofree char *srcxml = NULL;
@@ -274,7 +279,7 @@ static int vol_clone_run(int argc, char **argv)
 
 static int vol_delete_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_delete, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_delete, 1, 1);
         vctl_storage_vol *vol;
         g_autofree char *name = NULL;
         int r;
@@ -293,7 +298,7 @@ static int vol_delete_run(int argc, char **argv)
 
 static int vol_wipe_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_wipe, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_wipe, 1, 1);
         vctl_storage_vol *vol;
         g_autofree char *name = NULL;
         const char *alg = vctl_arg_value(&args, "--algorithm");
@@ -315,7 +320,7 @@ static int vol_wipe_run(int argc, char **argv)
 
 static int vol_resize_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_resize, 2, 2);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_resize, 2, 2);
         const char *cap_s = vctl_arg_pos(&args, 1);
         unsigned int flags = 0;
         unsigned long long cap;
@@ -353,7 +358,7 @@ static int vol_resize_run(int argc, char **argv)
 
 static int vol_info_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_info, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_info, 1, 1);
         vctl_storage_vol_info info = {0};
         gboolean bytes = vctl_arg_flag(&args, "--bytes");
         g_autofree char *cap = NULL, *alloc = NULL;
@@ -367,22 +372,8 @@ static int vol_info_run(int argc, char **argv)
         }
         if (vctl_arg_flag(&args, "--json")) {
                 g_autoptr(JsonBuilder) b = json_builder_new();
-                g_autofree char *path = vctl_storage_vol_get_path(vol);
 
-                json_builder_begin_object(b);
-                json_builder_set_member_name(b, "name");
-                json_builder_add_string_value(b, vctl_storage_vol_get_name(vol));
-                json_builder_set_member_name(b, "pool");
-                json_builder_add_string_value(b, vctl_storage_vol_get_pool_name(vol));
-                json_builder_set_member_name(b, "path");
-                json_builder_add_string_value(b, path);
-                json_builder_set_member_name(b, "type");
-                json_builder_add_string_value(b, vctl_storage_vol_type_name(info.type));
-                json_builder_set_member_name(b, "capacity");
-                json_builder_add_int_value(b, (gint64)info.capacity);
-                json_builder_set_member_name(b, "allocation");
-                json_builder_add_int_value(b, (gint64)info.allocation);
-                json_builder_end_object(b);
+                vol_json_add(b, vol, &info, TRUE);
                 vctl_print_json(b);
                 vctl_storage_vol_free(vol);
                 return 0;
@@ -402,7 +393,7 @@ static int vol_info_run(int argc, char **argv)
 
 static int vol_dumpxml_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_dumpxml, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_dumpxml, 1, 1);
         g_autofree char *xml = NULL;
         vctl_storage_vol *vol;
 
@@ -418,7 +409,7 @@ static int vol_dumpxml_run(int argc, char **argv)
 
 static int vol_path_run(int argc, char **argv)
 {
-        PARSE_ARGS(vctl_cmd_vol_path, 1, 1);
+        VCTL_PARSE_ARGS(vctl_cmd_vol_path, 1, 1);
         g_autofree char *path = NULL;
         vctl_storage_vol *vol;
 

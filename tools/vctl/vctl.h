@@ -22,6 +22,16 @@ int vctl_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* vctl_fail("WHAT: <libvctl's last error>") */
 int vctl_fail_api(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
+/* Defines the command vctl_cmd_VAR (declared extern) whose run function
+ * calls FN(&vctl_cmd_VAR, ARG, argc, argv), so that one FN serves several
+ * commands; the rest are its fields: .name = "...", .synopsis = "...", ... */
+#define VCTL_CMD_CALLING(var, fn, arg, ...)                                                        \
+        static int var##_run(int argc, char **argv)                                                \
+        {                                                                                          \
+                return fn(&vctl_cmd_##var, arg, argc, argv);                                       \
+        }                                                                                          \
+        const vctl_cmd vctl_cmd_##var = {.run = var##_run, __VA_ARGS__}
+
 /* Prints the help of one command to stdout. */
 void vctl_cmd_usage(const vctl_cmd *cmd);
 
@@ -43,6 +53,16 @@ int vctl_args_parse(const vctl_cmd *cmd, int argc, char **argv, guint min_pos, g
                     vctl_args *args);
 void vctl_args_clear(vctl_args *args);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vctl_args, vctl_args_clear)
+/* Declares 'g_auto(vctl_args) args' and parses a run function's argc/argv into
+ * it for cmd (a vctl_cmd, not a pointer), wanting lo..hi positional arguments;
+ * returns from the run function on --help (0) or a bad argument (1). */
+#define VCTL_PARSE_ARGS(cmd, lo, hi)                                                               \
+        g_auto(vctl_args) args = {0};                                                              \
+        do {                                                                                       \
+                int parse_r = vctl_args_parse(&(cmd), argc, argv, lo, hi, &args);                  \
+                if (parse_r)                                                                       \
+                        return parse_r == 2 ? 0 : 1;                                               \
+        } while (0)
 gboolean vctl_arg_flag(const vctl_args *args, const char *name);
 const char *vctl_arg_value(const vctl_args *args, const char *name);
 const char *vctl_arg_pos(const vctl_args *args, guint i);
