@@ -57,6 +57,37 @@ tap_is() {
         fi
 }
 
+# tap_run DESCRIPTION EXPECTED_RC EXPECTED_STDOUT COMMAND...: one test point
+# on the exit status and the exact stdout
+tap_run() {
+        local desc=$1 want_rc=$2 want_out=$3 out rc
+        shift 3
+        out=$("$@" 2>"$TEST_TMP/err")
+        rc=$?
+        if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ]; then
+                tap_ok "$desc"
+        else
+                tap_not_ok "$desc"
+                printf '%s\n' "rc $rc (wanted $want_rc); stdout:" "$out" "stderr:" \
+                        "$(cat "$TEST_TMP/err")" "wanted stdout:" "$want_out" | sed 's/^/# /'
+        fi
+}
+
+# tap_error DESCRIPTION FRAGMENT COMMAND...: exit status 1 and
+# "error: ...FRAGMENT..." on stderr (vctl's and virsh's way to fail)
+tap_error() {
+        local desc=$1 frag=$2 rc
+        shift 2
+        "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+        rc=$?
+        if [ "$rc" = 1 ] && grep -q "^error: .*$frag" "$TEST_TMP/err"; then
+                tap_ok "$desc"
+        else
+                tap_not_ok "$desc"
+                printf '%s\n' "rc $rc; stderr:" "$(cat "$TEST_TMP/err")" | sed 's/^/# /'
+        fi
+}
+
 tap_done() {
         echo "1..$tap_n"
         exit $tap_failed

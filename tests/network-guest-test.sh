@@ -12,28 +12,14 @@
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 . "$top_srcdir/tests/network-lib.sh"
 
-GUEST_OUT=${VCTL_GUEST_OUT:-$top_builddir/tests/guest-out}
 BOOT_TIMEOUT=240 # TCG on a busy machine
 
 net_require_root
-command -v qemu-system-x86_64 >/dev/null || tap_skip_all "qemu-system-x86_64 is not installed (Debian: qemu-system-x86)"
-[ -x /bin/busybox ] || tap_skip_all "/bin/busybox is not installed (Debian: busybox-static)"
-command -v cpio >/dev/null || tap_skip_all "cpio is not installed"
-sh "$top_srcdir/tests/guest/build-guest.sh" "$GUEST_OUT" >"$TEST_TMP/build.log" 2>&1
-rc=$?
-[ $rc -eq 2 ] && tap_skip_all "$(tail -n 1 "$TEST_TMP/build.log" | sed 's/^build-guest: //')"
-if [ $rc -ne 0 ]; then
-        echo "Bail out! cannot build the test guest"
-        sed 's/^/# /' "$TEST_TMP/build.log"
-        exit 1
-fi
+guest_require
+guest_build
 
 net_snapshot
-if ! start_vctld; then
-        echo "Bail out! vctld did not start"
-        sed 's/^/# /' "$LOG"
-        exit 1
-fi
+start_vctld_or_bail
 
 MAC1=52:54:00:76:74:01
 MAC2=52:54:00:76:74:02
@@ -79,7 +65,7 @@ for g in vctltg1 vctltg2 vctltg3 vctltg4 vctltg5 vctltg6 vctltg7; do
 done
 console_has() { grep -a -q -- "$2" "$TEST_TMP/$1.console" 2>/dev/null; }
 tap_of() { Q domiflist "$1" 2>/dev/null | awk 'NR == 3 { print $1 }'; }
-qemu_pid() { sed -n "s/^<domstatus .* pid='\([0-9]*\)'.*/\1/p" "$ROOT/run/vctl/qemu/$1.xml" 2>/dev/null; }
+qemu_pid() { sed -n "s/^<domstatus .* pid='\([0-9]*\)'.*/\1/p" "$STATUS_DIR/$1.xml" 2>/dev/null; }
 
 guest_xml vctltg1 "$MAC1" "vctl.net=dhcp vctl.ping=198.51.100.1" >"$TEST_TMP/g1.xml"
 guest_xml vctltg2 "$MAC2" "vctl.net=dhcp vctl.ping=198.51.100.1,198.51.100.11" >"$TEST_TMP/g2.xml"

@@ -1,19 +1,12 @@
-# Shared by the network tests (source after tests/lib.sh): a system-mode
-# vctld under --root in TEST_TMP, a snapshot of the host's links, routes,
+# Shared by the network tests (source after tests/lib.sh; it sources
+# tests/vctld-lib.sh): a system-mode vctld under --root in TEST_TMP, a snapshot of the host's links, routes,
 # firewall and IP forwarding to compare at the end, and a cleanup that
 # removes only what the test made: its vctld and QEMUs (by pid, their
 # command line naming TEST_TMP), the dnsmasqs of its networks, links named
 # vctlt*, nftables tables vctl-vctlt*, and IP forwarding as it was.
 
-VCTLD="$top_builddir/daemon/vctld"
-ROOT="$TEST_TMP/root"
-SOCK="$ROOT/run/vctl/vctld-sock"
-URI="qemu+unix:///system?socket=$SOCK"
+. "$top_srcdir/tests/vctld-lib.sh"
 NETRUN="$ROOT/run/vctl/network"
-LOG="$TEST_TMP/vctld.log"
-export HOME="$TEST_TMP/home" XDG_CONFIG_HOME="$TEST_TMP/home/.config" XDG_CACHE_HOME="$TEST_TMP/home/.cache"
-mkdir -p "$HOME"
-unset VCTL_DEFAULT_URI LIBVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI
 
 net_require_root() {
         [ "$(id -u)" = 0 ] || tap_skip_all "needs root (bridges, taps, nftables, dnsmasq)"
@@ -56,11 +49,9 @@ net_snapshot() {
         net_host_state >"$TEST_TMP/host-before"
 }
 
-vctld_pid=
 net_cleanup() {
         local f pid t l
-        [ -n "$vctld_pid" ] && kill -KILL "$vctld_pid" 2>/dev/null
-        tap_kill_guests "$TEST_TMP"
+        vctld_kill
         for f in "$NETRUN"/*.pid; do
                 [ -f "$f" ] || continue
                 pid=$(cat "$f")
@@ -77,28 +68,7 @@ net_cleanup() {
         rm -rf "$TEST_TMP"
 }
 trap net_cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-Q() { timeout 60 "$VCTL" -c "$URI" "$@"; }
-
-# wait_for SECONDS COMMAND...: polls every 0.2 s
-wait_for() {
-        local deadline=$(($(now_ms) + $1 * 1000))
-        shift
-        while [ "$(now_ms)" -lt "$deadline" ]; do
-                "$@" && return 0
-                sleep 0.2
-        done
-        "$@"
-}
-
-answers() { kill -0 "$vctld_pid" 2>/dev/null && timeout 5 "$VCTL" -c "$URI" uri >/dev/null 2>&1; }
-start_vctld() {
-        "$VCTLD" --system --root "$ROOT" --verbose >>"$LOG" 2>&1 &
-        vctld_pid=$!
-        wait_for 20 answers
-}
 stop_vctld() {
         kill -TERM "$vctld_pid"
         wait_for 20 eval '! kill -0 '"$vctld_pid"' 2>/dev/null'

@@ -11,11 +11,7 @@
 
 net_require_root
 net_snapshot
-if ! start_vctld; then
-        echo "Bail out! vctld did not start"
-        sed 's/^/# /' "$LOG"
-        exit 1
-fi
+start_vctld_or_bail
 
 # ---- a NAT network ----
 net_xml vctltnat vctltbr0 198.51.100.1 25 198.51.100.10 198.51.100.60 nat \

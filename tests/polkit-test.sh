@@ -10,9 +10,9 @@
 # 'a' is honoured by every call and by the listings, for vctl and virsh.
 # Last, polkit gone: the refusal says polkit cannot be reached; and back.
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "$top_srcdir/tests/vctld-lib.sh"
 . "$top_srcdir/tests/polkit-lib.sh"
 
-VCTLD="$top_builddir/daemon/vctld"
 CLIENT="$top_srcdir/tests/polkit-client.py"
 
 [ -x "$VCTL" ] && [ -x "$VCTLD" ] || { echo "Bail out! vctl or vctld is not built"; exit 1; }
@@ -23,34 +23,19 @@ command -v qemu-system-x86_64 >/dev/null || tap_skip_all "qemu-system-x86_64 is 
 command -v python3 >/dev/null || tap_skip_all "python3 is not installed"
 unshare -m true 2>/dev/null || tap_skip_all "cannot make a mount namespace here (unshare -m)"
 
-ROOT="$TEST_TMP/root"
-SOCK="$ROOT/run/vctl/vctld-sock"
 SOCK_RO="$ROOT/run/vctl/vctld-sock-ro"
-URI="qemu+unix:///system?socket=$SOCK"
 URI_RO="qemu+unix:///system?socket=$SOCK_RO"
-STATUS_DIR="$ROOT/run/vctl/qemu"
-LOG="$TEST_TMP/vctld.log"
 # per run, so two runs at once do not share accounts
 ALICE=vctltalice$$ BOB=vctltbob$$ CAROL=vctltcarol$$
-unset VCTL_DEFAULT_URI LIBVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI
 
-vctld_pid=
 event_pid=
 cleanup() {
-        local f pid
         [ -n "$event_pid" ] && kill "$event_pid" 2>/dev/null
-        [ -n "$vctld_pid" ] && kill -KILL "$vctld_pid" 2>/dev/null
-        for f in "$STATUS_DIR"/*.xml; do
-                [ -f "$f" ] || continue
-                pid=$(sed -n "s/^<domstatus .* pid='\([0-9]*\)'.*/\1/p" "$f")
-                [ -n "$pid" ] && grep -q -- "$ROOT" "/proc/$pid/cmdline" 2>/dev/null &&
-                        kill -KILL "$pid" 2>/dev/null
-        done
+        vctld_kill
         pk_cleanup
         rm -rf "$TEST_TMP"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 # the users reach the sockets through these
 mkdir -p "$ROOT/etc/vctl"
@@ -86,12 +71,6 @@ pk_start "$TEST_TMP/test.rules" || {
         exit 1
 }
 
-answers() { kill -0 "$vctld_pid" 2>/dev/null && timeout 5 "$VCTL" -c "$URI" uri >/dev/null 2>&1; }
-start_vctld() {
-        "$VCTLD" --system --root "$ROOT" --verbose >>"$LOG" 2>&1 &
-        vctld_pid=$!
-        pk_wait 10 answers
-}
 stop_vctld() {
         kill "$vctld_pid" 2>/dev/null && wait "$vctld_pid" 2>/dev/null
         vctld_pid=
@@ -126,7 +105,7 @@ VIRSH() {
 }
 
 # ---- the default configuration: polkit at the sockets ----
-start_vctld || { echo "Bail out! vctld did not start"; sed 's/^/# /' "$LOG"; exit 1; }
+start_vctld_or_bail 10
 
 tap_is "the read-write socket is open to everyone (0666): polkit guards it" \
         666 "$(stat -c %a "$SOCK")"
@@ -205,7 +184,7 @@ access_drivers = [ "polkit" ]
 unix_sock_group = "vctl"
 unix_sock_rw_perms = "0660"
 EOF
-start_vctld || { echo "Bail out! vctld did not start again"; sed 's/^/# /' "$LOG"; exit 1; }
+start_vctld 10 || { echo "Bail out! vctld did not start again"; sed 's/^/# /' "$LOG"; exit 1; }
 tap_is "the read-write socket belongs to group vctl, mode 0660" "660 vctl" \
         "$(stat -c '%a %G' "$SOCK")"
 V "$CAROL" list >"$TEST_TMP/carol-perm.out" 2>&1

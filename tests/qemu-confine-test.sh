@@ -7,68 +7,27 @@
 # the guest ran finds its QEMU gone. A missing vctl-qemu account is refused
 # with a message naming the fix.
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "$top_srcdir/tests/vctld-lib.sh"
 
-VCTLD="$top_builddir/daemon/vctld"
-GUEST_OUT=${VCTL_GUEST_OUT:-$top_builddir/tests/guest-out}
 BOOT_TIMEOUT=180 # seconds until the guest wrote its disk, under TCG on a busy host
 SYSUSERS="$top_srcdir/systemd/vctl.sysusers.conf"
 
 [ -x "$VCTL" ] && [ -x "$VCTLD" ] || { echo "Bail out! vctl or vctld is not built"; exit 1; }
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root (QEMU is confined only by a root vctld in system mode)"
-command -v qemu-system-x86_64 >/dev/null || tap_skip_all "qemu-system-x86_64 is not installed (Debian: qemu-system-x86)"
+guest_require
 command -v systemd-sysusers >/dev/null || tap_skip_all "systemd-sysusers is missing (Debian: systemd)"
 command -v unshare >/dev/null || tap_skip_all "unshare (util-linux) is missing"
-[ -x /bin/busybox ] || tap_skip_all "/bin/busybox is not installed (Debian: busybox-static)"
-command -v cpio >/dev/null || tap_skip_all "cpio is not installed"
+guest_build
 
-sh "$top_srcdir/tests/guest/build-guest.sh" "$GUEST_OUT" >"$TEST_TMP/build.log" 2>&1
-rc=$?
-[ $rc -eq 2 ] && tap_skip_all "$(tail -n 1 "$TEST_TMP/build.log" | sed 's/^build-guest: //')"
-if [ $rc -ne 0 ]; then
-        echo "Bail out! cannot build the test guest"
-        sed 's/^/# /' "$TEST_TMP/build.log"
-        exit 1
-fi
-
-ROOT="$TEST_TMP/root"
-SOCK="$ROOT/run/vctl/vctld-sock"
-URI="qemu+unix:///system?socket=$SOCK"
-STATUS_DIR="$ROOT/run/vctl/qemu"
-LOG="$TEST_TMP/vctld.log"
 IMG="$TEST_TMP/images/c1.img"
-export HOME="$TEST_TMP/home"
-mkdir -p "$HOME"
-unset VCTL_DEFAULT_URI LIBVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI
 
-vctld_pid=
 cat_pid=
 cleanup() {
         [ -n "$cat_pid" ] && kill "$cat_pid" 2>/dev/null
-        [ -n "$vctld_pid" ] && kill -KILL "$vctld_pid" 2>/dev/null
-        tap_kill_guests "$TEST_TMP"
-        rm -rf "$TEST_TMP"
+        vctld_exit
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-Q() { timeout 60 "$VCTL" -c "$URI" "$@"; }
-wait_for() { # SECONDS COMMAND...
-        local tries=$(($1 * 10))
-        shift
-        while [ "$tries" -gt 0 ]; do
-                "$@" && return 0
-                sleep 0.1
-                tries=$((tries - 1))
-        done
-        "$@"
-}
-answers() { kill -0 "$vctld_pid" 2>/dev/null && timeout 5 "$VCTL" -c "$URI" uri >/dev/null 2>&1; }
-start_vctld() {
-        # not a job of this shell: killing it with SIGKILL stays quiet
-        vctld_pid=$(sh -c '"$0" --system --root "$1" --verbose >>"$2" 2>&1 & echo $!' \
-                "$VCTLD" "$ROOT" "$LOG")
-        wait_for 20 answers
-}
 status_pid() { sed -n "s/^<domstatus .* pid='\([0-9]*\)'.*/\1/p" "$STATUS_DIR/$1.xml" 2>/dev/null; }
 owner_mode() { stat -c '%U:%G %a' "$1"; }
 proc_field() { # PID FIELD: the value of FIELD in /proc/PID/status
@@ -138,11 +97,7 @@ tap_check "without vctl-qemu the start is refused, naming the fix" \
 tap_is "... and the image was not touched" "root:root 600" "$(owner_mode "$IMG")"
 
 # ---- a confined guest ----
-if ! start_vctld; then
-        echo "Bail out! vctld did not start"
-        sed 's/^/# /' "$LOG"
-        exit 1
-fi
+start_vctld_or_bail
 # an image vctl-qemu cannot reach: refused before anything changes
 mkdir -m 0700 "$TEST_TMP/private"
 truncate -s 1M "$TEST_TMP/private/p1.img"
@@ -164,8 +119,7 @@ if ! Q start c1 >"$TEST_TMP/out" 2>&1; then
         tap_done
 fi
 tap_ok "start c1"
-pty=$(Q dumpxml c1 | sed -n "s|.*<source path='\(/dev/pts/[0-9]*\)'/>.*|\1|p" | head -n 1)
-stty -F "$pty" raw -echo 2>/dev/null
+pty=$(guest_pty c1)
 cat "$pty" >"$TEST_TMP/console" 2>/dev/null &
 cat_pid=$!
 pid=$(status_pid c1)
@@ -208,13 +162,13 @@ tap_check "start c1 again" Q start c1
 pid=$(status_pid c1)
 tap_is "the image is vctl-qemu's (mode 0440 widened to 640 for writing)" "vctl-qemu:vctl-qemu 640" "$(owner_mode "$IMG")"
 kill -KILL "$vctld_pid"
-wait_for 10 sh -c "! kill -0 $vctld_pid 2>/dev/null"
+wait "$vctld_pid" 2>/dev/null
 start_vctld || tap_not_ok "vctld starts again"
 tap_is "a restarted vctld takes the running c1 over" "running" "$(Q domstate c1 2>&1)"
 tap_check "its status file still remembers the image's owner and mode" \
         grep -q "<owner path='$IMG' uid='0' gid='0' mode='0440'" "$STATUS_DIR/c1.xml"
 kill -KILL "$vctld_pid"
-wait_for 10 sh -c "! kill -0 $vctld_pid 2>/dev/null"
+wait "$vctld_pid" 2>/dev/null
 vctld_pid=
 kill -KILL "$pid"
 wait_for 10 test ! -d "/proc/$pid"

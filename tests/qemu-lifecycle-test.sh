@@ -6,77 +6,24 @@
 # taken over), type='kvm' refused where the deep probe says KVM is unusable,
 # and the same through Debian's virsh. A system-mode vctld under --root.
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "$top_srcdir/tests/vctld-lib.sh"
 
-VCTLD="$top_builddir/daemon/vctld"
-GUEST_OUT=${VCTL_GUEST_OUT:-$top_builddir/tests/guest-out}
 BOOT_TIMEOUT=60 # seconds until VCTL-GUEST-READY under TCG
 STATE_TIMEOUT=30
 
 [ -x "$VCTL" ] && [ -x "$VCTLD" ] || { echo "Bail out! vctl or vctld is not built"; exit 1; }
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root (Debian's kernel in /boot, which the test guest boots, is readable by root only)"
-command -v qemu-system-x86_64 >/dev/null || tap_skip_all "qemu-system-x86_64 is not installed (Debian: qemu-system-x86)"
+guest_require
 command -v timeout >/dev/null || tap_skip_all "timeout (coreutils) is missing"
-[ -x /bin/busybox ] || tap_skip_all "/bin/busybox is not installed (Debian: busybox-static)"
-command -v cpio >/dev/null || tap_skip_all "cpio is not installed"
+guest_build
 
-sh "$top_srcdir/tests/guest/build-guest.sh" "$GUEST_OUT" >"$TEST_TMP/build.log" 2>&1
-rc=$?
-[ $rc -eq 2 ] && tap_skip_all "$(tail -n 1 "$TEST_TMP/build.log" | sed 's/^build-guest: //')"
-if [ $rc -ne 0 ]; then
-        echo "Bail out! cannot build the test guest"
-        sed 's/^/# /' "$TEST_TMP/build.log"
-        exit 1
-fi
-
-ROOT="$TEST_TMP/root"
-SOCK="$ROOT/run/vctl/vctld-sock"
-URI="qemu+unix:///system?socket=$SOCK"
-STATUS_DIR="$ROOT/run/vctl/qemu"
-LOG="$TEST_TMP/vctld.log"
-export HOME="$TEST_TMP/home" XDG_CONFIG_HOME="$TEST_TMP/home/.config" XDG_CACHE_HOME="$TEST_TMP/home/.cache"
-mkdir -p "$HOME"
-unset VCTL_DEFAULT_URI LIBVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI
-
-vctld_pid=
 event_pid=
 cleanup() {
-        local f pid
-        # only what this test started: vctld, the event listener, and the QEMUs
-        # whose status files are under our --root
         [ -n "$event_pid" ] && kill "$event_pid" 2>/dev/null
-        [ -n "$vctld_pid" ] && kill -KILL "$vctld_pid" 2>/dev/null
-        for f in "$STATUS_DIR"/*.xml; do
-                [ -f "$f" ] || continue
-                pid=$(sed -n "s/^<domstatus .* pid='\([0-9]*\)'.*/\1/p" "$f")
-                [ -n "$pid" ] && grep -q -- "$ROOT" "/proc/$pid/cmdline" 2>/dev/null &&
-                        kill -KILL "$pid" 2>/dev/null
-        done
-        rm -rf "$TEST_TMP"
+        vctld_exit
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-Q() { timeout 30 "$VCTL" -c "$URI" "$@"; }
-
-# wait_for SECONDS COMMAND...: polls every 0.1 s
-wait_for() {
-        local deadline=$(($(now_ms) + $1 * 1000))
-        shift
-        while [ "$(now_ms)" -lt "$deadline" ]; do
-                "$@" && return 0
-                sleep 0.1
-        done
-        "$@"
-}
-
-answers() { kill -0 "$vctld_pid" 2>/dev/null && timeout 5 "$VCTL" -c "$URI" uri >/dev/null 2>&1; }
-# a killed vctld leaves its socket behind: wait until the new one answers
-start_vctld() {
-        "$VCTLD" --system --root "$ROOT" --verbose >>"$LOG" 2>&1 &
-        vctld_pid=$!
-        wait_for 10 answers
-}
+Q_TIMEOUT=30
 
 # alive PID: running and not a zombie (reparented guests may not be reaped here)
 alive() {
@@ -107,21 +54,7 @@ guest_xml() { # NAME TYPE
 EOF
 }
 
-# banner NAME: read the guest's serial pty (path from the live XML) until
-# its READY line; no echo, so nothing goes back into the guest
-banner() {
-        local pty
-        pty=$(Q dumpxml "$1" | sed -n "s|.*<source path='\(/dev/pts/[0-9]*\)'/>.*|\1|p" | head -n 1)
-        [ -c "$pty" ] || { echo "no pty in the live XML of $1"; return 1; }
-        stty -F "$pty" raw -echo 2>/dev/null
-        timeout "$BOOT_TIMEOUT" grep -a -m 1 -q "VCTL-GUEST-READY $1" <"$pty"
-}
-
-if ! start_vctld; then
-        echo "Bail out! vctld did not start"
-        sed 's/^/# /' "$LOG"
-        exit 1
-fi
+start_vctld_or_bail 10
 for n in g1 g2 g3; do
         guest_xml "$n" qemu >"$TEST_TMP/$n.xml"
         Q define "$TEST_TMP/$n.xml" >/dev/null || tap_not_ok "define $n"
@@ -145,7 +78,7 @@ tap_check "QEMU holds no descriptor of vctld but its own" \
         sh -c "! ls -l /proc/$(status_pid g1)/fd | grep -q vctld-sock"
 tap_check "the log is 0600 and starts with the command line" \
         sh -c "[ \$(stat -c %a '$ROOT/var/log/vctl/qemu/g1.log') = 600 ] && grep -q '^/usr/bin/qemu-system-x86_64 -name guest=g1' '$ROOT/var/log/vctl/qemu/g1.log'"
-if banner g1; then
+if guest_banner g1; then
         tap_ok "g1's banner on its serial pty (start $((t1 - t0)) ms, banner after $(($(now_ms) - t0)) ms)"
 else
         tap_not_ok "g1's banner on its serial pty within ${BOOT_TIMEOUT}s"
@@ -220,7 +153,7 @@ wait "$vctld_pid" 2>/dev/null
 kill "$event_pid" 2>/dev/null
 event_pid=
 tap_check "the guests outlive a killed vctld" sh -c "for p in $pids; do [ -d /proc/\$p ] || exit 1; done"
-if start_vctld; then
+if start_vctld 10; then
         tap_ok "vctld starts again"
 else
         tap_not_ok "vctld starts again"
@@ -254,7 +187,7 @@ kill -TERM "$vctld_pid"
 wait_for 10 dead "$vctld_pid"
 wait "$vctld_pid" 2>/dev/null
 tap_check "SIGTERM to vctld leaves the guest running" alive "$pid"
-start_vctld >/dev/null
+start_vctld 10 >/dev/null
 tap_is "the new vctld shows it running" "running (booted)" "$(Q domstate --reason g1 | sed '/^$/d')"
 tap_check "and destroys it" Q destroy g1
 

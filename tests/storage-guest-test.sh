@@ -5,54 +5,25 @@
 # in the overlay and the base untouched. Also: a second guest asking for the
 # same volume read-write, and a missing volume, are refused.
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "$top_srcdir/tests/vctld-lib.sh"
 
-VCTLD="$top_builddir/daemon/vctld"
-GUEST_OUT=${VCTL_GUEST_OUT:-$top_builddir/tests/guest-out}
 BOOT_TIMEOUT=180 # TCG on a loaded machine
 
 [ -x "$VCTL" ] && [ -x "$VCTLD" ] || { echo "Bail out! vctl or vctld is not built"; exit 1; }
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root (Debian's kernel in /boot, which the test guest boots, is readable by root only)"
-command -v qemu-system-x86_64 >/dev/null || tap_skip_all "qemu-system-x86_64 is not installed (Debian: qemu-system-x86)"
+guest_require
 command -v qemu-img >/dev/null || tap_skip_all "qemu-img is not installed (Debian: qemu-utils)"
-[ -x /bin/busybox ] || tap_skip_all "/bin/busybox is not installed (Debian: busybox-static)"
-command -v cpio >/dev/null || tap_skip_all "cpio is not installed"
+guest_build
 
-sh "$top_srcdir/tests/guest/build-guest.sh" "$GUEST_OUT" >"$TEST_TMP/build.log" 2>&1
-rc=$?
-[ $rc -eq 2 ] && tap_skip_all "$(tail -n 1 "$TEST_TMP/build.log" | sed 's/^build-guest: //')"
-if [ $rc -ne 0 ]; then
-        echo "Bail out! cannot build the test guest"
-        sed 's/^/# /' "$TEST_TMP/build.log"
-        exit 1
-fi
-
-ROOT="$TEST_TMP/root"
-SOCK="$ROOT/run/vctl/vctld-sock"
-URI="qemu+unix:///system?socket=$SOCK"
 IMAGES="$ROOT/var/lib/vctl/images"
-LOG="$TEST_TMP/vctld.log"
-export HOME="$TEST_TMP/home"
-mkdir -p "$HOME"
-unset VCTL_DEFAULT_URI LIBVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI
 
-vctld_pid=
+# vctld stops with SIGTERM at the end
 cleanup() {
         [ -n "$vctld_pid" ] && kill "$vctld_pid" 2>/dev/null && wait "$vctld_pid" 2>/dev/null
-        tap_kill_guests "$TEST_TMP"
-        rm -rf "$TEST_TMP"
+        vctld_exit
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-Q() { timeout 60 "$VCTL" -c "$URI" "$@"; }
-answers() { kill -0 "$vctld_pid" 2>/dev/null && timeout 5 "$VCTL" -c "$URI" uri >/dev/null 2>&1; }
-"$VCTLD" --system --root "$ROOT" --verbose >>"$LOG" 2>&1 &
-vctld_pid=$!
-for _ in $(seq 100); do
-        answers && break
-        sleep 0.1
-done
-answers || { echo "Bail out! vctld did not start"; sed 's/^/# /' "$LOG"; exit 1; }
+start_vctld_or_bail 10
 
 guest_xml() { # NAME VOLUME
         cat <<XML
@@ -99,12 +70,7 @@ tap_check "and the base with its explicit raw format" sh -c "echo '$cmdline' | g
 tap_check "a second guest asking for the volume read-write is refused" \
         sh -c "! timeout 60 '$VCTL' -c '$URI' start sg2 2>'$TEST_TMP/sg2.err' && grep -q \"in use read-write by running domain 'sg1'\" '$TEST_TMP/sg2.err'"
 
-pty=$(Q dumpxml sg1 | sed -n "s|.*<source path='\(/dev/pts/[0-9]*\)'/>.*|\1|p" | head -n 1)
-disk_line=
-if [ -c "$pty" ]; then
-        stty -F "$pty" raw -echo 2>/dev/null
-        disk_line=$(timeout "$BOOT_TIMEOUT" grep -a -m 1 "VCTL-GUEST-DISK" <"$pty" | tr -d '\r')
-fi
+disk_line=$(guest_console_line sg1 "VCTL-GUEST-DISK")
 tap_is "the guest wrote to its volume and read it back" "VCTL-GUEST-DISK ok" "$disk_line"
 tap_check "destroy sg1" Q destroy sg1
 

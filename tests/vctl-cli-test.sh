@@ -21,47 +21,18 @@ cat >"$TEST_TMP/web1.xml" <<'XML'
 XML
 W="$TEST_TMP/web1.xml"
 
-# run NAME EXPECTED_RC EXPECTED_STDOUT CMD...: one test point on rc and stdout
-run() {
-        local desc=$1 want_rc=$2 want_out=$3 out rc
-        shift 3
-        out=$("$@" 2>"$TEST_TMP/err")
-        rc=$?
-        if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ]; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                printf '%s\n' "rc $rc (wanted $want_rc); stdout:" "$out" "stderr:" \
-                        "$(cat "$TEST_TMP/err")" "wanted stdout:" "$want_out" | sed 's/^/# /'
-        fi
-}
-
-# fails NAME MESSAGE_FRAGMENT CMD...: exit 1 and "error: ...FRAGMENT..." on stderr
-fails() {
-        local desc=$1 frag=$2 rc
-        shift 2
-        "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
-        rc=$?
-        if [ "$rc" = 1 ] && grep -q "^error: .*$frag" "$TEST_TMP/err"; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                printf '%s\n' "rc $rc; stderr:" "$(cat "$TEST_TMP/err")" | sed 's/^/# /'
-        fi
-}
-
 # ---- listings, exact ----
-run "list" 0 " Id   Name   State
+tap_run "list" 0 " Id   Name   State
 ----------------------
  1    test   running" $T list
-run "list --all" 0 " Id   Name   State
+tap_run "list --all" 0 " Id   Name   State
 ----------------------
  1    test   running" $T list --all
-run "list --inactive" 0 " Id   Name   State
+tap_run "list --inactive" 0 " Id   Name   State
 --------------------" $T list --inactive
-run "list --name" 0 "test" $T list --all --name
-run "list --uuid" 0 "$UUID" $T list --uuid
-run "dominfo" 0 "Id:             1
+tap_run "list --name" 0 "test" $T list --all --name
+tap_run "list --uuid" 0 "$UUID" $T list --uuid
+tap_run "dominfo" 0 "Id:             1
 Name:           test
 UUID:           $UUID
 OS Type:        hvm
@@ -72,27 +43,27 @@ Max memory:     8388608 KiB
 Used memory:    2097152 KiB
 Persistent:     yes
 Autostart:      disable" $T dominfo test
-run "domstate" 0 "running" $T domstate test
-run "domstate --reason" 0 "running (booted)" $T domstate --reason test
-run "domid" 0 "1" $T domid test
-run "domuuid" 0 "$UUID" $T domuuid test
-run "domname by id" 0 "test" $T domname 1
-run "domname by uuid" 0 "test" $T domname "$UUID"
-run "dominfo by id" 0 "Name:           test" sh -c "$T dominfo 1 | grep '^Name:'"
-run "uri" 0 "test:///default" $T uri
-run "hostname" 0 "$(hostname)" $T hostname
-run "version" 0 "Compiled against library: vctl 0.1.0
+tap_run "domstate" 0 "running" $T domstate test
+tap_run "domstate --reason" 0 "running (booted)" $T domstate --reason test
+tap_run "domid" 0 "1" $T domid test
+tap_run "domuuid" 0 "$UUID" $T domuuid test
+tap_run "domname by id" 0 "test" $T domname 1
+tap_run "domname by uuid" 0 "test" $T domname "$UUID"
+tap_run "dominfo by id" 0 "Name:           test" sh -c "$T dominfo 1 | grep '^Name:'"
+tap_run "uri" 0 "test:///default" $T uri
+tap_run "hostname" 0 "$(hostname)" $T hostname
+tap_run "version" 0 "Compiled against library: vctl 0.1.0
 Using library: vctl 0.1.0
 Using API: Test 0.1.0
 Running hypervisor: Test 0.0.2" $T version
-run "-r works for reads" 0 "running" $T -r domstate test
+tap_run "-r works for reads" 0 "running" $T -r domstate test
 tap_check "dumpxml" sh -c "$T dumpxml test | grep -q '<name>test</name>'"
 tap_check "dumpxml --inactive has no id" sh -c "! $T dumpxml --inactive test | grep -q \"id='\""
 tap_check "VCTL_DEFAULT_URI is the default" sh -c "VCTL_DEFAULT_URI=test:///default $VCTL uri | grep -qx test:///default"
 
 # ---- capabilities ----
 tap_check "capabilities" sh -c "$T capabilities | grep -q \"<domain type='test'/>\""
-run "domcapabilities" 0 "<domainCapabilities>
+tap_run "domcapabilities" 0 "<domainCapabilities>
   <path>/usr/bin/test-hypervisor</path>
   <domain>test</domain>
   <arch>x86_64</arch>
@@ -102,9 +73,9 @@ run "domcapabilities" 0 "<domainCapabilities>
     <enum name='firmware'/>
   </os>
 </domainCapabilities>" $T domcapabilities
-run "domcapabilities --arch i686" 0 "  <arch>i686</arch>" sh -c "$T domcapabilities --arch=i686 --virttype test | grep '<arch>'"
-fails "domcapabilities of another virttype" "virtualization type 'kvm' is not supported by the test driver" $T domcapabilities --virttype kvm
-fails "domcapabilities --virttype needs a value" "option '--virttype' of command 'domcapabilities' needs a value" $T domcapabilities --virttype
+tap_run "domcapabilities --arch i686" 0 "  <arch>i686</arch>" sh -c "$T domcapabilities --arch=i686 --virttype test | grep '<arch>'"
+tap_error "domcapabilities of another virttype" "virtualization type 'kvm' is not supported by the test driver" $T domcapabilities --virttype kvm
+tap_error "domcapabilities --virttype needs a value" "option '--virttype' of command 'domcapabilities' needs a value" $T domcapabilities --virttype
 for rng in capability domaincaps; do
         [ "$rng" = capability ] && cmd=capabilities || cmd=domcapabilities
         if [ -r "/usr/share/libvirt/schemas/$rng.rng" ] && command -v xmllint >/dev/null; then
@@ -120,27 +91,27 @@ done
 for cmd in "list --json" "list --all --json" "list --inactive --json" "dominfo test --json"; do
         tap_check "$cmd is valid JSON" sh -c "$T $cmd | python3 -m json.tool >/dev/null"
 done
-run "list --json content" 0 "1 test running True" python3 -c "
+tap_run "list --json content" 0 "1 test running True" python3 -c "
 import json, subprocess
 d = json.loads(subprocess.run('$T list --all --json'.split(), capture_output=True, text=True).stdout)
 print(d[0]['id'], d[0]['name'], d[0]['state'], d[0]['persistent'])"
-run "dominfo --json content" 0 "hvm 8388608 False" python3 -c "
+tap_run "dominfo --json content" 0 "hvm 8388608 False" python3 -c "
 import json, subprocess
 d = json.loads(subprocess.run('$T dominfo test --json'.split(), capture_output=True, text=True).stdout)
 print(d['os_type'], d['max_memory_kib'], d['autostart'])"
 
 # ---- single lifecycle commands ----
-run "define" 0 "Domain 'web1' defined from $W" $T define "$W"
-run "create" 0 "Domain 'web1' created from $W" $T create "$W"
-run "destroy" 0 "Domain 'test' destroyed" $T destroy test
-run "shutdown" 0 "Domain 'test' is being shutdown" $T shutdown test
-run "reboot" 0 "Domain 'test' is being rebooted" $T reboot test
-run "reset" 0 "Domain 'test' was reset" $T reset test
-run "suspend" 0 "Domain 'test' suspended" $T suspend test
-run "autostart" 0 "Domain 'test' marked as autostarted" $T autostart test
-run "autostart --disable" 0 "Domain 'test' unmarked as autostarted" $T autostart --disable test
-run "undefine" 0 "Domain 'test' has been undefined" $T undefine test
-run "define from stdin" 0 "Domain 'web1' defined from -" sh -c "$T define - <'$W'"
+tap_run "define" 0 "Domain 'web1' defined from $W" $T define "$W"
+tap_run "create" 0 "Domain 'web1' created from $W" $T create "$W"
+tap_run "destroy" 0 "Domain 'test' destroyed" $T destroy test
+tap_run "shutdown" 0 "Domain 'test' is being shutdown" $T shutdown test
+tap_run "reboot" 0 "Domain 'test' is being rebooted" $T reboot test
+tap_run "reset" 0 "Domain 'test' was reset" $T reset test
+tap_run "suspend" 0 "Domain 'test' suspended" $T suspend test
+tap_run "autostart" 0 "Domain 'test' marked as autostarted" $T autostart test
+tap_run "autostart --disable" 0 "Domain 'test' unmarked as autostarted" $T autostart --disable test
+tap_run "undefine" 0 "Domain 'test' has been undefined" $T undefine test
+tap_run "define from stdin" 0 "Domain 'web1' defined from -" sh -c "$T define - <'$W'"
 
 # ---- a whole life cycle in one shell session ----
 out=$($T 2>&1 <<CMDS
@@ -225,29 +196,29 @@ if grep -q "Domain 'test' started" "$TEST_TMP/out" && grep -q "Connected to doma
 else
         tap_not_ok "start --console"; sed 's/^/# /' "$TEST_TMP/out" "$TEST_TMP/err"
 fi
-run "event times out without events" 1 "event loop timed out
+tap_run "event times out without events" 1 "event loop timed out
 events received: 0" $T event --timeout 1
-run "event --loop --all times out cleanly" 0 "event loop timed out
+tap_run "event --loop --all times out cleanly" 0 "event loop timed out
 events received: 0" $T event --loop --all --timeout 1
 
 # ---- errors ----
-fails "unknown domain" "domain 'nosuch' not found" $T dominfo nosuch
-fails "unknown domain id" "domain '42' not found" $T domstate 42
-fails "start of a running domain" "cannot start domain 'test': .*already" $T start test
-fails "define of a missing file" "$TEST_TMP/missing.xml" $T define "$TEST_TMP/missing.xml"
+tap_error "unknown domain" "domain 'nosuch' not found" $T dominfo nosuch
+tap_error "unknown domain id" "domain '42' not found" $T domstate 42
+tap_error "start of a running domain" "cannot start domain 'test': .*already" $T start test
+tap_error "define of a missing file" "$TEST_TMP/missing.xml" $T define "$TEST_TMP/missing.xml"
 echo '<domain type=' >"$TEST_TMP/bad.xml"
-fails "define of a broken file" "cannot define a domain from '$TEST_TMP/bad.xml'" $T define "$TEST_TMP/bad.xml"
-fails "unknown option" "command 'list' has no option '--xyz'" $T list --xyz
-fails "unknown global option" "unknown option '--xyz'" $VCTL --xyz list
-fails "unknown command" "unknown command 'frobnicate'" $T frobnicate
-fails "missing argument" "command 'start' needs more arguments" $T start
-fails "too many arguments" "command 'domid' got too many arguments" $T domid a b
-fails "bad URI" "invalid URI 'bogus'" $VCTL -c bogus list
-fails "unknown driver" "no driver for URI 'xen:///system'" $VCTL -c xen:///system list
-fails "TLS without client files" "cannot read the CA certificate '$TEST_TMP/nopki/cacert.pem'" $VCTL -c "qemu+tls://host/system?pkipath=$TEST_TMP/nopki" list
-fails "no daemon" "cannot connect to vctld at '$TEST_TMP/none'" $VCTL -c "qemu+unix:///system?socket=$TEST_TMP/none" list
-fails "read-only refuses changes" "read-only" $T -r destroy test
-fails "event --timeout checks its value" "--timeout 'x'" $T event --timeout x
+tap_error "define of a broken file" "cannot define a domain from '$TEST_TMP/bad.xml'" $T define "$TEST_TMP/bad.xml"
+tap_error "unknown option" "command 'list' has no option '--xyz'" $T list --xyz
+tap_error "unknown global option" "unknown option '--xyz'" $VCTL --xyz list
+tap_error "unknown command" "unknown command 'frobnicate'" $T frobnicate
+tap_error "missing argument" "command 'start' needs more arguments" $T start
+tap_error "too many arguments" "command 'domid' got too many arguments" $T domid a b
+tap_error "bad URI" "invalid URI 'bogus'" $VCTL -c bogus list
+tap_error "unknown driver" "no driver for URI 'xen:///system'" $VCTL -c xen:///system list
+tap_error "TLS without client files" "cannot read the CA certificate '$TEST_TMP/nopki/cacert.pem'" $VCTL -c "qemu+tls://host/system?pkipath=$TEST_TMP/nopki" list
+tap_error "no daemon" "cannot connect to vctld at '$TEST_TMP/none'" $VCTL -c "qemu+unix:///system?socket=$TEST_TMP/none" list
+tap_error "read-only refuses changes" "read-only" $T -r destroy test
+tap_error "event --timeout checks its value" "--timeout 'x'" $T event --timeout x
 
 # ---- help ----
 help=$($VCTL help)
@@ -260,7 +231,7 @@ for c in list define undefine start create destroy shutdown reboot reset suspend
         $VCTL "$c" --help | grep -q "^usage: vctl $c" || missing="$missing --help:$c"
 done
 tap_is "vctl help lists every command; help CMD and CMD --help work for each" "" "$missing"
-fails "help of an unknown command" "unknown command 'nope'" $VCTL help nope
+tap_error "help of an unknown command" "unknown command 'nope'" $VCTL help nope
 tap_check "validate still works" $VCTL validate "$W"
 
 # ---- bash completion ----

@@ -7,15 +7,14 @@
 # destroys at once; bad settings are refused with a message naming the
 # setting.
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "$top_srcdir/tests/vctld-lib.sh"
 
-VCTLD="$top_builddir/daemon/vctld"
 GUESTS="$top_builddir/tools/vctl-guests"
-GUEST_OUT=${VCTL_GUEST_OUT:-$top_builddir/tests/guest-out}
 BOOT_TIMEOUT=150 # seconds until VCTL-GUEST-READY under TCG on a busy host
 BOUND=20         # SHUTDOWN_TIMEOUT given to vctl-guests
 
 [ -x "$VCTL" ] && [ -x "$VCTLD" ] && [ -x "$GUESTS" ] || { echo "Bail out! vctl, vctld or vctl-guests is not built"; exit 1; }
-unset VCTL_DEFAULT_URI LIBVIRT_DEFAULT_URI URIS ON_SHUTDOWN SHUTDOWN_TIMEOUT
+unset URIS ON_SHUTDOWN SHUTDOWN_TIMEOUT
 export VCTL_GUESTS_DEFAULTS="$TEST_TMP/defaults" VCTL
 
 # ---- settings (no daemon, no guests needed) ----
@@ -51,49 +50,15 @@ if ! command -v qemu-system-x86_64 >/dev/null || ! [ -x /bin/busybox ] || ! comm
         tap_skip "real guests: needs qemu-system-x86, busybox-static and cpio"
         tap_done
 fi
-sh "$top_srcdir/tests/guest/build-guest.sh" "$GUEST_OUT" >"$TEST_TMP/build.log" 2>&1
-rc=$?
-if [ $rc -ne 0 ]; then
-        [ $rc -eq 2 ] && { tap_skip "$(tail -n 1 "$TEST_TMP/build.log")"; tap_done; }
-        echo "Bail out! cannot build the test guest"
-        sed 's/^/# /' "$TEST_TMP/build.log"
-        exit 1
-fi
-
-ROOT="$TEST_TMP/root"
-SOCK="$ROOT/run/vctl/vctld-sock"
-URI="qemu+unix:///system?socket=$SOCK"
-export HOME="$TEST_TMP/home" XDG_CONFIG_HOME="$TEST_TMP/home/.config" XDG_CACHE_HOME="$TEST_TMP/home/.cache"
-mkdir -p "$HOME"
-vctld_pid=
-cleanup() {
-        [ -n "$vctld_pid" ] && kill -KILL "$vctld_pid" 2>/dev/null
-        tap_kill_guests "$TEST_TMP"
-        rm -rf "$TEST_TMP"
+skip_guests() {
+        tap_skip "$*"
+        tap_done
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+guest_build skip_guests
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-Q() { timeout 30 "$VCTL" -c "$URI" "$@"; }
-wait_for() {
-        local deadline=$(($(now_ms) + $1 * 1000))
-        shift
-        while [ "$(now_ms)" -lt "$deadline" ]; do
-                "$@" && return 0
-                sleep 0.2
-        done
-        "$@"
-}
+Q_TIMEOUT=30
 state() { Q domstate --reason "$1" 2>&1 | sed '/^$/d'; }
-
-"$VCTLD" --system --root "$ROOT" >"$TEST_TMP/vctld.log" 2>&1 &
-vctld_pid=$!
-if ! wait_for 20 sh -c "timeout 5 '$VCTL' -c '$URI' uri >/dev/null 2>&1"; then
-        echo "Bail out! vctld did not start"
-        sed 's/^/# /' "$TEST_TMP/vctld.log"
-        exit 1
-fi
+start_vctld_or_bail
 
 guest_xml() { # NAME ACPI(yes|no)
         cat <<XML
@@ -115,22 +80,15 @@ guest_xml() { # NAME ACPI(yes|no)
 </domain>
 XML
 }
-# banner NAME: waits for the READY line on the guest's serial pty (from then
-# on its power button is watched); no echo back into the guest
-banner() {
-        local pty
-        pty=$(Q dumpxml "$1" | sed -n "s|.*<source path='\(/dev/pts/[0-9]*\)'/>.*|\1|p" | head -n 1)
-        [ -c "$pty" ] || return 1
-        stty -F "$pty" raw -echo 2>/dev/null
-        timeout "$BOOT_TIMEOUT" grep -a -m 1 -q "VCTL-GUEST-READY $1" <"$pty"
-}
-start_and_wait() { # NAME...: starts all, then waits for each banner
+# start_and_wait NAME...: starts all, then waits for each banner (from then
+# on its power button is watched)
+start_and_wait() {
         local n pids=() ok=0
         for n in "$@"; do
                 Q start "$n" >/dev/null || { echo "# cannot start $n"; ok=1; }
         done
         for n in "$@"; do
-                banner "$n" &
+                guest_banner "$n" &
                 pids+=($!)
         done
         for n in "${pids[@]}"; do

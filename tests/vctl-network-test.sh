@@ -13,50 +13,23 @@ export HOME="$TEST_TMP/home"
 mkdir -p "$HOME"
 T="$VCTL -c test:///default"
 
-run() {
-        local desc=$1 want_rc=$2 want_out=$3 out rc
-        shift 3
-        out=$("$@" 2>"$TEST_TMP/err")
-        rc=$?
-        if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ]; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                printf '%s\n' "rc $rc (wanted $want_rc); stdout:" "$out" "stderr:" \
-                        "$(cat "$TEST_TMP/err")" "wanted stdout:" "$want_out" | sed 's/^/# /'
-        fi
-}
-
-fails() {
-        local desc=$1 frag=$2 rc
-        shift 2
-        "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
-        rc=$?
-        if [ "$rc" = 1 ] && grep -q "^error: .*$frag" "$TEST_TMP/err"; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                printf '%s\n' "rc $rc; stderr:" "$(cat "$TEST_TMP/err")" | sed 's/^/# /'
-        fi
-}
-
 json_ok() { python3 -c 'import json, sys; json.load(sys.stdin)'; }
 
 # ---- in process ----
-run "net-list" 0 " Name      State    Autostart   Persistent
+tap_run "net-list" 0 " Name      State    Autostart   Persistent
 --------------------------------------------
  default   active   no          yes" $T net-list
-run "net-list --all --name" 0 "default" $T net-list --all --name
-run "net-list --inactive is empty" 0 " Name   State   Autostart   Persistent
+tap_run "net-list --all --name" 0 "default" $T net-list --all --name
+tap_run "net-list --inactive is empty" 0 " Name   State   Autostart   Persistent
 ----------------------------------------" $T net-list --inactive
-run "net-info" 0 "Name:           default
+tap_run "net-info" 0 "Name:           default
 UUID:           dd8fe884-6c02-601e-7551-cca97df1c5df
 Active:         yes
 Persistent:     yes
 Autostart:      no
 Bridge:         virbr0" $T net-info default
-run "net-info by UUID" 0 "default" sh -c "$T net-info dd8fe884-6c02-601e-7551-cca97df1c5df | sed -n 's/^Name: *//p'"
-run "net-dumpxml" 0 "<network>
+tap_run "net-info by UUID" 0 "default" sh -c "$T net-info dd8fe884-6c02-601e-7551-cca97df1c5df | sed -n 's/^Name: *//p'"
+tap_run "net-dumpxml" 0 "<network>
   <name>default</name>
   <uuid>dd8fe884-6c02-601e-7551-cca97df1c5df</uuid>
   <forward mode='nat'/>
@@ -67,20 +40,20 @@ run "net-dumpxml" 0 "<network>
     </dhcp>
   </ip>
 </network>" $T net-dumpxml default
-run "domiflist" 0 " Interface   Type      Source    Model   MAC
+tap_run "domiflist" 0 " Interface   Type      Source    Model   MAC
 ------------------------------------------------------------
  testnet0    network   default   -       aa:bb:cc:dd:ee:ff" $T domiflist test
-run "domifaddr: no leases in the test driver" 0 " Name   MAC address   Protocol   Address
+tap_run "domifaddr: no leases in the test driver" 0 " Name   MAC address   Protocol   Address
 ------------------------------------------" $T domifaddr test
-run "net-dhcp-leases: none" 0 " Expiry Time   MAC address   Protocol   IP address   Hostname   Client ID or DUID
+tap_run "net-dhcp-leases: none" 0 " Expiry Time   MAC address   Protocol   IP address   Hostname   Client ID or DUID
 -----------------------------------------------------------------------------------" \
         $T net-dhcp-leases default
 for c in "net-list --all" "net-info default" "net-dhcp-leases default" "domiflist test" "domifaddr test"; do
         tap_check "$c --json is JSON" eval "$T $c --json | json_ok"
 done
-fails "an unknown network is named" "failed to get network 'nope'" $T net-info nope
-fails "domifaddr --source agent is refused" "--source 'agent' is not supported" $T domifaddr test --source agent
-fails "net-define of a missing file" "nope.xml" $T net-define "$TEST_TMP/nope.xml"
+tap_error "an unknown network is named" "failed to get network 'nope'" $T net-info nope
+tap_error "domifaddr --source agent is refused" "--source 'agent' is not supported" $T domifaddr test --source agent
+tap_error "net-define of a missing file" "nope.xml" $T net-define "$TEST_TMP/nope.xml"
 
 # ---- through a vctld (test+unix://), state kept between calls ----
 ROOT="$TEST_TMP/root"
@@ -100,26 +73,26 @@ cat >"$TEST_TMP/n1.xml" <<'XML'
   <ip address='198.51.100.1' prefix='25'/>
 </network>
 XML
-run "net-define" 0 "Network vctltn1 defined from $TEST_TMP/n1.xml" $D net-define "$TEST_TMP/n1.xml"
-run "it picked a bridge name" 0 "virbr1" sh -c "$D net-info vctltn1 | sed -n 's/^Bridge: *//p'"
-run "net-list --all" 0 " Name      State      Autostart   Persistent
+tap_run "net-define" 0 "Network vctltn1 defined from $TEST_TMP/n1.xml" $D net-define "$TEST_TMP/n1.xml"
+tap_run "it picked a bridge name" 0 "virbr1" sh -c "$D net-info vctltn1 | sed -n 's/^Bridge: *//p'"
+tap_run "net-list --all" 0 " Name      State      Autostart   Persistent
 ----------------------------------------------
  default   active     no          yes
  vctltn1   inactive   no          yes" $D net-list --all
-run "net-autostart" 0 "Network vctltn1 marked as autostarted" $D net-autostart vctltn1
-run "net-start" 0 "Network vctltn1 started" $D net-start vctltn1
-fails "net-start again" "network 'vctltn1' is already active" $D net-start vctltn1
-fails "the read-only socket refuses net-destroy" "read-only" \
+tap_run "net-autostart" 0 "Network vctltn1 marked as autostarted" $D net-autostart vctltn1
+tap_run "net-start" 0 "Network vctltn1 started" $D net-start vctltn1
+tap_error "net-start again" "network 'vctltn1' is already active" $D net-start vctltn1
+tap_error "the read-only socket refuses net-destroy" "read-only" \
         $VCTL -c "test+unix:///default?socket=$SOCK-ro" net-destroy vctltn1
-run "the read-only socket lists" 0 "default
+tap_run "the read-only socket lists" 0 "default
 vctltn1" $VCTL -c "test+unix:///default?socket=$SOCK-ro" net-list --name
-run "net-destroy" 0 "Network vctltn1 destroyed" $D net-destroy vctltn1
-run "net-autostart --disable" 0 "Network vctltn1 unmarked as autostarted" $D net-autostart vctltn1 --disable
-run "net-undefine" 0 "Network vctltn1 has been undefined" $D net-undefine vctltn1
-run "net-create: a transient network" 0 "Network vctltn1 created from $TEST_TMP/n1.xml" $D net-create "$TEST_TMP/n1.xml"
-fails "net-undefine of a transient network" "transient" $D net-undefine vctltn1
-run "net-destroy removes it" 0 "default" sh -c "$D net-destroy vctltn1 >/dev/null && $D net-list --all --name"
+tap_run "net-destroy" 0 "Network vctltn1 destroyed" $D net-destroy vctltn1
+tap_run "net-autostart --disable" 0 "Network vctltn1 unmarked as autostarted" $D net-autostart vctltn1 --disable
+tap_run "net-undefine" 0 "Network vctltn1 has been undefined" $D net-undefine vctltn1
+tap_run "net-create: a transient network" 0 "Network vctltn1 created from $TEST_TMP/n1.xml" $D net-create "$TEST_TMP/n1.xml"
+tap_error "net-undefine of a transient network" "transient" $D net-undefine vctltn1
+tap_run "net-destroy removes it" 0 "default" sh -c "$D net-destroy vctltn1 >/dev/null && $D net-list --all --name"
 sed 's/198.51.100.1/198.51.100.300/' "$TEST_TMP/n1.xml" >"$TEST_TMP/bad.xml"
-fails "a bad address is refused with its line" "line 5: invalid IPv4 address '198.51.100.300'" \
+tap_error "a bad address is refused with its line" "line 5: invalid IPv4 address '198.51.100.300'" \
         $D net-define "$TEST_TMP/bad.xml"
 tap_done

@@ -5,80 +5,25 @@
 # show in `vctl list` and print its banner on `vctl console`. A system-mode
 # vctld under --root.
 . "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "$top_srcdir/tests/vctld-lib.sh"
 
-VCTLD="$top_builddir/daemon/vctld"
-GUEST_OUT=${VCTL_GUEST_OUT:-$top_builddir/tests/guest-out}
 BOOT_TIMEOUT=60 # seconds until VCTL-GUEST-READY under TCG
 
 [ -x "$VCTL" ] && [ -x "$VCTLD" ] || { echo "Bail out! vctl or vctld is not built"; exit 1; }
 command -v virt-install >/dev/null || tap_skip_all "virt-install is not installed (Debian: virtinst)"
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root (Debian's kernel in /boot, which the test guest boots, is readable by root only)"
-command -v qemu-system-x86_64 >/dev/null || tap_skip_all "qemu-system-x86_64 is not installed (Debian: qemu-system-x86)"
+guest_require
 command -v timeout >/dev/null || tap_skip_all "timeout (coreutils) is missing"
-[ -x /bin/busybox ] || tap_skip_all "/bin/busybox is not installed (Debian: busybox-static)"
-command -v cpio >/dev/null || tap_skip_all "cpio is not installed"
+guest_build
 
-sh "$top_srcdir/tests/guest/build-guest.sh" "$GUEST_OUT" >"$TEST_TMP/build.log" 2>&1
-rc=$?
-[ $rc -eq 2 ] && tap_skip_all "$(tail -n 1 "$TEST_TMP/build.log" | sed 's/^build-guest: //')"
-if [ $rc -ne 0 ]; then
-        echo "Bail out! cannot build the test guest"
-        sed 's/^/# /' "$TEST_TMP/build.log"
-        exit 1
-fi
-
-ROOT="$TEST_TMP/root"
-SOCK="$ROOT/run/vctl/vctld-sock"
-URI="qemu+unix:///system?socket=$SOCK"
-STATUS_DIR="$ROOT/run/vctl/qemu"
-LOG="$TEST_TMP/vctld.log"
-# keep virt-install (its log, its caches) away from the invoking user's files
-export HOME="$TEST_TMP/home" XDG_CONFIG_HOME="$TEST_TMP/home/.config" XDG_CACHE_HOME="$TEST_TMP/home/.cache"
-mkdir -p "$HOME"
-unset VCTL_DEFAULT_URI LIBVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI
-
-vctld_pid=
 console_pid=
 cleanup() {
-        local f pid
-        # only what this test started: vctld, the console, and the QEMUs whose
-        # status files are under our --root
         [ -n "$console_pid" ] && kill "$console_pid" 2>/dev/null
-        [ -n "$vctld_pid" ] && kill -KILL "$vctld_pid" 2>/dev/null
-        for f in "$STATUS_DIR"/*.xml; do
-                [ -f "$f" ] || continue
-                pid=$(sed -n "s/^<domstatus .* pid='\([0-9]*\)'.*/\1/p" "$f")
-                [ -n "$pid" ] && grep -q -- "$ROOT" "/proc/$pid/cmdline" 2>/dev/null &&
-                        kill -KILL "$pid" 2>/dev/null
-        done
-        tap_kill_guests "$TEST_TMP"
-        rm -rf "$TEST_TMP"
+        vctld_exit
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-Q() { timeout 30 "$VCTL" -c "$URI" "$@"; }
-
-# wait_for SECONDS COMMAND...: polls every 0.1 s
-wait_for() {
-        local deadline=$(($(now_ms) + $1 * 1000))
-        shift
-        while [ "$(now_ms)" -lt "$deadline" ]; do
-                "$@" && return 0
-                sleep 0.1
-        done
-        "$@"
-}
-
-answers() { kill -0 "$vctld_pid" 2>/dev/null && timeout 5 "$VCTL" -c "$URI" uri >/dev/null 2>&1; }
-"$VCTLD" --system --root "$ROOT" --verbose >>"$LOG" 2>&1 &
-vctld_pid=$!
-if ! wait_for 10 answers; then
-        echo "Bail out! vctld did not start"
-        sed 's/^/# /' "$LOG"
-        exit 1
-fi
+Q_TIMEOUT=30
+start_vctld_or_bail 10
 
 # vi NAME [ARGS...]: virt-install of the test guest, bounded
 vi() {
