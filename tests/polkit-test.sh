@@ -31,6 +31,11 @@ ALICE=vctltalice$$ BOB=vctltbob$$ CAROL=vctltcarol$$
 event_pid=
 cleanup() {
         [ -n "$event_pid" ] && kill "$event_pid" 2>/dev/null
+        # runuser does not pass the kill on to what timeout runs in its own
+        # process group; the accounts are this run's own, so end all theirs
+        for u in "$ALICE" "$BOB" "$CAROL"; do
+                id -u "$u" >/dev/null 2>&1 && pkill -KILL -u "$u" 2>/dev/null
+        done
         vctld_kill
         pk_cleanup
         rm -rf "$TEST_TMP"
@@ -211,6 +216,7 @@ tap_check "$ALICE destroys alpha" V "$ALICE" destroy alpha
 tap_check "her listener saw alpha stop" pk_wait 30 grep -q "domain 'alpha': Stopped" "$TEST_TMP/events"
 kill "$event_pid" 2>/dev/null
 wait "$event_pid" 2>/dev/null
+pkill -u "$ALICE" -f "event --loop" 2>/dev/null
 event_pid=
 tap_check "and saw nothing of bravo" sh -c "! grep -q bravo '$TEST_TMP/events'"
 sed 's/^/# /' "$TEST_TMP/events"
